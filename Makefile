@@ -1,0 +1,58 @@
+# Convenience front end over CMake.  Every target first runs the idempotent
+# dependency script, so a fresh Debian 12 machine needs nothing else.
+#   make run       build and run the main job on the embedded default
+#   make test      all tests under ASan+UBSan (gcc), plus a -Werror clang build
+#   make fuzz      every libFuzzer target for FUZZ_SECONDS each (default 600)
+#   make bench     the benchmarks, next to their peers, with ratios
+#   make difftest-long  the tomllib differential test, random seed, DIFF_N docs
+#   make install   PREFIX=/usr/local DESTDIR=
+PREFIX ?= /usr/local
+DESTDIR ?=
+FUZZ_SECONDS ?= 600
+DIFF_N ?= 200000
+JOBS ?= $(shell nproc)
+CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: deps build run test test-gcc test-clang fuzz bench difftest-long install clean
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	@cmake --build build -j $(JOBS)
+
+run: build
+	@sh scripts/run-default.sh build/initdata
+
+test: test-clang test-gcc
+
+test-gcc: deps
+	@cmake -S . -B build-test $(CMAKE_GEN) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
+		-DIDT_SANITIZE=ON -DIDT_WERROR=ON >/dev/null
+	@cmake --build build-test -j $(JOBS)
+	@cd build-test && ctest --output-on-failure -j $(JOBS)
+
+test-clang: deps
+	@cmake -S . -B build-clang $(CMAKE_GEN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+		-DIDT_WERROR=ON -DIDT_FUZZ=ON >/dev/null
+	@cmake --build build-clang -j $(JOBS)
+
+fuzz: deps
+	@cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DIDT_FUZZ=ON -DIDT_TESTS=OFF -DIDT_BENCH=OFF >/dev/null
+	@cmake --build build-fuzz -j $(JOBS)
+	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	@sh bench/run.sh build
+
+difftest-long: test-gcc
+	@IDT_DIFF_N=$(DIFF_N) IDT_DIFF_SEED=random INITDATA=build-test/initdata \
+		IDT_TOOL_toml_batch=build-test/tests/toml_batch python3 tests/toml/test_differential.py
+
+install: build
+	@DESTDIR=$(DESTDIR) cmake --install build
+
+clean:
+	rm -rf build build-test build-clang build-fuzz

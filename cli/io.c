@@ -1,0 +1,146 @@
+/* Bounded input and atomic output (io.h). */
+#include "io.h"
+#include "cmd.h"
+#include "util/error_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *cli_input_name(const char *path)
+{
+    return (!path || !strcmp(path, "-")) ? "<stdin>" : path;
+}
+
+int cli_exit_code(int status)
+{
+    if (status >= 0)
+        return CLI_EXIT_OK;
+    if (status == IDT_EIO || status == IDT_ENOMEM)
+        return CLI_EXIT_ENV;
+    if (status == IDT_EINVAL)
+        return CLI_EXIT_USAGE;
+    return CLI_EXIT_INVALID;
+}
+
+static int read_fd(char **out, size_t *len, int fd, const char *name, size_t max,
+                   idt_error *err)
+{
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    struct stat st;
+    /* A regular file's size lets us allocate once; pipes grow by doubling. */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max)
+        cap = (size_t)st.st_size + 1;
+    for (;;) {
+        if (n + 1 >= cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            if (ncap > max + 2)
+                ncap = max + 2;
+            if (ncap <= n + 1) {
+                free(buf);
+                return idtx_error_set(err, IDT_ELIMIT, NULL,
+                                      "%s is larger than the limit of %zu bytes", name, max);
+            }
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                free(buf);
+                return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory reading %s", name);
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + n, cap - n - 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            return idtx_error_set(err, IDT_EIO, NULL, "cannot read %s: %s", name, strerror(e));
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > max) {
+            free(buf);
+            return idtx_error_set(err, IDT_ELIMIT, NULL,
+                                  "%s is larger than the limit of %zu bytes", name, max);
+        }
+    }
+    if (!buf && !(buf = malloc(1)))
+        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory reading %s", name);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return IDT_OK;
+}
+
+int cli_read_input(char **out, size_t *len, const char *path, size_t max, idt_error *err)
+{
+    const char *name = cli_input_name(path);
+    *out = NULL;
+    *len = 0;
+    if (!path || !strcmp(path, "-"))
+        return read_fd(out, len, STDIN_FILENO, name, max, err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", name, strerror(errno));
+    int rc = read_fd(out, len, fd, name, max, err);
+    close(fd);
+    return rc;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        p += w;
+        len -= (size_t)w;
+    }
+    return 0;
+}
+
+int cli_write_output(const char *path, const void *data, size_t len, idt_error *err)
+{
+    if (!path || !strcmp(path, "-")) {
+        if (write_all(STDOUT_FILENO, data, len) < 0)
+            return idtx_error_set(err, IDT_EIO, NULL, "cannot write to stdout: %s",
+                                  strerror(errno));
+        return IDT_OK;
+    }
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
+    /* The temporary lives beside the target so rename() stays atomic;
+     * mkstemp opens it O_EXCL, so a planted file or symlink is never used. */
+    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return idtx_error_set(err, IDT_EIO, NULL, "cannot create %s: %s", path, strerror(e));
+    }
+    int rc = IDT_OK;
+    if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+        rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+        close(fd);
+    } else if (close(fd) < 0) {
+        rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+    } else if (rename(tmp, path) < 0) {
+        rc = idtx_error_set(err, IDT_EIO, NULL, "cannot replace %s: %s", path, strerror(errno));
+    }
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,78 @@
+/* initdata: the command-line tool.  main() only dispatches; each subcommand
+ * lives in its own cmd_<name>.c over the public library API. */
+#include "cmd.h"
+#include "opt.h"
+#include "initdata/initdata.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const cli_cmd commands[] = {
+    { "new", cmd_new, "write a new Init-Data document from flags" },
+    { "check", cmd_check, "validate a document the way every consumer will" },
+    { "digest", cmd_digest, "print the digest or a TEE binding value" },
+    { "encode", cmd_encode, "print the Pod annotation value (gzip + base64)" },
+    { "decode", cmd_decode, "turn an annotation value back into the exact document" },
+    { "inspect", cmd_inspect, "show a document: entries, digest, bindings, annotation size" },
+    { "image", cmd_image, "create or read a Kata initdata block image" },
+    { "toml-json", cmd_toml_json, "print a TOML document as JSON (plain or toml-test tagged)" },
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *f)
+{
+    fputs("Usage: initdata [--version] [--help] COMMAND [ARGS]\n\n"
+          "Author, check, digest, encode and bind Confidential Containers Init-Data.\n\n"
+          "Commands:\n", f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nRun 'initdata COMMAND --help' for a command's options and examples.\n"
+          "Exit status: 0 success, 1 invalid input or failed check, 2 usage error,\n"
+          "3 I/O or environment failure.\n", f);
+}
+
+static const cli_cmd *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "--help") || !strcmp(name, "-h")) {
+        print_usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(name, "--version") || !strcmp(name, "-V")) {
+        printf("initdata %s\n", idt_version());
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(name, "help")) {
+        if (argc < 3) {
+            print_usage(stdout);
+            return CLI_EXIT_OK;
+        }
+        const cli_cmd *c = find_command(argv[2]);
+        if (!c) {
+            fprintf(stderr, "initdata: error: unknown command '%s'\n", argv[2]);
+            return CLI_EXIT_USAGE;
+        }
+        char help[] = "--help";
+        char *hargv[] = { argv[2], help, NULL };
+        return c->fn(2, hargv);
+    }
+    const cli_cmd *c = find_command(name);
+    if (!c) {
+        fprintf(stderr, "initdata: error: unknown command '%s'\nTry 'initdata --help'.\n", name);
+        return CLI_EXIT_USAGE;
+    }
+    return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,95 @@
+/*
+ * initdata/common.h - status codes, the error record and shared types.
+ *
+ * Every fallible function in libinitdata returns an int: IDT_OK (0) on
+ * success, or a negative idt_status.  Details go into an idt_error that the
+ * caller owns (there is no thread-local "last error"), so the library is
+ * safe to call from many threads at once.  Any `idt_error *err` parameter
+ * may be NULL when the caller only needs the status code.
+ */
+#ifndef INITDATA_COMMON_H
+#define INITDATA_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(IDT_BUILDING_LIBRARY) && defined(__GNUC__)
+#define IDT_API __attribute__((visibility("default")))
+#else
+#define IDT_API
+#endif
+
+/*
+ * Status codes.  The values are pinned: they never change meaning and a
+ * retired value is never reused.
+ */
+typedef enum idt_status {
+    IDT_OK = 0,
+    IDT_ERROR = -1,         /* generic failure */
+    IDT_ENOMEM = -2,        /* an allocation failed */
+    IDT_EIO = -3,           /* reading or writing a file or device failed */
+    IDT_ESYNTAX = -4,       /* malformed text (TOML, base64, YAML) */
+    IDT_ESCHEMA = -5,       /* well-formed, but not a valid Init-Data document */
+    IDT_ETRUNC = -6,        /* input ends before a structure does */
+    IDT_EFORMAT = -7,       /* malformed binary data (gzip, image, evidence) */
+    IDT_EMISMATCH = -8,     /* a checked value differs from the expected one */
+    IDT_ELIMIT = -9,        /* a size, depth or count bound was exceeded */
+    IDT_EUNSUPPORTED = -10, /* valid, but not supported (algorithm, platform) */
+    IDT_EINVAL = -11        /* a caller passed an invalid argument */
+} idt_status;
+
+/* Where in a text a token or value sits.  Lines and columns are 1-based;
+ * columns count bytes.  0 means "not applicable". */
+typedef struct idt_span {
+    size_t offset;   /* byte offset of the first byte */
+    size_t length;   /* number of bytes */
+    uint32_t line;   /* line of the first byte */
+    uint32_t column; /* column of the first byte */
+} idt_span;
+
+#define IDT_ERROR_MESSAGE_MAX 320
+
+/*
+ * The error record.  Filled by a failing call when the caller passes one.
+ * `source` is borrowed from the caller (see idt_error_set_source); the
+ * library never sets it on its own.
+ */
+typedef struct idt_error {
+    idt_status code;
+    const char *source; /* input name ("initdata.toml", "<stdin>"), or NULL */
+    uint32_t line;      /* 1-based; 0 when the input is not text */
+    uint32_t column;    /* 1-based, in bytes; 0 when not applicable */
+    uint64_t offset;    /* byte offset into the input */
+    bool has_offset;    /* offset is meaningful */
+    char message[IDT_ERROR_MESSAGE_MAX];
+} idt_error;
+
+/* Resets *err to "no error".  err may be NULL. */
+IDT_API void idt_error_clear(idt_error *err);
+
+/* A short, stable English name for a status ("out of memory"...).  Never
+ * returns NULL; unknown values give "unknown error". */
+IDT_API const char *idt_status_str(int status);
+
+/*
+ * Formats err in the GNU shape editors understand:
+ *   SOURCE:LINE:COL: error: MESSAGE
+ * leaving out the parts that are unknown (SOURCE: error: MESSAGE, or
+ * SOURCE: error: at byte N: MESSAGE for binary inputs).
+ * Writes at most cap bytes including the NUL.  Returns the length the full
+ * text would have (like snprintf), or a negative value on a NULL argument.
+ */
+IDT_API int idt_error_format(char *buf, size_t cap, const idt_error *err);
+
+/* The library's version, "MAJOR.MINOR.PATCH". */
+IDT_API const char *idt_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* INITDATA_COMMON_H */

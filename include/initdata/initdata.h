@@ -1,0 +1,24 @@
+/*
+ * initdata/initdata.h - the umbrella header of libinitdata.
+ *
+ * libinitdata reads, checks, digests, encodes and binds Confidential
+ * Containers Init-Data documents, byte-compatible with Kata Containers,
+ * guest-components and Trustee.  Include this header, link with
+ * `pkg-config --libs initdata`.
+ *
+ * Modules:
+ *   common.h  status codes and the error record
+ *   toml.h    the strict TOML 1.0 parser
+ */
+#ifndef INITDATA_INITDATA_H
+#define INITDATA_INITDATA_H
+
+#define IDT_VERSION_MAJOR 0
+#define IDT_VERSION_MINOR 1
+#define IDT_VERSION_PATCH 0
+#define IDT_VERSION_STRING "0.1.0"
+
+#include "common.h"
+#include "toml.h"
+
+#endif /* INITDATA_INITDATA_H */

@@ -1,0 +1,180 @@
+/*
+ * initdata/toml.h - a strict TOML 1.0 parser that keeps positions.
+ *
+ * The parser accepts exactly TOML 1.0 (https://toml.io/en/v1.0.0): nothing
+ * less, and none of the TOML 1.1 relaxations, because the Init-Data
+ * consumers (Kata, the attestation-agent, Trustee) use TOML 1.0 parsers.
+ *
+ * Model.  A parsed document is a tree of idt_toml_value nodes whose root is
+ * a table.  Every node, key and string is owned by the idt_toml_doc and
+ * lives until idt_toml_doc_free(); pointers obtained from a document are
+ * borrowed and must not be freed.  The tree is read-only: the structs are
+ * public so that callers can walk them cheaply, but their contents must not
+ * be changed.  The source text is not retained: spans are offsets into the
+ * buffer the caller parsed.
+ *
+ * Bounds.  Input size and nesting depth (tables inside tables, arrays
+ * inside arrays, dotted key parts) are limited by idt_toml_options; the
+ * parser never recurses or allocates beyond them, and reports IDT_ELIMIT
+ * with a position when a document goes past a bound.
+ *
+ * Thread safety.  Parsing keeps all state in the call; separate documents
+ * may be parsed and read concurrently, and one document may be read from
+ * many threads.
+ *
+ * Example:
+ *
+ *     idt_toml_doc *doc;
+ *     idt_error err;
+ *     if (idt_toml_parse(&doc, text, len, NULL, &err) < 0) {
+ *         char msg[512];
+ *         idt_error_format(msg, sizeof msg, &err);   // "3:7: error: ..."
+ *         ...
+ *     }
+ *     const idt_toml_entry *e =
+ *         idt_toml_table_get(idt_toml_doc_root(doc), "version", 7);
+ *     if (e && e->value->type == IDT_TOML_STRING)
+ *         use(e->value->as.string.ptr, e->value->as.string.len);
+ *     idt_toml_doc_free(doc);
+ */
+#ifndef INITDATA_TOML_H
+#define INITDATA_TOML_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Value types.  The four date-time kinds are TOML's four. */
+typedef enum idt_toml_type {
+    IDT_TOML_TABLE = 1,
+    IDT_TOML_ARRAY,
+    IDT_TOML_STRING,
+    IDT_TOML_INTEGER,
+    IDT_TOML_FLOAT,
+    IDT_TOML_BOOL,
+    IDT_TOML_DATETIME,       /* offset date-time: 1979-05-27T07:32:00Z */
+    IDT_TOML_DATETIME_LOCAL, /* local date-time: 1979-05-27T07:32:00 */
+    IDT_TOML_DATE_LOCAL,     /* local date: 1979-05-27 */
+    IDT_TOML_TIME_LOCAL      /* local time: 07:32:00 */
+} idt_toml_type;
+
+/* A date-time's fields.  Date fields are set unless the type is
+ * IDT_TOML_TIME_LOCAL; time fields unless it is IDT_TOML_DATE_LOCAL;
+ * the offset only for IDT_TOML_DATETIME. */
+typedef struct idt_toml_datetime {
+    int year, month, day;
+    int hour, minute, second;
+    uint32_t nanosecond;  /* fraction, truncated to nanoseconds */
+    int frac_digits;      /* digits of fraction written (0 = none) */
+    int offset_minutes;   /* east of UTC; 0 for "Z" */
+} idt_toml_datetime;
+
+typedef struct idt_toml_value idt_toml_value;
+
+/* One key/value pair of a table.  `key` is the decoded key (quoted keys
+ * unescaped), NUL-terminated, and may contain NUL bytes (use key_len).
+ * key_span points at the key as written (the last part of a dotted key, or
+ * the last part of a [table] header for a table created by one). */
+typedef struct idt_toml_entry {
+    const char *key;
+    size_t key_len;
+    idt_span key_span;
+    idt_toml_value *value;
+} idt_toml_entry;
+
+struct idt_toml_value {
+    idt_toml_type type;
+    /*
+     * Where the value is written.  Scalars, arrays and inline tables: the
+     * whole literal, quotes and brackets included.  A table created by a
+     * [header]: the header line's brackets and key.  A table created only
+     * implicitly (by a dotted key or as the parent of a header): the key
+     * that first created it.  An array of tables: its first [[header]].
+     * The root table: the whole document.
+     */
+    idt_span span;
+    union {
+        struct { const char *ptr; size_t len; } string; /* decoded; NUL-terminated */
+        int64_t integer;
+        double floating;
+        bool boolean;
+        idt_toml_datetime datetime;
+        struct { idt_toml_value **items; size_t count; } array;
+        struct { idt_toml_entry *entries; size_t count; } table; /* document order */
+    } as;
+    /* Parser bookkeeping; not part of the API. */
+    uint32_t internal_flags;
+    uint32_t internal_cap;
+    void *internal_index;
+};
+
+/* Parse options.  Initialise with IDT_TOML_OPTIONS_INIT so that fields added
+ * later get their defaults. */
+typedef struct idt_toml_options {
+    unsigned version;  /* IDT_TOML_OPTIONS_VERSION */
+    size_t max_size;   /* longest accepted input, bytes */
+    unsigned max_depth;/* deepest nesting of tables and arrays */
+} idt_toml_options;
+
+#define IDT_TOML_OPTIONS_VERSION 1
+#define IDT_TOML_DEFAULT_MAX_SIZE ((size_t)64 << 20) /* 64 MiB */
+#define IDT_TOML_DEFAULT_MAX_DEPTH 128u
+#define IDT_TOML_OPTIONS_INIT \
+    { IDT_TOML_OPTIONS_VERSION, IDT_TOML_DEFAULT_MAX_SIZE, IDT_TOML_DEFAULT_MAX_DEPTH }
+
+typedef struct idt_toml_doc idt_toml_doc;
+
+/*
+ * Parses len bytes of TOML 1.0 text.
+ *
+ * @param[out] out   the document, owned by the caller (idt_toml_doc_free);
+ *                   set to NULL on failure.
+ * @param src        the text; need not be NUL-terminated; not retained.
+ * @param len        its length in bytes.
+ * @param opts       limits, or NULL for the defaults.
+ * @param err        filled on failure with the line, column and offset of
+ *                   the offending byte and a message naming the TOML rule
+ *                   that was broken; may be NULL.
+ * @return IDT_OK; IDT_ESYNTAX for text that is not TOML 1.0 (bad syntax,
+ *         invalid UTF-8, a forbidden control character, a duplicate key or
+ *         table, an out-of-range integer or date); IDT_ELIMIT for input
+ *         larger than max_size or nested deeper than max_depth; IDT_ENOMEM;
+ *         IDT_EINVAL for a NULL out or an unknown options version.
+ */
+IDT_API int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
+                           const idt_toml_options *opts, idt_error *err);
+
+/* Frees a document and everything reachable from it.  NULL is allowed. */
+IDT_API void idt_toml_doc_free(idt_toml_doc *doc);
+
+/* The root table of doc (borrowed; never NULL for a parsed document). */
+IDT_API const idt_toml_value *idt_toml_doc_root(const idt_toml_doc *doc);
+
+/*
+ * Looks up key (key_len bytes, compared exactly) in a table.  Returns the
+ * entry (borrowed from the document), or NULL when table is NULL, is not a
+ * table, or has no such key.  Average O(1).
+ */
+IDT_API const idt_toml_entry *idt_toml_table_get(const idt_toml_value *table,
+                                                 const char *key, size_t key_len);
+
+/* The TOML name of a type as toml-test spells it: "table", "array",
+ * "string", "integer", "float", "bool", "datetime", "datetime-local",
+ * "date-local", "time-local".  Unknown values give "unknown". */
+IDT_API const char *idt_toml_type_name(idt_toml_type type);
+
+/*
+ * Writes a date-time value in RFC 3339 form ("1979-05-27T07:32:00.5-07:00",
+ * "1979-05-27", "07:32:00"), with a "T" separator, "Z" for a zero offset
+ * and the fraction digits as written.  At most cap bytes
+ * including the NUL.  Returns the length of the full text, or -1 when v is
+ * not a date-time.
+ */
+IDT_API int idt_toml_datetime_format(char *buf, size_t cap, const idt_toml_value *v);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* INITDATA_TOML_H */

@@ -1,0 +1,22 @@
+#!/bin/sh
+# Installs the Debian 12 packages initdata needs to build, test, fuzz and
+# benchmark. Idempotent: installs only what is missing, and runs apt-get
+# only when something is.
+set -eu
+
+PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
+libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev python3 gzip coreutils"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "install-deps: installing:$missing" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
