@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void idt_error_clear(idt_error *err)
@@ -46,6 +47,11 @@ int idt_error_format(char *buf, size_t cap, const idt_error *err)
                         (unsigned long long)err->offset, err->message);
     return snprintf(buf, cap, "%s%serror: %s", src, err->source ? ": " : "",
                     err->message);
+}
+
+void idt_free(void *p)
+{
+    free(p);
 }
 
 const char *idt_version(void)

@@ -86,6 +86,10 @@ IDT_API const char *idt_status_str(int status);
  */
 IDT_API int idt_error_format(char *buf, size_t cap, const idt_error *err);
 
+/* Releases memory that a library function returned through an out
+ * parameter documented as "free with idt_free".  NULL is allowed. */
+IDT_API void idt_free(void *p);
+
 /* The library's version, "MAJOR.MINOR.PATCH". */
 IDT_API const char *idt_version(void);
 
