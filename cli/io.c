@@ -34,11 +34,12 @@ static int read_fd(char **out, size_t *len, int fd, const char *name, size_t max
     char *buf = NULL;
     struct stat st;
     /* A regular file's size lets us allocate once; pipes grow by doubling. */
+    size_t first = 65536;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max)
-        cap = (size_t)st.st_size + 1;
+        first = (size_t)st.st_size + 2; /* +2: room for the NUL and to see EOF */
     for (;;) {
         if (n + 1 >= cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
+            size_t ncap = cap ? cap * 2 : first;
             if (ncap > max + 2)
                 ncap = max + 2;
             if (ncap <= n + 1) {

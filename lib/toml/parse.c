@@ -1,12 +1,406 @@
-/* placeholder until the parser lands */
-#include "initdata/toml.h"
-#include "util/error_int.h"
-#include <stdlib.h>
+/*
+ * The TOML 1.0 grammar and its definition rules.
+ *
+ * How a table came to exist (toml_int.h, TF_*) decides what may extend it:
+ *   [a.b] header      may pass through any table or the last element of an
+ *                     array of tables; it may define a table only once, and
+ *                     only one that is absent or was created implicitly as
+ *                     the parent of another header.
+ *   a.b.c = v         may pass through tables created by dotted keys, or
+ *                     created implicitly by a header (which then count as
+ *                     dotted, so no header may define them afterwards); never
+ *                     through a [header] table, an array or an inline table.
+ *   { ... }           an inline table is sealed once its brace closes.
+ * These are the rules of the TOML 1.0 text and of toml-test, and they agree
+ * with Python's tomllib.
+ */
+#include "toml_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define HARD_MAX_DEPTH 1024u /* recursion stays far from the stack's limit */
+
+static inline int peek(const parser *p, size_t ahead)
+{
+    return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
+}
+
+/* A key for messages: printable ASCII kept, the rest escaped, cut at 60. */
+static const char *show_key(char buf[96], const char *k, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n && o < 80; i++) {
+        unsigned char c = (unsigned char)k[i];
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            buf[o++] = (char)c;
+        else
+            o += (size_t)snprintf(buf + o, 96 - o, "\\x%02x", c);
+    }
+    if (o >= 80)
+        memcpy(buf + 77, "...", 4);
+    else
+        buf[o] = '\0';
+    return buf;
+}
+
+static int fail_depth(parser *p, mark m)
+{
+    return idt_toml__fail_at(p, m, IDT_ELIMIT,
+                             "nesting deeper than %u levels (a limit of this parser, "
+                             "set by max_depth)", p->max_depth);
+}
+
+static int oom(parser *p)
+{
+    return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
+}
+
+/* Reads a dotted key into parts[]; returns the number of parts, or < 0. */
+static int dotted_key(parser *p, keypart *parts)
+{
+    unsigned n = 0;
+    for (;;) {
+        if (n == p->max_depth)
+            return fail_depth(p, idt_toml__mark(p));
+        IDTX_TRY(idt_toml__key(p, &parts[n]));
+        n++;
+        idt_toml__skip_ws(p);
+        if (peek(p, 0) != '.')
+            return (int)n;
+        p->pos++;
+        idt_toml__skip_ws(p);
+    }
+}
+
+static int fail_redefined(parser *p, const keypart *k, const idt_toml_entry *e, const char *rule)
+{
+    char kb[96];
+    mark m = { k->span.offset, k->span.line, k->span.column };
+    return idt_toml__fail_at(p, m, IDT_ESYNTAX, "%s \"%s\" (first defined at %u:%u; TOML: %s)",
+                             e->value->type == IDT_TOML_TABLE ? "table" : "key",
+                             show_key(kb, k->ptr, k->len), (unsigned)e->key_span.line,
+                             (unsigned)e->key_span.column, rule);
+}
+
+/* Creates table k in t with the given flags. */
+static int add_table(parser *p, idt_toml_value **out, idt_toml_value *t, const keypart *k,
+                     uint32_t flags)
+{
+    uint32_t depth = node_depth(t) + 1;
+    mark m = { k->span.offset, k->span.line, k->span.column };
+    if (depth > p->max_depth)
+        return fail_depth(p, m);
+    idt_toml_value *n = idt_toml__new_table(p, flags, depth);
+    if (!n)
+        return oom(p);
+    n->span = k->span;
+    *out = n;
+    return idt_toml__insert(p, t, k, n);
+}
+
+/* Walks a dotted key's parent parts from t, creating dotted tables. */
+static int walk_dotted(parser *p, idt_toml_value **t, const keypart *parts, int n)
+{
+    for (int i = 0; i < n; i++) {
+        idt_toml_entry *e = idt_toml__find(*t, parts[i].ptr, parts[i].len);
+        if (!e) {
+            IDTX_TRY(add_table(p, t, *t, &parts[i], TF_DOTTED));
+            continue;
+        }
+        idt_toml_value *v = e->value;
+        uint32_t f = v->internal_flags & TF_MASK;
+        if (v->type != IDT_TOML_TABLE)
+            return fail_redefined(p, &parts[i], e, "a dotted key cannot extend a value that "
+                                                   "is not a table");
+        if (f & TF_INLINE)
+            return fail_redefined(p, &parts[i], e, "an inline table cannot be extended");
+        if (!(f & (TF_DOTTED | TF_IMPLICIT)))
+            return fail_redefined(p, &parts[i], e, "a dotted key cannot add to a table "
+                                                   "defined by a [header]");
+        v->internal_flags = (v->internal_flags & ~(uint32_t)TF_MASK) | TF_DOTTED;
+        *t = v;
+    }
+    return IDT_OK;
+}
+
+static int value(parser *p, uint32_t depth, idt_toml_value **out);
+
+/* key = value, added to table t (a section's table or an inline table). */
+static int keyval(parser *p, idt_toml_value *t)
+{
+    keypart *parts = p->parts;
+    int n = dotted_key(p, parts);
+    if (n < 0)
+        return n;
+    if (peek(p, 0) != '=')
+        return idt_toml__fail(p, "expected '=' after the key");
+    p->pos++;
+    idt_toml__skip_ws(p);
+    IDTX_TRY(walk_dotted(p, &t, parts, n - 1));
+    /* The value may hold inline tables that reuse p->parts: keep our key. */
+    keypart last = parts[n - 1];
+    idt_toml_entry *dup = idt_toml__find(t, last.ptr, last.len);
+    if (dup)
+        return fail_redefined(p, &last, dup, "a key may be defined only once");
+    idt_toml_value *v;
+    IDTX_TRY(value(p, node_depth(t), &v));
+    return idt_toml__insert(p, t, &last, v);
+}
+
+static int array(parser *p, idt_toml_value *a, uint32_t depth)
+{
+    p->pos++; /* [ */
+    for (;;) {
+        IDTX_TRY(idt_toml__skip_ws_nl(p));
+        if (peek(p, 0) == ']')
+            break;
+        idt_toml_value *item;
+        IDTX_TRY(value(p, depth, &item));
+        IDTX_TRY(idt_toml__array_push(p, a, item));
+        IDTX_TRY(idt_toml__skip_ws_nl(p));
+        if (peek(p, 0) == ',') {
+            p->pos++;
+            continue;
+        }
+        if (peek(p, 0) == ']')
+            break;
+        if (p->pos >= p->len)
+            return idt_toml__fail_at(p, idt_toml__mark(p), IDT_ESYNTAX,
+                                     "unterminated array (expected ']')");
+        return idt_toml__fail(p, "expected ',' or ']' in an array");
+    }
+    p->pos++;
+    return IDT_OK;
+}
+
+static int inline_table(parser *p, idt_toml_value *t)
+{
+    p->pos++; /* { */
+    idt_toml__skip_ws(p);
+    if (peek(p, 0) == '}') {
+        p->pos++;
+        return IDT_OK;
+    }
+    for (;;) {
+        IDTX_TRY(keyval(p, t));
+        idt_toml__skip_ws(p);
+        int c = peek(p, 0);
+        if (c == '}') {
+            p->pos++;
+            return IDT_OK;
+        }
+        if (c == ',') {
+            p->pos++;
+            idt_toml__skip_ws(p);
+            if (peek(p, 0) == '}')
+                return idt_toml__fail(p, "a trailing comma is not allowed in an inline "
+                                         "table (TOML 1.0)");
+            continue;
+        }
+        if (c == '\n' || c == '\r')
+            return idt_toml__fail(p, "newlines are not allowed inside an inline table "
+                                     "(TOML 1.0)");
+        if (c == '#')
+            return idt_toml__fail(p, "comments are not allowed inside an inline table");
+        if (c < 0)
+            return idt_toml__fail(p, "unterminated inline table (expected '}')");
+        return idt_toml__fail(p, "expected ',' or '}' in an inline table");
+    }
+}
+
+/*
+ * Reads a value into a new node.  `depth` is the depth of the container;
+ * arrays and inline tables nest one deeper and are bounded by max_depth
+ * before the recursion, so the stack is bounded too.
+ */
+static int value(parser *p, uint32_t depth, idt_toml_value **out)
+{
+    mark m = idt_toml__mark(p);
+    int c = peek(p, 0);
+    idt_toml_value *v;
+    if (c == '[' || c == '{') {
+        if (depth + 1 > p->max_depth)
+            return fail_depth(p, m);
+        if (c == '[') {
+            v = idt_toml__new_value(p, IDT_TOML_ARRAY, m);
+            if (!v)
+                return oom(p);
+            v->internal_flags = (depth + 1) << DEPTH_SHIFT;
+            IDTX_TRY(array(p, v, depth + 1));
+        } else {
+            v = idt_toml__new_table(p, TF_DOTTED, depth + 1);
+            if (!v)
+                return oom(p);
+            IDTX_TRY(inline_table(p, v));
+            v->internal_flags = (v->internal_flags & ~(uint32_t)TF_MASK) | TF_INLINE;
+        }
+    } else {
+        v = idt_toml__new_value(p, IDT_TOML_STRING, m);
+        if (!v)
+            return oom(p);
+        if (c == '"' || c == '\'')
+            IDTX_TRY(idt_toml__string(p, v));
+        else
+            IDTX_TRY(idt_toml__scalar(p, v));
+    }
+    v->span = idt_toml__span_from(p, m);
+    *out = v;
+    return IDT_OK;
+}
+
+/* Resolves the parent parts of a [header] from the root. */
+static int walk_header(parser *p, idt_toml_value **t, const keypart *parts, int n)
+{
+    for (int i = 0; i < n; i++) {
+        idt_toml_entry *e = idt_toml__find(*t, parts[i].ptr, parts[i].len);
+        if (!e) {
+            IDTX_TRY(add_table(p, t, *t, &parts[i], TF_IMPLICIT));
+            continue;
+        }
+        idt_toml_value *v = e->value;
+        uint32_t f = v->internal_flags & TF_MASK;
+        if (v->type == IDT_TOML_ARRAY && (f & AF_TABLES)) {
+            *t = v->as.array.items[v->as.array.count - 1];
+        } else if (v->type == IDT_TOML_TABLE && !(f & TF_INLINE)) {
+            *t = v;
+        } else {
+            return fail_redefined(p, &parts[i], e, v->type == IDT_TOML_TABLE
+                                  ? "an inline table cannot be extended"
+                                  : "a [header] cannot extend a value that is not a table");
+        }
+    }
+    return IDT_OK;
+}
+
+static int define_table(parser *p, idt_toml_value *t, const keypart *k, idt_span hdr)
+{
+    idt_toml_entry *e = idt_toml__find(t, k->ptr, k->len);
+    idt_toml_value *v;
+    if (!e) {
+        IDTX_TRY(add_table(p, &v, t, k, TF_HEADER));
+    } else if (e->value->type == IDT_TOML_TABLE &&
+               (e->value->internal_flags & TF_MASK) == TF_IMPLICIT) {
+        v = e->value;
+        v->internal_flags = (v->internal_flags & ~(uint32_t)TF_MASK) | TF_HEADER;
+    } else {
+        return fail_redefined(p, k, e, "a table may be defined only once");
+    }
+    v->span = hdr;
+    p->current = v;
+    return IDT_OK;
+}
+
+static int append_table(parser *p, idt_toml_value *t, const keypart *k, idt_span hdr)
+{
+    idt_toml_entry *e = idt_toml__find(t, k->ptr, k->len);
+    idt_toml_value *a;
+    if (!e) {
+        uint32_t depth = node_depth(t) + 1;
+        mark m = { k->span.offset, k->span.line, k->span.column };
+        if (depth + 1 > p->max_depth)
+            return fail_depth(p, m);
+        a = idt_toml__new_value(p, IDT_TOML_ARRAY, m);
+        if (!a)
+            return oom(p);
+        a->internal_flags = AF_TABLES | (depth << DEPTH_SHIFT);
+        a->span = hdr;
+        IDTX_TRY(idt_toml__insert(p, t, k, a));
+    } else if (e->value->type == IDT_TOML_ARRAY && (e->value->internal_flags & AF_TABLES)) {
+        a = e->value;
+    } else {
+        return fail_redefined(p, k, e, "[[array]] cannot extend a value that is not an "
+                                       "array of tables");
+    }
+    idt_toml_value *elem = idt_toml__new_table(p, TF_HEADER, node_depth(a) + 1);
+    if (!elem)
+        return oom(p);
+    elem->span = hdr;
+    IDTX_TRY(idt_toml__array_push(p, a, elem));
+    p->current = elem;
+    return IDT_OK;
+}
+
+static int header(parser *p, idt_toml_value *root)
+{
+    keypart *parts = p->parts;
+    mark m = idt_toml__mark(p);
+    bool aot = peek(p, 1) == '[';
+    p->pos += aot ? 2 : 1;
+    idt_toml__skip_ws(p);
+    int n = dotted_key(p, parts);
+    if (n < 0)
+        return n;
+    if (peek(p, 0) != ']' || (aot && peek(p, 1) != ']'))
+        return idt_toml__fail(p, aot ? "expected ']]' to close the array-of-tables header"
+                                     : "expected ']' to close the table header");
+    p->pos += aot ? 2 : 1;
+    idt_span hdr = idt_toml__span_from(p, m);
+    idt_toml_value *t = root;
+    IDTX_TRY(walk_header(p, &t, parts, n - 1));
+    return aot ? append_table(p, t, &parts[n - 1], hdr)
+               : define_table(p, t, &parts[n - 1], hdr);
+}
+
+static int document(parser *p, idt_toml_value *root)
+{
+    p->parts = idtx_arena_alloc(p->arena, sizeof(keypart) * p->max_depth);
+    if (!p->parts)
+        return oom(p);
+    if (p->len >= 3 && memcmp(p->src, "\xef\xbb\xbf", 3) == 0)
+        p->pos = p->line_start = 3; /* a UTF-8 byte order mark */
+    while (p->pos < p->len) {
+        idt_toml__skip_ws(p);
+        int c = peek(p, 0);
+        if (c == '[')
+            IDTX_TRY(header(p, root));
+        else if (c != '#' && c != '\n' && c != '\r' && c >= 0)
+            IDTX_TRY(keyval(p, p->current));
+        IDTX_TRY(idt_toml__end_of_line(p));
+    }
+    return IDT_OK;
+}
+
 int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
                    const idt_toml_options *opts, idt_error *err)
-{ (void)src; (void)len; (void)opts; *out = NULL; return idtx_error_set(err, IDT_EUNSUPPORTED, NULL, "not yet"); }
-void idt_toml_doc_free(idt_toml_doc *doc) { (void)doc; }
-const idt_toml_value *idt_toml_doc_root(const idt_toml_doc *doc) { (void)doc; return NULL; }
-const idt_toml_entry *idt_toml_table_get(const idt_toml_value *t, const char *k, size_t n) { (void)t; (void)k; (void)n; return NULL; }
-const char *idt_toml_type_name(idt_toml_type t) { (void)t; return "unknown"; }
-int idt_toml_datetime_format(char *buf, size_t cap, const idt_toml_value *v) { (void)buf; (void)cap; (void)v; return -1; }
+{
+    idt_toml_options defaults = IDT_TOML_OPTIONS_INIT;
+    if (!out || (!src && len))
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_toml_parse: NULL argument");
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != IDT_TOML_OPTIONS_VERSION)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_toml_parse: unknown options version %u",
+                              opts->version);
+    if (len > opts->max_size)
+        return idtx_error_set(err, IDT_ELIMIT, NULL,
+                              "document of %zu bytes is larger than the limit of %zu bytes",
+                              len, opts->max_size);
+    idtx_arena arena = IDTX_ARENA_INIT;
+    parser p = { 0 };
+    p.src = src ? src : "";
+    p.len = len;
+    p.line = 1;
+    p.max_depth = opts->max_depth < 1 ? 1 : opts->max_depth > HARD_MAX_DEPTH ? HARD_MAX_DEPTH
+                                                                             : opts->max_depth;
+    p.arena = &arena;
+    p.err = err;
+    idt_toml_doc *doc = idtx_arena_alloc(&arena, sizeof *doc);
+    idt_toml_value *root = idt_toml__new_table(&p, TF_HEADER, 0);
+    if (!doc || !root) {
+        idtx_arena_dispose(&arena);
+        return oom(&p);
+    }
+    root->span = (idt_span){ 0, len, 1, 1 };
+    p.current = root;
+    int rc = document(&p, root);
+    if (rc < 0) {
+        idtx_arena_dispose(&arena);
+        return rc;
+    }
+    doc->root = root;
+    doc->arena = arena;
+    *out = doc;
+    return IDT_OK;
+}

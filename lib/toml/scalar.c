@@ -1,0 +1,349 @@
+/*
+ * TOML scalars other than strings: integers (decimal, hex, octal, binary),
+ * floats (with inf and nan), booleans and the four date-time kinds.
+ * Each reader checks the TOML 1.0 grammar byte by byte, so that the error
+ * can name the rule, before converting.
+ */
+#define _GNU_SOURCE /* strtod_l: float parsing must not depend on the locale */
+#include "toml_int.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline int peek(const parser *p, size_t ahead)
+{
+    return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
+}
+
+static inline bool is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_digit_of(int c, int base)
+{
+    switch (base) {
+    case 2: return c == '0' || c == '1';
+    case 8: return c >= '0' && c <= '7';
+    case 16: return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    default: return is_digit(c);
+    }
+}
+
+/*
+ * Consumes digits of `base` with single underscores between them, and
+ * returns how many digits were read (0 after recording an error, or when
+ * none are present and `what` is NULL).
+ */
+static size_t digits(parser *p, int base, const char *what)
+{
+    size_t n = 0;
+    for (;;) {
+        int c = peek(p, 0);
+        if (is_digit_of(c, base)) {
+            n++;
+            p->pos++;
+        } else if (c == '_') {
+            if (!n || !is_digit_of(peek(p, 1), base)) {
+                idt_toml__fail(p, "an underscore in a number must stand between two digits");
+                return 0;
+            }
+            p->pos++;
+        } else {
+            break;
+        }
+    }
+    if (!n && what)
+        idt_toml__fail(p, "expected %s", what);
+    return n;
+}
+
+static int digit_value(char c)
+{
+    if (c <= '9')
+        return c - '0';
+    return (c | 0x20) - 'a' + 10;
+}
+
+/* Converts the digits in src[start, end) (underscores skipped) with
+ * overflow detection: the magnitude may reach 2^63 only when negative. */
+static int to_int64(parser *p, mark m, size_t start, size_t end, int base, bool neg,
+                    int64_t *out)
+{
+    uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+    uint64_t v = 0;
+    for (size_t i = start; i < end; i++) {
+        if (p->src[i] == '_')
+            continue;
+        uint64_t d = (uint64_t)digit_value(p->src[i]);
+        if (v > (limit - d) / (uint64_t)base)
+            return idt_toml__fail_at(p, m, IDT_ESYNTAX,
+                                     "integer %.*s is out of range (TOML integers are 64-bit "
+                                     "signed: -9223372036854775808 to 9223372036854775807)",
+                                     (int)(end - m.offset), p->src + m.offset);
+        v = v * (uint64_t)base + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return IDT_OK;
+}
+
+static int prefixed_integer(parser *p, mark m, idt_toml_value *v)
+{
+    int kind = peek(p, 1);
+    int base = kind == 'x' ? 16 : kind == 'o' ? 8 : 2;
+    p->pos += 2;
+    size_t start = p->pos;
+    if (peek(p, 0) == '_')
+        return idt_toml__fail(p, "an underscore in a number must stand between two digits");
+    if (!digits(p, base, base == 16 ? "hexadecimal digits after 0x"
+                         : base == 8 ? "octal digits after 0o" : "binary digits after 0b"))
+        return IDT_ESYNTAX;
+    v->type = IDT_TOML_INTEGER;
+    return to_int64(p, m, start, p->pos, base, false, &v->as.integer);
+}
+
+static int special_float(parser *p, mark m, bool neg, idt_toml_value *v)
+{
+    bool inf = peek(p, 0) == 'i';
+    if (p->len - p->pos < 3 || memcmp(p->src + p->pos, inf ? "inf" : "nan", 3) != 0)
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid value (TOML 1.0 special floats "
+                                                    "are inf and nan, optionally signed)");
+    p->pos += 3;
+    v->type = IDT_TOML_FLOAT;
+    v->as.floating = inf ? (neg ? -INFINITY : INFINITY) : (neg ? -NAN : NAN);
+    return IDT_OK;
+}
+
+/* Converts a validated decimal float; underscores are removed first. */
+static int to_double(parser *p, mark m, double *out)
+{
+    size_t n = p->pos - m.offset;
+    char small[128];
+    char *buf = n < sizeof small ? small : idtx_arena_alloc(p->arena, n + 1);
+    if (!buf)
+        return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
+    size_t o = 0;
+    for (size_t i = m.offset; i < p->pos; i++)
+        if (p->src[i] != '_')
+            buf[o++] = p->src[i];
+    buf[o] = '\0';
+    locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (!c_locale)
+        return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
+    *out = strtod_l(buf, NULL, c_locale);
+    freelocale(c_locale);
+    return IDT_OK;
+}
+
+static int number(parser *p, idt_toml_value *v)
+{
+    mark m = idt_toml__mark(p);
+    int c = peek(p, 0);
+    bool neg = c == '-';
+    if (c == '0' && (peek(p, 1) == 'x' || peek(p, 1) == 'o' || peek(p, 1) == 'b'))
+        return prefixed_integer(p, m, v);
+    if (c == '+' || c == '-') {
+        p->pos++;
+        c = peek(p, 0);
+    }
+    if (c == 'i' || c == 'n')
+        return special_float(p, m, neg, v);
+    size_t int_start = p->pos;
+    if (!is_digit(c))
+        return idt_toml__fail(p, "expected a digit");
+    if (c == '0' && (is_digit(peek(p, 1)) || peek(p, 1) == '_'))
+        return idt_toml__fail(p, "leading zeros are not allowed in decimal numbers");
+    if (c == '0' && (peek(p, 1) == 'x' || peek(p, 1) == 'o' || peek(p, 1) == 'b'))
+        return idt_toml__fail(p, "a sign is not allowed on hexadecimal, octal or binary integers");
+    if (!digits(p, 10, "a digit"))
+        return IDT_ESYNTAX;
+    size_t int_end = p->pos;
+    bool is_float = false;
+    if (peek(p, 0) == '.') {
+        p->pos++;
+        if (!digits(p, 10, "a digit after the decimal point"))
+            return IDT_ESYNTAX;
+        is_float = true;
+    }
+    if (peek(p, 0) == 'e' || peek(p, 0) == 'E') {
+        p->pos++;
+        if (peek(p, 0) == '+' || peek(p, 0) == '-')
+            p->pos++;
+        if (!digits(p, 10, "a digit in the exponent"))
+            return IDT_ESYNTAX;
+        is_float = true;
+    }
+    if (is_float) {
+        v->type = IDT_TOML_FLOAT;
+        return to_double(p, m, &v->as.floating);
+    }
+    v->type = IDT_TOML_INTEGER;
+    return to_int64(p, m, int_start, int_end, 10, neg, &v->as.integer);
+}
+
+/* ---- date-times ---------------------------------------------------------- */
+
+/* Reads exactly n decimal digits. */
+static bool fixed(parser *p, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = peek(p, i);
+        if (!is_digit(c))
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    p->pos += n;
+    *out = v;
+    return true;
+}
+
+static bool expect(parser *p, char c)
+{
+    if (peek(p, 0) != (unsigned char)c)
+        return false;
+    p->pos++;
+    return true;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+static int date_part(parser *p, mark m, idt_toml_datetime *dt)
+{
+    if (!fixed(p, 4, &dt->year) || !expect(p, '-') || !fixed(p, 2, &dt->month) ||
+        !expect(p, '-') || !fixed(p, 2, &dt->day))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid date (TOML dates are YYYY-MM-DD)");
+    if (dt->month < 1 || dt->month > 12)
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "month %02d is out of range (01-12)",
+                                 dt->month);
+    if (dt->day < 1 || dt->day > days_in_month(dt->year, dt->month))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "day %02d does not exist in %04d-%02d",
+                                 dt->day, dt->year, dt->month);
+    return IDT_OK;
+}
+
+static int time_part(parser *p, idt_toml_datetime *dt)
+{
+    mark m = idt_toml__mark(p);
+    if (!fixed(p, 2, &dt->hour) || !expect(p, ':') || !fixed(p, 2, &dt->minute))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid time (TOML times are HH:MM:SS)");
+    if (!expect(p, ':') || !fixed(p, 2, &dt->second))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX,
+                                 "invalid time: seconds are required in TOML 1.0 (HH:MM:SS)");
+    if (dt->hour > 23 || dt->minute > 59 || dt->second > 60)
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "time %02d:%02d:%02d is out of range",
+                                 dt->hour, dt->minute, dt->second);
+    if (expect(p, '.')) {
+        if (!is_digit(peek(p, 0)))
+            return idt_toml__fail(p, "expected a digit after the decimal point of the seconds");
+        uint32_t ns = 0;
+        int nd = 0;
+        while (is_digit(peek(p, 0))) {
+            if (nd < 9) { /* beyond nanoseconds the digits are truncated */
+                ns = ns * 10 + (uint32_t)(peek(p, 0) - '0');
+                nd++;
+            }
+            p->pos++;
+        }
+        dt->frac_digits = nd;
+        for (int i = nd; i < 9; i++)
+            ns *= 10;
+        dt->nanosecond = ns;
+    }
+    return IDT_OK;
+}
+
+static int offset_part(parser *p, idt_toml_datetime *dt)
+{
+    int c = peek(p, 0);
+    if (c == 'Z' || c == 'z') {
+        p->pos++;
+        return 1;
+    }
+    if (c != '+' && c != '-')
+        return 0;
+    mark m = idt_toml__mark(p);
+    p->pos++;
+    int h, mi;
+    if (!fixed(p, 2, &h) || !expect(p, ':') || !fixed(p, 2, &mi))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid time offset (TOML: Z or +HH:MM)");
+    if (h > 23 || mi > 59)
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "time offset %c%02d:%02d is out of range",
+                                 c, h, mi);
+    dt->offset_minutes = (c == '-' ? -1 : 1) * (h * 60 + mi);
+    return 1;
+}
+
+static bool time_follows(const parser *p, size_t at)
+{
+    return is_digit(peek(p, at)) && is_digit(peek(p, at + 1)) && peek(p, at + 2) == ':';
+}
+
+static int datetime(parser *p, idt_toml_value *v)
+{
+    mark m = idt_toml__mark(p);
+    idt_toml_datetime *dt = &v->as.datetime;
+    memset(dt, 0, sizeof *dt);
+    if (time_follows(p, 0)) {
+        v->type = IDT_TOML_TIME_LOCAL;
+        return time_part(p, dt);
+    }
+    IDTX_TRY(date_part(p, m, dt));
+    int sep = peek(p, 0);
+    if (!((sep == 'T' || sep == 't' || sep == ' ') && time_follows(p, 1))) {
+        if (sep == 'T' || sep == 't')
+            return idt_toml__fail(p, "expected a time after 'T' (HH:MM:SS)");
+        v->type = IDT_TOML_DATE_LOCAL;
+        return IDT_OK;
+    }
+    p->pos++;
+    IDTX_TRY(time_part(p, dt));
+    int has_offset = offset_part(p, dt);
+    if (has_offset < 0)
+        return has_offset;
+    v->type = has_offset ? IDT_TOML_DATETIME : IDT_TOML_DATETIME_LOCAL;
+    return IDT_OK;
+}
+
+static bool date_follows(const parser *p)
+{
+    for (size_t i = 0; i < 4; i++)
+        if (!is_digit(peek(p, i)))
+            return false;
+    return peek(p, 4) == '-';
+}
+
+static int boolean(parser *p, idt_toml_value *v)
+{
+    bool t = peek(p, 0) == 't';
+    const char *word = t ? "true" : "false";
+    size_t n = t ? 4 : 5;
+    if (p->len - p->pos < n || memcmp(p->src + p->pos, word, n) != 0)
+        return idt_toml__fail(p, "invalid value (strings must be quoted; booleans are "
+                                 "true and false, in lowercase)");
+    p->pos += n;
+    v->type = IDT_TOML_BOOL;
+    v->as.boolean = t;
+    return IDT_OK;
+}
+
+int idt_toml__scalar(parser *p, idt_toml_value *v)
+{
+    int c = peek(p, 0);
+    if (c == 't' || c == 'f')
+        return boolean(p, v);
+    if (is_digit(c) && (date_follows(p) || time_follows(p, 0)))
+        return datetime(p, v);
+    if (is_digit(c) || c == '+' || c == '-' || c == 'i' || c == 'n')
+        return number(p, v);
+    if (c < 0 || c == '\n' || c == '\r' || c == '#')
+        return idt_toml__fail(p, "expected a value after '='");
+    return idt_toml__fail(p, "invalid value (strings must be quoted: \"...\" or '...')");
+}

@@ -1,0 +1,469 @@
+/*
+ * The TOML scanner: positions and errors, whitespace, comments, newlines,
+ * keys and the four kinds of string.  Strings are read in two passes: the
+ * first validates (UTF-8, control characters, escapes) and finds the end;
+ * the second runs only when the text differs from its value (escapes, CRLF,
+ * a line-ending backslash) and decodes into a buffer of the raw size, which
+ * is always enough because no escape is shorter than what it stands for.
+ */
+#include "toml_int.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+mark idt_toml__mark(const parser *p)
+{
+    mark m = { p->pos, p->line, (uint32_t)(p->pos - p->line_start + 1) };
+    return m;
+}
+
+idt_span idt_toml__span_at(const parser *p, mark m, size_t len)
+{
+    (void)p;
+    idt_span s = { m.offset, len, m.line, m.column };
+    return s;
+}
+
+idt_span idt_toml__span_from(const parser *p, mark m)
+{
+    return idt_toml__span_at(p, m, p->pos - m.offset);
+}
+
+static int vfail_at(parser *p, mark m, int code, const char *fmt, va_list ap)
+    IDTX_PRINTF(4, 0);
+
+static int vfail_at(parser *p, mark m, int code, const char *fmt, va_list ap)
+{
+    idt_span at = idt_toml__span_at(p, m, 0);
+    return idtx_error_vset(p->err, code, &at, fmt, ap);
+}
+
+int idt_toml__fail_at(parser *p, mark m, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail_at(p, m, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int idt_toml__fail(parser *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail_at(p, idt_toml__mark(p), IDT_ESYNTAX, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+static inline int peek(const parser *p, size_t ahead)
+{
+    return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
+}
+
+static inline bool at_str(const parser *p, const char *s, size_t n)
+{
+    return p->len - p->pos >= n && memcmp(p->src + p->pos, s, n) == 0;
+}
+
+/* Describes a byte that may not appear where it stands. */
+static int fail_control(parser *p, int c, const char *where)
+{
+    if (c == '\r')
+        return idt_toml__fail(p, "carriage return not followed by a line feed %s "
+                                 "(TOML: a newline is LF or CRLF)", where);
+    if (c == '\n')
+        return idt_toml__fail(p, "newline %s (TOML: use a multi-line string or \\n)", where);
+    return idt_toml__fail(p, "control character U+%04X %s (TOML: control characters other "
+                             "than tab must be escaped)", (unsigned)c, where);
+}
+
+/*
+ * Validates one UTF-8 sequence starting at pos (whose first byte is >= 0x80)
+ * and returns its length, or 0 after recording an error.  Overlong forms,
+ * surrogates and code points above U+10FFFF are rejected (RFC 3629).
+ */
+static size_t utf8_seq(parser *p)
+{
+    const unsigned char *s = (const unsigned char *)p->src + p->pos;
+    size_t avail = p->len - p->pos;
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t cp, min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2, cp = c & 0x1f, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3, cp = c & 0x0f, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        idt_toml__fail(p, "invalid UTF-8 byte 0x%02x (TOML documents must be UTF-8)", c);
+        return 0;
+    }
+    if (avail < n)
+        goto bad;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            goto bad;
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        goto bad;
+    return n;
+bad:
+    idt_toml__fail(p, "invalid UTF-8 sequence starting with byte 0x%02x "
+                      "(TOML documents must be UTF-8)", c);
+    return 0;
+}
+
+void idt_toml__skip_ws(parser *p)
+{
+    while (p->pos < p->len && (p->src[p->pos] == ' ' || p->src[p->pos] == '\t'))
+        p->pos++;
+}
+
+int idt_toml__newline(parser *p)
+{
+    if (peek(p, 0) == '\r' && peek(p, 1) == '\n')
+        p->pos++;
+    if (peek(p, 0) != '\n')
+        return idt_toml__fail(p, "expected a newline");
+    p->pos++;
+    p->line++;
+    p->line_start = p->pos;
+    return IDT_OK;
+}
+
+/* Skips a comment ('#' at pos) up to, not including, its newline. */
+static int skip_comment(parser *p)
+{
+    p->pos++;
+    while (p->pos < p->len) {
+        unsigned char c = (unsigned char)p->src[p->pos];
+        if (c == '\n' || (c == '\r' && peek(p, 1) == '\n'))
+            return IDT_OK;
+        if (c >= 0x80) {
+            size_t n = utf8_seq(p);
+            if (!n)
+                return IDT_ESYNTAX;
+            p->pos += n;
+            continue;
+        }
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return fail_control(p, c, "in a comment");
+        p->pos++;
+    }
+    return IDT_OK;
+}
+
+int idt_toml__skip_ws_nl(parser *p)
+{
+    for (;;) {
+        idt_toml__skip_ws(p);
+        int c = peek(p, 0);
+        if (c == '#')
+            IDTX_TRY(skip_comment(p));
+        else if (c == '\n' || c == '\r')
+            IDTX_TRY(idt_toml__newline(p));
+        else
+            return IDT_OK;
+    }
+}
+
+int idt_toml__end_of_line(parser *p)
+{
+    idt_toml__skip_ws(p);
+    if (peek(p, 0) == '#')
+        IDTX_TRY(skip_comment(p));
+    if (p->pos >= p->len)
+        return IDT_OK;
+    int c = peek(p, 0);
+    if (c == '\n' || c == '\r')
+        return idt_toml__newline(p);
+    return idt_toml__fail(p, "expected a newline or the end of the document here "
+                             "(TOML: one key/value pair or table header per line)");
+}
+
+/* ---- strings ------------------------------------------------------------ */
+
+typedef struct strscan {
+    bool multiline, literal;
+    size_t body;      /* offset of the first content byte */
+    size_t body_end;  /* offset just past the last content byte */
+    bool decode;      /* the value differs from the raw body */
+} strscan;
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Reads \uXXXX or \UXXXXXXXX digits at pos; stores the scalar value. */
+static int unicode_escape(parser *p, size_t ndigits, uint32_t *cp)
+{
+    mark m = idt_toml__mark(p);
+    uint32_t v = 0;
+    for (size_t i = 0; i < ndigits; i++) {
+        int h = hexval(peek(p, i));
+        if (h < 0)
+            return idt_toml__fail_at(p, m, IDT_ESYNTAX,
+                                     "\\%c escape needs %zu hex digits", ndigits == 4 ? 'u' : 'U',
+                                     ndigits);
+        v = (v << 4) | (uint32_t)h;
+    }
+    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX,
+                                 "escape \\%c%.*s is not a Unicode scalar value (TOML: "
+                                 "surrogates and values above 10FFFF are not allowed)",
+                                 ndigits == 4 ? 'u' : 'U', (int)ndigits, p->src + p->pos);
+    p->pos += ndigits;
+    *cp = v;
+    return IDT_OK;
+}
+
+/* Skips spaces, tabs and newlines (after a line-ending backslash). */
+static int skip_blank_lines(parser *p)
+{
+    for (;;) {
+        idt_toml__skip_ws(p);
+        if (peek(p, 0) == '\n' || (peek(p, 0) == '\r' && peek(p, 1) == '\n'))
+            IDTX_TRY(idt_toml__newline(p));
+        else
+            return IDT_OK;
+    }
+}
+
+/* Validates the escape at pos (just after the backslash). */
+static int check_escape(parser *p, bool multiline)
+{
+    int c = peek(p, 0);
+    uint32_t cp;
+    switch (c) {
+    case 'b': case 't': case 'n': case 'f': case 'r': case '"': case '\\':
+        p->pos++;
+        return IDT_OK;
+    case 'u':
+        p->pos++;
+        return unicode_escape(p, 4, &cp);
+    case 'U':
+        p->pos++;
+        return unicode_escape(p, 8, &cp);
+    default:
+        break;
+    }
+    if (multiline) {
+        /* A line-ending backslash: optional whitespace, then a newline. */
+        size_t save = p->pos;
+        idt_toml__skip_ws(p);
+        if (peek(p, 0) == '\n' || (peek(p, 0) == '\r' && peek(p, 1) == '\n'))
+            return skip_blank_lines(p);
+        p->pos = save;
+    }
+    if (c < 0)
+        return idt_toml__fail(p, "unterminated string");
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        return idt_toml__fail(p, "a backslash may end a line only in a multi-line basic "
+                                 "string, followed by nothing but whitespace");
+    if (c == 'e' || c == 'x')
+        return idt_toml__fail(p, "escape \\%c is TOML 1.1, not TOML 1.0 (valid escapes: "
+                                 "\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", c);
+    if (c >= 0x20 && c < 0x7f)
+        return idt_toml__fail(p, "invalid escape \\%c (TOML 1.0 allows \\b \\t \\n \\f \\r "
+                                 "\\\" \\\\ \\uXXXX \\UXXXXXXXX)", c);
+    return idt_toml__fail(p, "invalid escape sequence (TOML 1.0 allows \\b \\t \\n \\f \\r "
+                             "\\\" \\\\ \\uXXXX \\UXXXXXXXX)");
+}
+
+/* Pass one: validates the string at pos and finds its end. */
+static int scan_string(parser *p, strscan *s)
+{
+    char q = p->src[p->pos];
+    s->literal = q == '\'';
+    s->multiline = at_str(p, s->literal ? "'''" : "\"\"\"", 3);
+    s->decode = false;
+    mark open = idt_toml__mark(p);
+    p->pos += s->multiline ? 3 : 1;
+    if (s->multiline && (peek(p, 0) == '\n' || (peek(p, 0) == '\r' && peek(p, 1) == '\n')))
+        IDTX_TRY(idt_toml__newline(p)); /* TOML trims a newline right after the opening */
+    s->body = p->pos;
+    for (;;) {
+        if (p->pos >= p->len)
+            return idt_toml__fail_at(p, open, IDT_ESYNTAX, "unterminated %s string",
+                                     s->literal ? "literal" : "basic");
+        unsigned char c = (unsigned char)p->src[p->pos];
+        if (c == (unsigned char)q) {
+            if (!s->multiline) {
+                s->body_end = p->pos++;
+                return IDT_OK;
+            }
+            size_t n = 0;
+            while (peek(p, n) == q)
+                n++;
+            if (n >= 3) {
+                if (n > 5)
+                    return idt_toml__fail(p, "too many quotes at the end of a multi-line "
+                                             "string (at most two may precede the closing %c%c%c)",
+                                          q, q, q);
+                s->body_end = p->pos + n - 3;
+                p->pos += n;
+                return IDT_OK;
+            }
+            p->pos += n;
+        } else if (c == '\\' && !s->literal) {
+            p->pos++;
+            s->decode = true;
+            IDTX_TRY(check_escape(p, s->multiline));
+        } else if (c >= 0x80) {
+            size_t n = utf8_seq(p);
+            if (!n)
+                return IDT_ESYNTAX;
+            p->pos += n;
+        } else if (s->multiline && (c == '\n' || (c == '\r' && peek(p, 1) == '\n'))) {
+            if (c == '\r')
+                s->decode = true; /* CRLF becomes LF, as tomllib and toml-rs read it */
+            IDTX_TRY(idt_toml__newline(p));
+        } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+            return fail_control(p, c, "in a string");
+        } else {
+            p->pos++;
+        }
+    }
+}
+
+static size_t put_utf8(char *o, uint32_t cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xc0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xe0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        o[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    o[0] = (char)(0xf0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
+}
+
+static uint32_t hexn(const char *s, size_t n)
+{
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = (v << 4) | (uint32_t)hexval((unsigned char)s[i]);
+    return v;
+}
+
+/* Pass two: decodes an already validated body into out; returns the length. */
+static size_t decode_body(const char *s, size_t n, bool literal, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        char c = s[i];
+        if (c == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            i++;
+            continue;
+        }
+        if (c != '\\' || literal) {
+            out[o++] = c;
+            i++;
+            continue;
+        }
+        char e = s[i + 1];
+        i += 2;
+        switch (e) {
+        case 'b': out[o++] = '\b'; break;
+        case 't': out[o++] = '\t'; break;
+        case 'n': out[o++] = '\n'; break;
+        case 'f': out[o++] = '\f'; break;
+        case 'r': out[o++] = '\r'; break;
+        case '"': out[o++] = '"'; break;
+        case '\\': out[o++] = '\\'; break;
+        case 'u': o += put_utf8(out + o, hexn(s + i, 4)); i += 4; break;
+        case 'U': o += put_utf8(out + o, hexn(s + i, 8)); i += 8; break;
+        default: /* line-ending backslash: drop all whitespace that follows */
+            i--;
+            while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+                i++;
+            break;
+        }
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static int string_value(parser *p, const char **ptr, size_t *len, strscan *s)
+{
+    IDTX_TRY(scan_string(p, s));
+    size_t raw = s->body_end - s->body;
+    char *buf = idtx_arena_alloc(p->arena, raw + 1);
+    if (!buf)
+        return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
+    if (s->decode) {
+        *len = decode_body(p->src + s->body, raw, s->literal, buf);
+    } else {
+        memcpy(buf, p->src + s->body, raw);
+        buf[raw] = '\0';
+        *len = raw;
+    }
+    *ptr = buf;
+    return IDT_OK;
+}
+
+int idt_toml__string(parser *p, idt_toml_value *v)
+{
+    strscan s;
+    return string_value(p, &v->as.string.ptr, &v->as.string.len, &s);
+}
+
+static bool is_bare(int c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-';
+}
+
+int idt_toml__key(parser *p, keypart *out)
+{
+    mark m = idt_toml__mark(p);
+    int c = peek(p, 0);
+    if (c == '"' || c == '\'') {
+        if (at_str(p, c == '"' ? "\"\"\"" : "'''", 3))
+            return idt_toml__fail(p, "a multi-line string cannot be a key");
+        strscan s;
+        IDTX_TRY(string_value(p, &out->ptr, &out->len, &s));
+    } else {
+        size_t start = p->pos;
+        while (p->pos < p->len && is_bare((unsigned char)p->src[p->pos]))
+            p->pos++;
+        if (p->pos == start) {
+            if (c < 0 || c == '\n' || c == '\r')
+                return idt_toml__fail(p, "expected a key");
+            if (c == '=')
+                return idt_toml__fail(p, "a key is missing before '='");
+            if (c >= 0x80 && utf8_seq(p) == 0)
+                return IDT_ESYNTAX;
+            return idt_toml__fail(p, "invalid character in a key (bare keys are A-Z a-z 0-9 "
+                                     "_ -; quote other keys)");
+        }
+        out->ptr = idtx_arena_strndup(p->arena, p->src + start, p->pos - start);
+        if (!out->ptr)
+            return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
+        out->len = p->pos - start;
+    }
+    out->span = idt_toml__span_from(p, m);
+    return IDT_OK;
+}

@@ -1,0 +1,90 @@
+/*
+ * Internals of the TOML 1.0 parser.  See docs/DESIGN.md for the overview.
+ *
+ * The parser is a single pass over the bytes: a scanner (scan.c) reads
+ * keys, strings and whitespace; scalar.c reads numbers, booleans and
+ * date-times; tree.c owns tables and arrays; parse.c applies the grammar
+ * and the definition rules.  All memory comes from the document's arena.
+ */
+#ifndef IDT_TOML_INT_H
+#define IDT_TOML_INT_H
+
+#include "initdata/toml.h"
+#include "util/arena.h"
+#include "util/error_int.h"
+
+/* Table flags (idt_toml_value.internal_flags, low byte).  They encode how a
+ * table came to exist, which decides what may later extend it. */
+enum {
+    TF_IMPLICIT = 1 << 0, /* parent of a [header]; a [header] may still define it */
+    TF_HEADER = 1 << 1,   /* defined by [header] or as an [[array]] element */
+    TF_DOTTED = 1 << 2,   /* created by a dotted key (see `section`) */
+    TF_INLINE = 1 << 3,   /* an inline table: sealed, nothing may extend it */
+    AF_TABLES = 1 << 4,   /* an array of tables, appendable by [[header]] */
+    TF_MASK = 0xff
+};
+/* The nesting depth of a node lives above the flags. */
+#define DEPTH_SHIFT 8
+#define node_depth(v) ((v)->internal_flags >> DEPTH_SHIFT)
+
+/* A parsed document: the arena that owns every node, and the root. */
+struct idt_toml_doc {
+    idtx_arena arena;
+    idt_toml_value *root;
+};
+
+/* A position in the source, captured before a token is read. */
+typedef struct mark {
+    size_t offset;
+    uint32_t line, column;
+} mark;
+
+typedef struct parser {
+    const char *src;
+    size_t len;
+    size_t pos;
+    uint32_t line;       /* line of src[pos] */
+    size_t line_start;   /* offset of the first byte of that line */
+    unsigned max_depth;
+    uint32_t section;    /* counts [headers]: dotted tables belong to one */
+    idtx_arena *arena;
+    idt_error *err;
+    idt_toml_value *current; /* the table keys are added to */
+    struct keypart *parts;   /* max_depth slots for the parts of a dotted key */
+} parser;
+
+/* One part of a key, decoded. */
+typedef struct keypart {
+    const char *ptr;
+    size_t len;
+    idt_span span;
+} keypart;
+
+/* ---- scan.c ---- */
+mark idt_toml__mark(const parser *p);
+idt_span idt_toml__span_from(const parser *p, mark m);
+idt_span idt_toml__span_at(const parser *p, mark m, size_t len);
+/* Records a syntax error at the current position / at m. */
+int idt_toml__fail(parser *p, const char *fmt, ...) IDTX_PRINTF(2, 3);
+int idt_toml__fail_at(parser *p, mark m, int code, const char *fmt, ...) IDTX_PRINTF(4, 5);
+void idt_toml__skip_ws(parser *p);
+/* Skips whitespace, comments and newlines (inside arrays). */
+int idt_toml__skip_ws_nl(parser *p);
+/* Consumes an optional comment, then requires a newline or the end. */
+int idt_toml__end_of_line(parser *p);
+int idt_toml__newline(parser *p); /* consumes LF or CRLF at pos */
+int idt_toml__key(parser *p, keypart *out);
+int idt_toml__string(parser *p, idt_toml_value *v);
+
+/* ---- scalar.c ---- */
+int idt_toml__scalar(parser *p, idt_toml_value *v);
+
+/* ---- tree.c ---- */
+idt_toml_value *idt_toml__new_value(parser *p, idt_toml_type type, mark at);
+idt_toml_value *idt_toml__new_table(parser *p, uint32_t flags, uint32_t depth);
+idt_toml_entry *idt_toml__find(const idt_toml_value *t, const char *key, size_t len);
+/* Adds key -> value to table t (the key must be absent). */
+int idt_toml__insert(parser *p, idt_toml_value *t, const keypart *k, idt_toml_value *v);
+int idt_toml__array_push(parser *p, idt_toml_value *a, idt_toml_value *v);
+
+#endif
