@@ -73,13 +73,15 @@ static int dotted_key(parser *p, keypart *parts)
     }
 }
 
-static int fail_redefined(parser *p, const keypart *k, const idt_toml_entry *e, const char *rule)
+/* Reports that key k clashes with entry e, which is already defined. */
+static int fail_redefined(parser *p, const keypart *k, const idt_toml_entry *e, const char *what,
+                          const char *rule)
 {
     char kb[96];
     mark m = { k->span.offset, k->span.line, k->span.column };
-    return idt_toml__fail_at(p, m, IDT_ESYNTAX, "%s \"%s\" (first defined at %u:%u; TOML: %s)",
-                             e->value->type == IDT_TOML_TABLE ? "table" : "key",
-                             show_key(kb, k->ptr, k->len), (unsigned)e->key_span.line,
+    return idt_toml__fail_at(p, m, IDT_ESYNTAX, "%s \"%s\" (%s, first defined at %u:%u; TOML: %s)",
+                             what, show_key(kb, k->ptr, k->len),
+                             idt_toml_type_name(e->value->type), (unsigned)e->key_span.line,
                              (unsigned)e->key_span.column, rule);
 }
 
@@ -111,13 +113,14 @@ static int walk_dotted(parser *p, idt_toml_value **t, const keypart *parts, int 
         idt_toml_value *v = e->value;
         uint32_t f = v->internal_flags & TF_MASK;
         if (v->type != IDT_TOML_TABLE)
-            return fail_redefined(p, &parts[i], e, "a dotted key cannot extend a value that "
-                                                   "is not a table");
+            return fail_redefined(p, &parts[i], e, "cannot add keys to", "a dotted key cannot "
+                                                   "extend a value that is not a table");
         if (f & TF_INLINE)
-            return fail_redefined(p, &parts[i], e, "an inline table cannot be extended");
+            return fail_redefined(p, &parts[i], e, "cannot add keys to",
+                                  "an inline table cannot be extended");
         if (!(f & (TF_DOTTED | TF_IMPLICIT)))
-            return fail_redefined(p, &parts[i], e, "a dotted key cannot add to a table "
-                                                   "defined by a [header]");
+            return fail_redefined(p, &parts[i], e, "cannot add keys to", "a dotted key cannot "
+                                                   "add to a table defined by a [header]");
         v->internal_flags = (v->internal_flags & ~(uint32_t)TF_MASK) | TF_DOTTED;
         *t = v;
     }
@@ -142,7 +145,7 @@ static int keyval(parser *p, idt_toml_value *t)
     keypart last = parts[n - 1];
     idt_toml_entry *dup = idt_toml__find(t, last.ptr, last.len);
     if (dup)
-        return fail_redefined(p, &last, dup, "a key may be defined only once");
+        return fail_redefined(p, &last, dup, "duplicate key", "a key may be defined only once");
     idt_toml_value *v;
     IDTX_TRY(value(p, node_depth(t), &v));
     return idt_toml__insert(p, t, &last, v);
@@ -193,6 +196,9 @@ static int inline_table(parser *p, idt_toml_value *t)
         if (c == ',') {
             p->pos++;
             idt_toml__skip_ws(p);
+            if (peek(p, 0) == '\n' || peek(p, 0) == '\r')
+                return idt_toml__fail(p, "newlines are not allowed inside an inline table "
+                                         "(TOML 1.0)");
             if (peek(p, 0) == '}')
                 return idt_toml__fail(p, "a trailing comma is not allowed in an inline "
                                          "table (TOML 1.0)");
@@ -265,7 +271,7 @@ static int walk_header(parser *p, idt_toml_value **t, const keypart *parts, int 
         } else if (v->type == IDT_TOML_TABLE && !(f & TF_INLINE)) {
             *t = v;
         } else {
-            return fail_redefined(p, &parts[i], e, v->type == IDT_TOML_TABLE
+            return fail_redefined(p, &parts[i], e, "cannot extend", v->type == IDT_TOML_TABLE
                                   ? "an inline table cannot be extended"
                                   : "a [header] cannot extend a value that is not a table");
         }
@@ -284,7 +290,7 @@ static int define_table(parser *p, idt_toml_value *t, const keypart *k, idt_span
         v = e->value;
         v->internal_flags = (v->internal_flags & ~(uint32_t)TF_MASK) | TF_HEADER;
     } else {
-        return fail_redefined(p, k, e, "a table may be defined only once");
+        return fail_redefined(p, k, e, "cannot define table", "a table may be defined only once");
     }
     v->span = hdr;
     p->current = v;
@@ -309,8 +315,8 @@ static int append_table(parser *p, idt_toml_value *t, const keypart *k, idt_span
     } else if (e->value->type == IDT_TOML_ARRAY && (e->value->internal_flags & AF_TABLES)) {
         a = e->value;
     } else {
-        return fail_redefined(p, k, e, "[[array]] cannot extend a value that is not an "
-                                       "array of tables");
+        return fail_redefined(p, k, e, "cannot append a table to", "[[array]] extends only "
+                                       "an array of tables");
     }
     idt_toml_value *elem = idt_toml__new_table(p, TF_HEADER, node_depth(a) + 1);
     if (!elem)
