@@ -280,6 +280,57 @@ static int check_escape(parser *p, bool multiline)
                              "\\\" \\\\ \\uXXXX \\UXXXXXXXX)");
 }
 
+/*
+ * Returns the offset of the first byte at or after i that needs a closer
+ * look inside a string quoted with q: the quote, a backslash, a control
+ * character other than tab, or a non-ASCII byte.  Long documents (an agent
+ * policy in a multi-line literal string) spend their time here, so it reads
+ * eight bytes at a time: special_bytes() flags each such byte's high bit
+ * (SWAR tests whose lowest flag is exact; higher flags may be spurious,
+ * which is fine because only the lowest is used).  A tab is flagged too,
+ * and skipped.
+ */
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+static inline uint64_t special_bytes(uint64_t w, uint64_t quotes)
+{
+    uint64_t ctl = (w - ONES * 0x20) & ~w; /* bytes below 0x20 */
+    uint64_t high = (w + ONES) | w;        /* 0x7f and above */
+    uint64_t xq = w ^ quotes, xb = w ^ (ONES * '\\');
+    uint64_t eq = ((xq - ONES) & ~xq) | ((xb - ONES) & ~xb);
+    return (ctl | high | eq) & HIGHS;
+}
+
+static inline bool is_plain(unsigned char c, char q)
+{
+    return (c >= 0x20 || c == '\t') && c < 0x7f && c != (unsigned char)q && c != '\\';
+}
+
+static size_t plain_run(const char *src, size_t i, size_t len, char q)
+{
+    const unsigned char *s = (const unsigned char *)src;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t quotes = ONES * (unsigned char)q;
+    while (len - i >= 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t m = special_bytes(w, quotes);
+        if (!m) {
+            i += 8;
+            continue;
+        }
+        i += (size_t)__builtin_ctzll(m) / 8;
+        if (!is_plain(s[i], q))
+            return i;
+        i++; /* a tab */
+    }
+#endif
+    while (i < len && is_plain(s[i], q))
+        i++;
+    return i;
+}
+
 /* Pass one: validates the string at pos and finds its end. */
 static int scan_string(parser *p, strscan *s)
 {
@@ -293,6 +344,7 @@ static int scan_string(parser *p, strscan *s)
         IDTX_TRY(idt_toml__newline(p)); /* TOML trims a newline right after the opening */
     s->body = p->pos;
     for (;;) {
+        p->pos = plain_run(p->src, p->pos, p->len, q);
         if (p->pos >= p->len)
             return idt_toml__fail_at(p, open, IDT_ESYNTAX, "unterminated %s string",
                                      s->literal ? "literal" : "basic");

@@ -14,7 +14,7 @@ struct idtx_arena_chunk {
 
 #define ALIGN ((size_t)alignof(max_align_t))
 #define FIRST_CHUNK ((size_t)4096)
-#define MAX_CHUNK ((size_t)1 << 20)
+#define MAX_CHUNK ((size_t)64 << 10) /* below malloc's mmap threshold: reused, not refaulted */
 
 static idtx_arena_chunk *chunk_new(size_t cap)
 {
