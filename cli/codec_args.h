@@ -1,0 +1,28 @@
+/* Helpers shared by the encode, decode and image commands. */
+#ifndef CLI_CODEC_ARGS_H
+#define CLI_CODEC_ARGS_H
+
+#include <stddef.h>
+#include "initdata/common.h"
+
+/*
+ * Parses a byte count for option --NAME of command cmd: decimal digits,
+ * optionally followed by K, M or G (KiB, MiB, GiB), at least 1.  A NULL
+ * text leaves *out unchanged.  Returns CLI_CONTINUE, or the usage exit code
+ * after printing the usage error.
+ */
+int cli_parse_size(const char *cmd, const char *name, const char *text, size_t *out);
+
+/*
+ * Reads path ("-": stdin) with a bound of max bytes plus `slack` extra
+ * bytes the caller strips itself (a final newline).  Past the bound, the
+ * error says what was too large ("the annotation value"), the limit, and
+ * which option raises it.
+ */
+int cli_read_bounded(char **out, size_t *len, const char *path, size_t max, size_t slack,
+                     const char *what, const char *option, idt_error *err);
+
+/* Prints err (compiler style) and returns the exit code of rc. */
+int cli_codec_fail(int rc, const idt_error *err);
+
+#endif

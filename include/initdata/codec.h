@@ -1,0 +1,173 @@
+/*
+ * initdata/codec.h - the Pod annotation value and the Kata block image.
+ *
+ * An Init-Data document travels to the guest in two encodings:
+ *
+ *   annotation  base64(gzip(document)), standard alphabet, padded, one line,
+ *               under io.katacontainers.config.hypervisor.cc_init_data;
+ *   image       "initdata" | N (u64, little-endian) | gzip(document) (N bytes)
+ *               | zero padding to a multiple of 512 — the virtio-blk disk the
+ *               Kata runtime attaches and the kata-agent reads.
+ *
+ * Encoding is deterministic: the gzip header is always the 10 bytes
+ * 1f 8b 08 00 00000000 00 ff (no flags, MTIME 0, XFL 0, OS 255 "unknown" —
+ * the header Go's compress/gzip writes), and the deflate stream comes from
+ * libdeflate at level 12, so the same document gives the same bytes on
+ * every run and machine (for a given libdeflate version).
+ *
+ * Decoding follows the consumers.  Strict mode (the default) is the rule
+ * of the Rust decoders (kata-types/kata-agent, genpolicy, runtime-rs):
+ * canonical base64 without white space, padding required, exactly one gzip
+ * member.  Lenient mode is the rule of the Go decoders (kata shim,
+ * cloud-api-adaptor): '\r' and '\n' are skipped, non-zero unused base64
+ * bits are ignored, and concatenated gzip members are joined.  When strict
+ * mode rejects what lenient mode accepts, the message says which consumers
+ * accept it.  In both modes the gzip header must be well formed (reserved
+ * flag bits are an error; FEXTRA, FNAME, FCOMMENT and FHCRC are honoured),
+ * CRC32 and ISIZE are checked, bytes after the last member are an error,
+ * and the document must be valid UTF-8 without NUL bytes (the kata-agent
+ * parses it as TOML).  Sizes are bounded: the decompressed size is
+ * enforced while inflating, so a gzip bomb fails without allocating more
+ * than max_decoded + 1 bytes.
+ *
+ * Errors carry a byte offset (idt_error.has_offset): into the annotation
+ * text for annotations, into the image for images.  Problems inside the
+ * decoded document (invalid UTF-8, a NUL byte) have no offset into the
+ * input; their message gives the byte offset, line and column in the
+ * document instead.  Buffers returned
+ * through out parameters are owned by the caller and freed with idt_free().
+ * All functions are reentrant.
+ */
+#ifndef INITDATA_CODEC_H
+#define INITDATA_CODEC_H
+
+#include "initdata/common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Kubernetes' limit on the total size of an object's annotations. */
+#define IDT_CODEC_MAX_ENCODED_DEFAULT ((size_t)262144)
+/* Default bound on a decompressed document (8 MiB). */
+#define IDT_CODEC_MAX_DECODED_DEFAULT ((size_t)8 << 20)
+
+#define IDT_CODEC_OPTIONS_VERSION 1
+
+typedef struct idt_codec_options {
+    unsigned int version; /* IDT_CODEC_OPTIONS_VERSION */
+    bool lenient;         /* decode by the Go consumers' rules */
+    /* Bound on the encoded form: annotation characters, or the gzip length
+     * N of an image.  0 means IDT_CODEC_MAX_ENCODED_DEFAULT. */
+    size_t max_encoded;
+    /* Bound on the document.  0 means IDT_CODEC_MAX_DECODED_DEFAULT. */
+    size_t max_decoded;
+} idt_codec_options;
+
+#define IDT_CODEC_OPTIONS_INIT                                                      \
+    { IDT_CODEC_OPTIONS_VERSION, false, IDT_CODEC_MAX_ENCODED_DEFAULT,               \
+      IDT_CODEC_MAX_DECODED_DEFAULT }
+
+/*
+ * Compresses len bytes of data into one deterministic gzip member (header
+ * above).  *out (free with idt_free) receives *out_len bytes.
+ * @return IDT_OK, IDT_ENOMEM, IDT_EINVAL (NULL out, or NULL data with len > 0).
+ */
+IDT_API int idt_codec_gzip(unsigned char **out, size_t *out_len, const void *data, size_t len,
+                           idt_error *err);
+
+/*
+ * Decompresses gzip data: one member (strict) or all concatenated members
+ * joined (opts->lenient).  Checks every header field, CRC32 and ISIZE;
+ * bytes after the last member are an error.  Does not check UTF-8.
+ * *out (free with idt_free) is NUL-terminated; *out_len excludes the NUL.
+ * opts may be NULL (defaults); only lenient and max_decoded are used.
+ * Error offsets are byte offsets into gz.
+ * @return IDT_OK; IDT_EFORMAT (not gzip, bad header, corrupt deflate data,
+ *         CRC32 or ISIZE mismatch, trailing bytes, a second member in strict
+ *         mode); IDT_ETRUNC (input ends inside the header or trailer);
+ *         IDT_ELIMIT (output above max_decoded); IDT_ENOMEM; IDT_EINVAL.
+ */
+IDT_API int idt_codec_gunzip(unsigned char **out, size_t *out_len, const void *gz, size_t len,
+                             const idt_codec_options *opts, idt_error *err);
+
+/*
+ * Encodes a document as an annotation value: base64(gzip(doc)), padded, on
+ * one line, without a newline.  *out (free with idt_free) is NUL-terminated;
+ * *out_len excludes the NUL.  opts may be NULL.
+ * The document must be UTF-8 without NUL bytes (what decoding accepts), so
+ * every value this returns decodes back to doc.
+ * @return IDT_OK; IDT_EFORMAT (doc not UTF-8 or has a NUL byte);
+ *         IDT_ELIMIT (doc above max_decoded, or the value above
+ *         max_encoded — by default Kubernetes' 262144-byte annotation limit);
+ *         IDT_ENOMEM; IDT_EINVAL.
+ */
+IDT_API int idt_codec_encode(char **out, size_t *out_len, const void *doc, size_t len,
+                             const idt_codec_options *opts, idt_error *err);
+
+/*
+ * Decodes an annotation value into the exact document bytes, by the strict
+ * or the lenient rules (see the top of this file).  The value is used as
+ * given: a trailing newline is white space (strict mode rejects it).
+ * *out (free with idt_free) is NUL-terminated; *out_len excludes the NUL.
+ * opts may be NULL (strict, default bounds).
+ * Error offsets are byte offsets into annotation; for gzip problems the
+ * offset is where the base64 of the offending byte starts, and the message
+ * also gives the byte offset into the gzip data.
+ * @return IDT_OK; IDT_ESYNTAX (base64); IDT_EFORMAT (gzip, invalid UTF-8, a
+ *         NUL byte); IDT_ETRUNC; IDT_ELIMIT (annotation above max_encoded,
+ *         document above max_decoded); IDT_ENOMEM; IDT_EINVAL.
+ */
+IDT_API int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotation,
+                             size_t len, const idt_codec_options *opts, idt_error *err);
+
+/* The Kata block image layout. */
+#define IDT_IMAGE_MAGIC "initdata"
+#define IDT_IMAGE_MAGIC_LEN 8
+#define IDT_IMAGE_HEADER_LEN 16
+#define IDT_IMAGE_ALIGN 512
+
+/*
+ * Builds a Kata initdata image of doc: magic, N, gzip (deterministic, as
+ * idt_codec_gzip) and zero padding to a multiple of 512.  *out (free with
+ * idt_free) receives *out_len bytes.  opts may be NULL.  The document must
+ * be UTF-8 without NUL bytes, as for idt_codec_encode.
+ * @return IDT_OK; IDT_EFORMAT (doc not UTF-8 or has a NUL byte);
+ *         IDT_ELIMIT (doc above max_decoded, or N above max_encoded, so
+ *         that the default reader accepts every image we write);
+ *         IDT_ENOMEM; IDT_EINVAL.
+ */
+IDT_API int idt_image_encode(unsigned char **out, size_t *out_len, const void *doc, size_t len,
+                             const idt_codec_options *opts, idt_error *err);
+
+/*
+ * Checks the first len bytes of an image (at least IDT_IMAGE_HEADER_LEN)
+ * against the size of the file or block device that holds it, before the
+ * caller reads the gzip data: the magic, and that 16 + N fits image_size
+ * and N fits max_encoded.  On success *gzip_len = N.  opts may be NULL.
+ * @return IDT_OK; IDT_EFORMAT (bad magic); IDT_ETRUNC (header shorter than
+ *         16 bytes, or N past the end of the image); IDT_ELIMIT (N above
+ *         max_encoded); IDT_EINVAL.
+ */
+IDT_API int idt_image_check_header(uint64_t *gzip_len, const void *header, size_t len,
+                                   uint64_t image_size, const idt_codec_options *opts,
+                                   idt_error *err);
+
+/*
+ * Reads a whole image from a buffer and returns the exact document bytes:
+ * checks the header (as idt_image_check_header with image_size = len), that
+ * the image is a multiple of 512 bytes, that the padding is zero and ends
+ * the image, the gzip member (one, or joined members with opts->lenient),
+ * and that the document is UTF-8 without NUL bytes.  *out (free with
+ * idt_free) is NUL-terminated; *out_len excludes the NUL.  Error offsets
+ * are byte offsets into the image.
+ * @return IDT_OK; IDT_EFORMAT; IDT_ETRUNC; IDT_ELIMIT; IDT_ENOMEM;
+ *         IDT_EINVAL.
+ */
+IDT_API int idt_image_decode(unsigned char **out, size_t *out_len, const void *image,
+                             size_t len, const idt_codec_options *opts, idt_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* INITDATA_CODEC_H */
