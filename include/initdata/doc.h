@@ -1,0 +1,218 @@
+/*
+ * initdata/doc.h - an Init-Data document: parsed, validated, exact bytes.
+ *
+ * An Init-Data document is a TOML 1.0 file with three top-level keys:
+ *
+ *     version = "0.1.0"          # kata accepts exactly this
+ *     algorithm = "sha256"       # sha256, sha384 or sha512 (sm3: not kata)
+ *     [data]                     # file name = file content, strings only
+ *     "policy.rego" = '''...'''
+ *
+ * Unknown top-level keys are allowed (every consumer ignores them).  The
+ * document is validated with the rules of the strictest consumer, the
+ * kata-agent; each violation names the consumers that reject it
+ * (idt_consumer): kata, the attestation-agent, Trustee.  sm3 is accepted by
+ * the attestation-agent and Trustee only, so it is an error unless the
+ * caller sets idt_doc_options.allow_sm3 (then it is a warning).
+ *
+ * The document keeps its own copy of the exact bytes it was parsed from:
+ * the digest is the hash of those bytes, never of a re-serialisation.
+ *
+ * Two entry points:
+ *   idt_doc_parse   stops at the first error (in document order) and
+ *                   reports it in an idt_error;
+ *   idt_doc_check   reports every diagnostic through a callback (what
+ *                   `initdata check` prints), then returns like a parse.
+ *
+ * Ownership.  An idt_doc owns everything reachable from it (bytes, names,
+ * contents, the TOML tree); every pointer an accessor returns is borrowed
+ * and valid until idt_doc_free().  A document is read-only after parsing
+ * and may be read from many threads at once.
+ *
+ * Example:
+ *
+ *     idt_doc *doc;
+ *     idt_error err = { .source = "initdata.toml" };
+ *     if (idt_doc_parse(&doc, text, len, NULL, &err) < 0) {
+ *         char msg[512];
+ *         idt_error_format(msg, sizeof msg, &err);
+ *         // "initdata.toml:3:13: error: algorithm "sha-256" is not supported (...)"
+ *     }
+ *     for (size_t i = 0; i < idt_doc_entry_count(doc); i++) {
+ *         const idt_doc_entry *e = idt_doc_entry_at(doc, i);
+ *         write_file(e->name, e->content, e->content_len);
+ *     }
+ *     idt_doc_free(doc);
+ */
+#ifndef INITDATA_DOC_H
+#define INITDATA_DOC_H
+
+#include "common.h"
+#include "digest.h"
+#include "toml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The one version kata accepts. */
+#define IDT_DOC_VERSION "0.1.0"
+
+/* Consumers of a document, as bits of a mask. */
+typedef enum idt_consumer {
+    IDT_CONSUMER_KATA = 1u << 0,    /* kata-agent, kata runtime, kata-types */
+    IDT_CONSUMER_AA = 1u << 1,      /* guest-components attestation-agent */
+    IDT_CONSUMER_TRUSTEE = 1u << 2, /* Trustee (KBS / attestation service) */
+    IDT_CONSUMER_ALL = 7u
+} idt_consumer;
+
+/* A consumer's display name: "kata", "attestation-agent", "Trustee"; NULL
+ * for anything that is not exactly one of the bits. */
+IDT_API const char *idt_consumer_name(unsigned consumer);
+
+/*
+ * Writes the consumers of mask as an English list ("kata",
+ * "kata and Trustee", "kata, attestation-agent and Trustee"), "none" for 0.
+ * At most cap bytes including the NUL; returns the full length (like
+ * snprintf), or -1 for a NULL buf with a non-zero cap.
+ */
+IDT_API int idt_consumers_format(char *buf, size_t cap, unsigned mask);
+
+/* Parse options.  Initialise with IDT_DOC_OPTIONS_INIT so that fields added
+ * later keep their defaults. */
+typedef struct idt_doc_options {
+    unsigned version;  /* IDT_DOC_OPTIONS_VERSION */
+    bool allow_sm3;    /* accept algorithm = "sm3" (kata rejects it) */
+    size_t max_size;   /* longest accepted document, bytes */
+} idt_doc_options;
+
+#define IDT_DOC_OPTIONS_VERSION 1
+#define IDT_DOC_OPTIONS_INIT \
+    { IDT_DOC_OPTIONS_VERSION, false, IDT_TOML_DEFAULT_MAX_SIZE }
+
+/* What a diagnostic is about.  The values are pinned. */
+typedef enum idt_doc_rule {
+    IDT_DOC_RULE_TOML = 1,       /* not TOML 1.0 (or over a size/depth limit) */
+    IDT_DOC_RULE_MISSING = 2,    /* version, algorithm or data is absent */
+    IDT_DOC_RULE_TYPE = 3,       /* version/algorithm not a string, data not a table */
+    IDT_DOC_RULE_VERSION = 4,    /* version is not "0.1.0" */
+    IDT_DOC_RULE_ALGORITHM = 5,  /* algorithm no consumer knows ("sha-256") */
+    IDT_DOC_RULE_SM3 = 6,        /* algorithm = "sm3", which kata rejects */
+    IDT_DOC_RULE_DATA_ENTRY = 7  /* a data value that is not a string */
+} idt_doc_rule;
+
+/* A rule's stable identifier ("toml", "missing-key", "wrong-type",
+ * "unsupported-version", "unsupported-algorithm", "sm3",
+ * "data-entry-type"), for JSON output; NULL for unknown values. */
+IDT_API const char *idt_doc_rule_name(idt_doc_rule rule);
+
+typedef enum idt_doc_severity {
+    IDT_DOC_ERROR = 1,  /* some consumer rejects the document */
+    IDT_DOC_WARNING = 2 /* accepted here (an option allowed it), but a
+                           consumer still rejects it */
+} idt_doc_severity;
+
+/* One diagnostic.  span points at the offending key or value in the
+ * document; a missing key is reported at 1:1 (offset 0, length 0). */
+typedef struct idt_doc_diag {
+    idt_doc_severity severity;
+    idt_doc_rule rule;
+    int code;             /* the status a parse returns for it: IDT_ESYNTAX,
+                             IDT_ESCHEMA, IDT_ELIMIT... */
+    unsigned rejected_by; /* idt_consumer bits */
+    idt_span span;
+    char message[IDT_ERROR_MESSAGE_MAX]; /* what is wrong (who rejects it) */
+} idt_doc_diag;
+
+/* Receives each diagnostic, in document order (missing keys last).  diag is
+ * valid only during the call.  Return 0 to go on, anything else to stop:
+ * idt_doc_check then returns that value. */
+typedef int (*idt_doc_diag_cb)(const idt_doc_diag *diag, void *payload);
+
+typedef struct idt_doc idt_doc;
+
+/* One entry of the data table.  name and content are decoded TOML strings,
+ * NUL-terminated, and may contain NUL bytes (use the lengths). */
+typedef struct idt_doc_entry {
+    const char *name;
+    size_t name_len;
+    const char *content;
+    size_t content_len;
+    idt_span name_span;  /* the key as written */
+    idt_span value_span; /* the string literal, quotes included */
+} idt_doc_entry;
+
+/*
+ * Parses and validates len bytes.  The document copies the bytes.
+ *
+ * @param[out] out  the document, owned by the caller (idt_doc_free); NULL
+ *                  on failure.
+ * @param src       the document; need not be NUL-terminated; not retained.
+ * @param opts      options, or NULL for IDT_DOC_OPTIONS_INIT.
+ * @param err       on failure: the first error with its line and column
+ *                  and a message naming the consumers that reject it.
+ *                  err->source is kept (set it to the input's name).
+ * @return IDT_OK; IDT_ESYNTAX (not TOML 1.0); IDT_ESCHEMA (TOML, but not a
+ *         valid Init-Data document); IDT_ELIMIT (larger than max_size, or
+ *         nested too deeply); IDT_ENOMEM; IDT_EINVAL for a NULL out or
+ *         an unknown options version.
+ */
+IDT_API int idt_doc_parse(idt_doc **out, const char *src, size_t len,
+                          const idt_doc_options *opts, idt_error *err);
+
+/*
+ * Like idt_doc_parse, but reports every diagnostic (errors and warnings)
+ * to cb before returning.
+ *
+ * @param[out] out  the document when there is no error (warnings are
+ *                  fine), else NULL; may itself be NULL when the caller
+ *                  only wants the diagnostics.
+ * @param cb        called once per diagnostic; may be NULL.
+ * @return what idt_doc_parse returns (err holds the first error), or the
+ *         non-zero value cb returned to stop.
+ */
+IDT_API int idt_doc_check(idt_doc **out, const char *src, size_t len,
+                          const idt_doc_options *opts, idt_doc_diag_cb cb,
+                          void *payload, idt_error *err);
+
+/* Frees a document.  NULL is allowed. */
+IDT_API void idt_doc_free(idt_doc *doc);
+
+/* The exact bytes the document was parsed from (borrowed; NUL-terminated
+ * after *len bytes).  len may be NULL. */
+IDT_API const char *idt_doc_bytes(const idt_doc *doc, size_t *len);
+
+/* The version string (always "0.1.0" for a parsed document; borrowed). */
+IDT_API const char *idt_doc_version(const idt_doc *doc);
+
+/* The document's algorithm. */
+IDT_API idt_digest_alg idt_doc_algorithm(const idt_doc *doc);
+
+/* Number of data entries. */
+IDT_API size_t idt_doc_entry_count(const idt_doc *doc);
+
+/* The i-th data entry in document order (borrowed), or NULL when i is out
+ * of range. */
+IDT_API const idt_doc_entry *idt_doc_entry_at(const idt_doc *doc, size_t i);
+
+/* The data entry named name (name_len bytes, compared exactly), or NULL. */
+IDT_API const idt_doc_entry *idt_doc_entry_get(const idt_doc *doc, const char *name,
+                                               size_t name_len);
+
+/* The root table of the parsed TOML (borrowed), for callers that want the
+ * keys this module does not interpret. */
+IDT_API const idt_toml_value *idt_doc_toml_root(const idt_doc *doc);
+
+/*
+ * The digest of the document's exact bytes with its own algorithm.
+ *
+ * @param[out] out  the digest.
+ * @return the status of idt_digest_compute (IDT_EUNSUPPORTED for sm3
+ *         without an OpenSSL SM3); IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_doc_digest(idt_digest *out, const idt_doc *doc, idt_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* INITDATA_DOC_H */

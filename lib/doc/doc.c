@@ -1,0 +1,275 @@
+/* The Init-Data document: parse, check, accessors (initdata/doc.h). */
+#include "doc/doc_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct idt_doc {
+    char *bytes; /* the exact input, plus a NUL */
+    size_t len;
+    idt_toml_doc *toml;
+    const char *version;
+    const idt_toml_value *data; /* the data table, mirrored by entries */
+    idt_digest_alg alg;
+    idt_doc_entry *entries;
+    size_t count;
+};
+
+static const struct {
+    unsigned bit;
+    const char *name;
+} consumers[] = {
+    { IDT_CONSUMER_KATA, "kata" },
+    { IDT_CONSUMER_AA, "attestation-agent" },
+    { IDT_CONSUMER_TRUSTEE, "Trustee" },
+};
+
+#define NCONSUMERS (sizeof consumers / sizeof consumers[0])
+
+const char *idt_consumer_name(unsigned consumer)
+{
+    for (size_t i = 0; i < NCONSUMERS; i++)
+        if (consumers[i].bit == consumer)
+            return consumers[i].name;
+    return NULL;
+}
+
+int idt_consumers_format(char *buf, size_t cap, unsigned mask)
+{
+    if (!buf && cap)
+        return -1;
+    const char *names[NCONSUMERS];
+    size_t n = 0;
+    for (size_t i = 0; i < NCONSUMERS; i++)
+        if (mask & consumers[i].bit)
+            names[n++] = consumers[i].name;
+    switch (n) {
+    case 0: return snprintf(buf, cap, "none");
+    case 1: return snprintf(buf, cap, "%s", names[0]);
+    case 2: return snprintf(buf, cap, "%s and %s", names[0], names[1]);
+    default: return snprintf(buf, cap, "%s, %s and %s", names[0], names[1], names[2]);
+    }
+}
+
+const char *idt_doc_rule_name(idt_doc_rule rule)
+{
+    switch (rule) {
+    case IDT_DOC_RULE_TOML: return "toml";
+    case IDT_DOC_RULE_MISSING: return "missing-key";
+    case IDT_DOC_RULE_TYPE: return "wrong-type";
+    case IDT_DOC_RULE_VERSION: return "unsupported-version";
+    case IDT_DOC_RULE_ALGORITHM: return "unsupported-algorithm";
+    case IDT_DOC_RULE_SM3: return "sm3";
+    case IDT_DOC_RULE_DATA_ENTRY: return "data-entry-type";
+    }
+    return NULL;
+}
+
+int idt_doc__emit(idt_doc__sink *s, idt_doc_severity sev, idt_doc_rule rule, int code,
+                  unsigned rejected_by, const idt_span *at, const char *fmt, ...)
+{
+    idt_doc_diag d;
+    memset(&d, 0, sizeof d);
+    d.severity = sev;
+    d.rule = rule;
+    d.code = code;
+    d.rejected_by = rejected_by;
+    d.span = *at;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d.message, sizeof d.message, fmt, ap);
+    va_end(ap);
+
+    bool is_error = sev == IDT_DOC_ERROR;
+    if (is_error && !s->first_code) {
+        s->first_code = code;
+        idtx_error_set(s->err, code, at, "%s", d.message);
+    }
+    if (s->cb) {
+        int rc = s->cb(&d, s->payload);
+        if (rc) {
+            s->stopped = rc;
+            return 1;
+        }
+    }
+    return is_error && s->first_only;
+}
+
+void idt_doc_free(idt_doc *doc)
+{
+    if (!doc)
+        return;
+    idt_toml_doc_free(doc->toml);
+    free(doc->entries);
+    free(doc->bytes);
+    free(doc);
+}
+
+/* Builds the document from a validated tree; takes bytes and toml. */
+static int build(idt_doc **out, char *bytes, size_t len, idt_toml_doc *toml,
+                 const idt_doc__fields *f, idt_error *err)
+{
+    idt_doc *doc = calloc(1, sizeof *doc);
+    size_t count = f->data->as.table.count;
+    idt_doc_entry *entries = count ? calloc(count, sizeof *entries) : NULL;
+    if (!doc || (count && !entries)) {
+        free(doc);
+        free(entries);
+        idt_toml_doc_free(toml);
+        free(bytes);
+        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++) {
+        const idt_toml_entry *e = &f->data->as.table.entries[i];
+        entries[i] = (idt_doc_entry){ e->key, e->key_len, e->value->as.string.ptr,
+                                      e->value->as.string.len, e->key_span,
+                                      e->value->span };
+    }
+    doc->bytes = bytes;
+    doc->len = len;
+    doc->toml = toml;
+    doc->version = f->version->as.string.ptr;
+    doc->data = f->data;
+    doc->alg = f->alg;
+    doc->entries = entries;
+    doc->count = count;
+    *out = doc;
+    return IDT_OK;
+}
+
+/* Parses the TOML; a syntax or limit error becomes a diagnostic (every
+ * consumer rejects a document it cannot parse), anything else is returned
+ * as is. */
+static int parse_toml(idt_toml_doc **toml, const char *bytes, size_t len,
+                      const idt_doc_options *opts, idt_doc__sink *s)
+{
+    idt_toml_options topts = IDT_TOML_OPTIONS_INIT;
+    topts.max_size = opts->max_size;
+    idt_error terr = { 0 };
+    int rc = idt_toml_parse(toml, bytes, len, &topts, &terr);
+    if (rc >= 0)
+        return IDT_OK;
+    if (rc != IDT_ESYNTAX && rc != IDT_ELIMIT) {
+        idtx_error_set(s->err, rc, NULL, "%s", terr.message);
+        return rc;
+    }
+    idt_span at = { (size_t)terr.offset, 0, terr.line, terr.column };
+    idt_doc__emit(s, IDT_DOC_ERROR, IDT_DOC_RULE_TOML, rc, IDT_CONSUMER_ALL,
+                  terr.line ? &at : &(idt_span){ 0, 0, 1, 1 }, "%s", terr.message);
+    return s->stopped ? s->stopped : rc;
+}
+
+static int run(idt_doc **out, const char *src, size_t len, const idt_doc_options *opts,
+               idt_doc__sink *s)
+{
+    static const idt_doc_options defaults = IDT_DOC_OPTIONS_INIT;
+    if (out)
+        *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if ((!src && len) || opts->version != IDT_DOC_OPTIONS_VERSION)
+        return idtx_error_set(s->err, IDT_EINVAL, NULL,
+                              "invalid arguments to idt_doc_parse (NULL text or an "
+                              "unknown options version)");
+    /* Bound before allocating: len + 1 cannot overflow below max_size. */
+    if (len > opts->max_size || len == SIZE_MAX)
+        return idtx_error_set(s->err, IDT_ELIMIT, NULL,
+                              "the document is %zu bytes, larger than the limit of %zu bytes",
+                              len, opts->max_size);
+    char *bytes = malloc(len + 1);
+    if (!bytes)
+        return idtx_error_set(s->err, IDT_ENOMEM, NULL, "out of memory");
+    if (len)
+        memcpy(bytes, src, len);
+    bytes[len] = '\0';
+
+    idt_toml_doc *toml = NULL;
+    int rc = parse_toml(&toml, bytes, len, opts, s);
+    if (rc) {
+        free(bytes);
+        return rc;
+    }
+    idt_doc__fields f;
+    idt_doc__validate(&f, idt_toml_doc_root(toml), opts, s);
+    if (s->stopped || s->first_code || !out) {
+        idt_toml_doc_free(toml);
+        free(bytes);
+        return s->stopped ? s->stopped : s->first_code;
+    }
+    return build(out, bytes, len, toml, &f, s->err);
+}
+
+int idt_doc_parse(idt_doc **out, const char *src, size_t len, const idt_doc_options *opts,
+                  idt_error *err)
+{
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_doc_parse needs an out pointer");
+    idt_doc__sink s = { NULL, NULL, true, 0, 0, err };
+    return run(out, src, len, opts, &s);
+}
+
+int idt_doc_check(idt_doc **out, const char *src, size_t len, const idt_doc_options *opts,
+                  idt_doc_diag_cb cb, void *payload, idt_error *err)
+{
+    idt_doc__sink s = { cb, payload, false, 0, 0, err };
+    return run(out, src, len, opts, &s);
+}
+
+const char *idt_doc_bytes(const idt_doc *doc, size_t *len)
+{
+    if (len)
+        *len = doc ? doc->len : 0;
+    return doc ? doc->bytes : NULL;
+}
+
+const char *idt_doc_version(const idt_doc *doc)
+{
+    return doc ? doc->version : NULL;
+}
+
+idt_digest_alg idt_doc_algorithm(const idt_doc *doc)
+{
+    return doc ? doc->alg : (idt_digest_alg)0;
+}
+
+size_t idt_doc_entry_count(const idt_doc *doc)
+{
+    return doc ? doc->count : 0;
+}
+
+const idt_doc_entry *idt_doc_entry_at(const idt_doc *doc, size_t i)
+{
+    return doc && i < doc->count ? &doc->entries[i] : NULL;
+}
+
+const idt_doc_entry *idt_doc_entry_get(const idt_doc *doc, const char *name, size_t name_len)
+{
+    if (!doc || !name || !doc->count)
+        return NULL;
+    /* The TOML table's index finds the key; entries[] mirrors the table's
+     * entry array one to one, so the position carries over. */
+    const idt_toml_value *data = doc->data;
+    const idt_toml_entry *e = idt_toml_table_get(data, name, name_len);
+    if (!e)
+        return NULL;
+    /* Integer arithmetic: comparing pointers into different objects is
+     * undefined, and this must not trust the table blindly. */
+    uintptr_t base = (uintptr_t)data->as.table.entries, at = (uintptr_t)e;
+    if (at < base || (at - base) % sizeof *e || (at - base) / sizeof *e >= doc->count)
+        return NULL;
+    return &doc->entries[(at - base) / sizeof *e];
+}
+
+const idt_toml_value *idt_doc_toml_root(const idt_doc *doc)
+{
+    return doc ? idt_toml_doc_root(doc->toml) : NULL;
+}
+
+int idt_doc_digest(idt_digest *out, const idt_doc *doc, idt_error *err)
+{
+    if (!out || !doc)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "invalid arguments to idt_doc_digest");
+    return idt_digest_compute(out, doc->alg, doc->bytes, doc->len, err);
+}
