@@ -1,0 +1,298 @@
+#!/bin/sh
+# initdata new: documents read back (Python's tomllib as the independent
+# oracle, and our own parser through `initdata toml-json`) to exactly the
+# bytes of the files given, for many tricky and random contents; the seed
+# document of the Init-Data page; Kata's test vector (sha256sum); determinism;
+# and the exit code and message of every error case.
+#
+# Needs python3 >= 3.11 (tomllib); exit 77 (skip) without it.  The seed
+# comparison needs $IDT_SHARED/spec/seed-init-data-page.txt and is skipped
+# (counted as such) without it.
+set -u
+: "${INITDATA:?INITDATA must point at the initdata tool}"
+python3 -c 'import tomllib' 2>/dev/null || { echo "new: skipped (no python3 tomllib)"; exit 77; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+PASS=0
+FAIL=0
+SKIP=0
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:exitcode=86"
+UBSAN_OPTIONS="${UBSAN_OPTIONS:-}:exitcode=87"
+export ASAN_OPTIONS UBSAN_OPTIONS
+
+pass() { PASS=$((PASS + 1)); }
+fail() { FAIL=$((FAIL + 1)); echo "FAIL: $*"; }
+
+# expect CODE NEEDLE -- ARGS...: runs `initdata new ARGS`, checks the exit
+# code and that stderr contains NEEDLE (and stdout is empty on failure).
+expect() {
+    code=$1 needle=$2
+    shift 3
+    "$INITDATA" new "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then
+        fail "new $* -> exit $rc, want $code: $(cat "$T/err")"
+    elif ! grep -qF -- "$needle" "$T/err"; then
+        fail "new $* -> stderr lacks '$needle': $(cat "$T/err")"
+    elif [ "$code" -ne 0 ] && [ -s "$T/out" ]; then
+        fail "new $* printed a document although it failed"
+    else
+        pass
+    fi
+}
+
+# ---- (a) round trips through tomllib and our parser, from Python ----------
+# Prints one PASS/FAIL/SKIP line per check; the shell counts them.
+cat >"$T/roundtrip.py" <<'EOF'
+import json, os, random, subprocess, sys, tomllib
+
+tool, tmp = sys.argv[1], sys.argv[2]
+rng = random.Random(20260801)
+TRICKY = [
+    "", "\n", "\n\n", "x", "no final newline", "\nleading newline\n", "'", "''", "'''",
+    "x'", "x''", "'x", "a'''b", "''''''''''", "\"", "\"\"", "\"\"\"", "x\"", "a\"\"\"\"b\"",
+    "\\", "\\n is not a newline\\", "a\\\nb", "tab\there\t", "crlf\r\nline\r\n", "lone\rcr",
+    "cr at end\r", "\r\n", "\x00nul\x00", "".join(chr(c) for c in range(32)) + "\x7f",
+    "del\x7f", "h\u00e9llo w\u00f6rld \u2713 \U0001F600\n", "\ufeffbom", "\u2028\u2029",
+    "\U0010FFFF\uE000\uD7FF", "#comment?\n[table]\nkey = 'v'\n", "'''\n\"\"\"\n'''\n",
+    "ends with quote'", "ends with dq\"", "}\n{\n", "x = '''inner'''\n", "\\u0041\\U0001F600",
+]
+NAMES = ["we\"ird\\name", "spa ce.txt", "\u00fc.json", "tab\tname", "new\nline", "'quoted'",
+         "x.rego", "dotted.key.name", "[brackets]", "#hash"]
+
+def random_text(n):
+    kind = rng.randrange(3)
+    if kind == 0:  # random bytes, made UTF-8 the way a lossy decoder would
+        return bytes(rng.randrange(256) for _ in range(n)).decode("utf-8", "replace")
+    if kind == 1:  # random code points, no surrogates
+        out = []
+        for _ in range(n):
+            c = rng.choice([rng.randrange(0x80), rng.randrange(0x80, 0x800),
+                            rng.randrange(0x800, 0xD800), rng.randrange(0xE000, 0x110000)])
+            out.append(chr(c))
+        return "".join(out)
+    return "".join(rng.choice("'\"\\\r\n\t\x00\x01\x7fab ") for _ in range(n))
+
+def toml_json_works():
+    p = subprocess.run([tool, "toml-json", "-"], input=b'a = "b"\n', capture_output=True)
+    return p.returncode == 0 and json.loads(p.stdout) == {"a": "b"}
+
+use_own = toml_json_works()
+if not use_own:
+    print("SKIP toml-json is not available: our own parser is not compared")
+
+def check(label, args, expect_data, expect_alg="sha256"):
+    p = subprocess.run([tool, "new"] + args, capture_output=True)
+    if p.returncode != 0:
+        print(f"FAIL {label}: exit {p.returncode}: {p.stderr.decode(errors='replace')}")
+        return
+    doc = p.stdout
+    try:
+        parsed = tomllib.loads(doc.decode("utf-8"))
+    except Exception as e:
+        print(f"FAIL {label}: tomllib rejects the document: {e}")
+        return
+    want = {"version": "0.1.0", "algorithm": expect_alg, "data": expect_data}
+    if parsed != want:
+        bad = [k for k in set(want["data"]) | set(parsed.get("data", {}))
+               if want["data"].get(k) != parsed.get("data", {}).get(k)]
+        print(f"FAIL {label}: tomllib reads different data, entries {bad!r}")
+        return
+    if list(parsed["data"]) != list(expect_data):
+        print(f"FAIL {label}: entry order {list(parsed['data'])!r}")
+        return
+    print(f"PASS {label} (tomllib)")
+    if use_own:
+        q = subprocess.run([tool, "toml-json", "-"], input=doc, capture_output=True)
+        if q.returncode != 0 or json.loads(q.stdout) != want:
+            print(f"FAIL {label}: toml-json reads different data: {q.stderr.decode()}")
+        else:
+            print(f"PASS {label} (toml-json)")
+
+def write(name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(text.encode("utf-8", "surrogatepass"))
+    return path
+
+# One document per tricky content as the policy, one with all of them as entries.
+for i, text in enumerate(TRICKY):
+    check(f"policy #{i}", ["--policy", write(f"p{i}", text)], {"policy.rego": text})
+args, data = ["--policy", write("empty", "")], {"policy.rego": ""}
+for i, text in enumerate(TRICKY):
+    name = f"{NAMES[i % len(NAMES)]}.{i}"
+    args += ["--file", f"{name}={write(f't{i}', text)}"]
+    data[name] = text
+check("all tricky contents as entries", args, data)
+
+# Random contents, 30 entries a document.
+for d in range(40):
+    args, data = ["--policy", write(f"rp{d}", random_text(rng.randrange(200)))], {}
+    with open(args[1], "rb") as f:
+        data["policy.rego"] = f.read().decode("utf-8")
+    for k in range(30):
+        name = f"r{d}-{k}" + rng.choice(["", ".toml", "\u00e9", " x"])
+        text = random_text(rng.randrange(120))
+        args += ["--file", f"{name}={write(f'r{d}-{k}', text)}"]
+        data[name] = text
+    check(f"random document {d}", args, data)
+
+# A certificate and proxies with content that needs escaping inside aa/cdh.toml.
+pem = "-----BEGIN CERTIFICATE-----\nMIIB'''\"\"\"\\x\r\n-----END CERTIFICATE-----\n"
+url = 'https://kbs.example:8443/p?"q"'
+p = subprocess.run([tool, "new", "--kbs-url", url, "--kbs-cert", write("c.pem", pem),
+                    "--image-pull-proxy", "http://proxy:3128", "--no-proxy", "a, .b",
+                    "--platform", "cca", "--policy", write("e", "")], capture_output=True)
+try:
+    d = tomllib.loads(p.stdout.decode())
+    aa, cdh = tomllib.loads(d["data"]["aa.toml"]), tomllib.loads(d["data"]["cdh.toml"])
+    ok = (d["algorithm"] == "sha512" and aa == {"token_configs": {"kbs": {"url": url, "cert": pem}}}
+          and cdh == {"kbc": {"name": "cc_kbc", "url": url, "kbs_cert": pem},
+                      "image": {"image_pull_proxy": {"https_proxy": "http://proxy:3128",
+                                                     "no_proxy": "a, .b"}}})
+    print("PASS cert and proxy inside aa.toml/cdh.toml" if ok
+          else f"FAIL cert and proxy inside aa.toml/cdh.toml: {aa!r} {cdh!r}")
+except Exception as e:
+    print(f"FAIL cert and proxy: {e}: {p.stderr.decode()}")
+
+# Invalid UTF-8 is refused naming the file and the offset Python finds.
+for i in range(25):
+    good = random_text(rng.randrange(50)).encode("utf-8", "surrogatepass")
+    bad = good + bytes([rng.choice([0x80, 0xC0, 0xC1, 0xF5, 0xFF, 0xED, 0xE0, 0xF4])]) + \
+        bytes(rng.randrange(256) for _ in range(rng.randrange(4)))
+    try:
+        bad.decode("utf-8")
+        continue  # the random tail happened to make it valid
+    except UnicodeDecodeError as e:
+        offset = e.start
+    path = os.path.join(tmp, f"bad{i}")
+    with open(path, "wb") as f:
+        f.write(bad)
+    flag = rng.choice(["--policy", "--file"])
+    arg = path if flag == "--policy" else f"bad={path}"
+    p = subprocess.run([tool, "new", flag, arg], capture_output=True)
+    err = p.stderr.decode(errors="replace")
+    want = f"{path}: error: at byte {offset}: invalid UTF-8"
+    if p.returncode == 1 and want in err and not p.stdout:
+        print(f"PASS invalid UTF-8 #{i} at byte {offset}")
+    else:
+        print(f"FAIL invalid UTF-8 #{i}: exit {p.returncode}, want '{want}', got: {err}")
+EOF
+python3 "$T/roundtrip.py" "$INITDATA" "$T" >"$T/rt.log" 2>&1
+grep '^FAIL' "$T/rt.log"
+grep -v '^\(PASS\|FAIL\|SKIP\) ' "$T/rt.log" | head -20
+PASS=$((PASS + $(grep -c '^PASS ' "$T/rt.log")))
+FAIL=$((FAIL + $(grep -c '^FAIL ' "$T/rt.log")))
+SKIP=$((SKIP + $(grep -c '^SKIP ' "$T/rt.log")))
+grep -q '^PASS ' "$T/rt.log" || fail "the round-trip script ran no check"
+
+# ---- (b) the seed document of the Init-Data page ---------------------------
+SEED="${IDT_SHARED:-}/spec/seed-init-data-page.txt"
+cat >"$T/seed.py" <<'EOF'
+import sys, tomllib
+page, ours, url = open(sys.argv[1]).read(), open(sys.argv[2]).read(), sys.argv[3]
+# The page's full example: from the second `version = ` line (the first is the
+# template with placeholders) to the end of the cdh.toml string.
+start = page.index('version = "0.1.0"', page.index('version = "0.1.0"') + 1)
+end = page.index("'''", page.index('"cdh.toml" = ' + "'''", start) + 20) + 3
+seed = tomllib.loads(page[start:end].replace("http://1.2.3.4:8080", url))
+mine = tomllib.loads(ours)
+assert len([l for l in seed["data"]["policy.rego"].splitlines() if l.startswith("default ")]) == 36
+assert mine == seed, (mine, seed)
+print(f"PASS seed document with {url}")
+EOF
+if [ -f "$SEED" ]; then
+    for url in http://1.2.3.4:8080 http://127.0.0.1:8080; do
+        "$INITDATA" new --kbs-url "$url" >"$T/seed.toml" &&
+            python3 "$T/seed.py" "$SEED" "$T/seed.toml" "$url" >/dev/null 2>"$T/seed.err" &&
+            pass || fail "seed document with $url: $(tail -3 "$T/seed.err")"
+    done
+else
+    SKIP=$((SKIP + 2))
+    echo "SKIP seed document: $SEED not found"
+fi
+
+# ---- Kata's vector, byte for byte (the digest in facts section 2) ----------
+: >"$T/empty"
+"$INITDATA" new --policy "$T/empty" --file "cdh.toml=$T/empty" --file "aa.toml=$T/empty" \
+    >"$T/kata.toml" 2>/dev/null
+sum=$(sha256sum <"$T/kata.toml" | cut -d' ' -f1)
+[ "$sum" = c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5 ] && pass ||
+    fail "kata vector digest $sum"
+[ "$(wc -c <"$T/kata.toml")" -eq 113 ] && pass || fail "kata vector size"
+
+# ---- (c) determinism, -o, stdin ---------------------------------------------
+printf 'package agent_policy\ndefault X := true\n' >"$T/pol.rego"
+set -- --kbs-url https://kbs:8443 --policy "$T/pol.rego" --file "x.json=$T/pol.rego" --platform tdx
+"$INITDATA" new "$@" >"$T/d1" && "$INITDATA" new "$@" >"$T/d2" && cmp -s "$T/d1" "$T/d2" &&
+    pass || fail "two runs differ"
+"$INITDATA" new "$@" -o "$T/d3" && cmp -s "$T/d1" "$T/d3" && pass || fail "-o FILE differs"
+echo old >"$T/d4"
+"$INITDATA" new "$@" -o "$T/d4" && cmp -s "$T/d1" "$T/d4" && pass || fail "-o does not replace"
+[ -z "$(find "$T" -name 'd4.tmp.*')" ] && pass || fail "-o left a temporary file"
+"$INITDATA" new --kbs-url https://kbs:8443 --policy - --file "x.json=$T/pol.rego" \
+    --platform tdx <"$T/pol.rego" >"$T/d5" && cmp -s "$T/d1" "$T/d5" && pass ||
+    fail "--policy - (stdin) differs"
+"$INITDATA" new --platform cca >"$T/cca" && grep -qx 'algorithm = "sha512"' "$T/cca" && pass ||
+    fail "--platform cca does not pick sha512"
+"$INITDATA" new --platform vtpm --platform snp >"$T/vtpm" &&
+    grep -qx 'algorithm = "sha256"' "$T/vtpm" && pass || fail "--platform vtpm"
+"$INITDATA" new -a sha384 >"$T/384" && grep -qx 'algorithm = "sha384"' "$T/384" && pass ||
+    fail "--algorithm sha384"
+"$INITDATA" new >"$T/bare" && ! grep -q 'aa.toml\|cdh.toml' "$T/bare" &&
+    grep -q '^"policy.rego" = ' "$T/bare" && pass || fail "no --kbs-url still writes aa/cdh.toml"
+# What `initdata check` (the consumers' rules) says about generated documents,
+# once that command works (it is judged on Kata's vector first).
+if "$INITDATA" check "$T/kata.toml" >/dev/null 2>&1; then
+    for f in d1 cca vtpm 384 bare; do
+        "$INITDATA" check "$T/$f" >/dev/null 2>"$T/check.err" && pass ||
+            fail "initdata check rejects the '$f' document: $(cat "$T/check.err")"
+    done
+else
+    SKIP=$((SKIP + 5))
+    echo "SKIP initdata check is not available"
+fi
+"$INITDATA" new --help >"$T/help" && grep -q '^Examples:' "$T/help" &&
+    grep -q -- '--image-pull-proxy' "$T/help" && pass || fail "--help"
+
+# ---- (d) errors: exit codes and messages ------------------------------------
+printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' >"$T/c.pem"
+printf 'ok\n\377' >"$T/bad.utf8"
+expect 3 "$T/missing: error: cannot open" -- --policy "$T/missing"
+expect 3 "cannot open" -- --file "x=$T/missing"
+expect 3 "cannot open" -- --kbs-url http://k --kbs-cert "$T/missing"
+expect 2 "unknown option '--bogus'" -- --bogus
+expect 2 "needs a value" -- --kbs-url
+expect 2 "--file wants NAME=PATH" -- --file noequals
+expect 2 "--file wants NAME=PATH" -- --file "=$T/pol.rego"
+expect 2 "--file wants NAME=PATH" -- --file "name="
+expect 2 "--algorithm: algorithm \"sha-256\" is not supported" -- --algorithm sha-256
+expect 2 "sm3 is accepted by the attestation-agent and Trustee but rejected by kata" -- -a sm3
+expect 2 "--platform: unknown platform \"arm\"" -- --platform arm
+expect 2 "--algorithm conflicts with --platform: algorithm sha256 does not work on cca: Trustee compares" \
+    -- --platform cca --algorithm sha256
+expect 2 "algorithm sha512 does not work on vtpm" -- --algorithm sha512 --platform vtpm
+expect 2 "no algorithm works on both cca (sha512 only) and vtpm (sha256 only)" \
+    -- --platform cca --platform vtpm
+expect 2 "entry \"aa.toml\" collides with the aa.toml generated from the KBS URL" \
+    -- --kbs-url http://k --file "aa.toml=$T/pol.rego"
+expect 2 "entry \"policy.rego\" collides" -- --file "policy.rego=$T/pol.rego"
+expect 2 "entry \"x\" is given twice" -- --file "x=$T/pol.rego" --file "x=$T/pol.rego"
+expect 2 "a KBS certificate needs a KBS URL" -- --kbs-cert "$T/c.pem"
+expect 2 "an image pull proxy needs a KBS URL" -- --image-pull-proxy http://p:3128
+expect 2 "a no_proxy list needs an image pull proxy" -- --kbs-url http://k --no-proxy x
+expect 2 "must start with http:// or https://" -- --kbs-url ftp://k
+expect 2 "is not a URL" -- --kbs-url localhost:8080
+expect 2 "contains a space at byte 8" -- --kbs-url 'http://k y'
+expect 2 "standard input ('-') can be read only once" -- --policy - --file x=-
+expect 1 "$T/bad.utf8: error: at byte 3: invalid UTF-8 on line 2, column 1" -- --policy "$T/bad.utf8"
+expect 1 "$T/empty: error: the KBS certificate has no \"-----BEGIN CERTIFICATE-----\" line" \
+    -- --kbs-url http://k --kbs-cert "$T/empty"
+head -c 4194305 /dev/zero | tr '\0' a >"$T/big"
+expect 1 "larger than the limit of 4194304 bytes" -- --policy "$T/big"
+expect 0 "warning: no 'package agent_policy' line" -- --policy "$T/empty"
+expect 0 "warning: --platform se: nobody checks" -- --platform se
+
+echo "new: $PASS passed, $FAIL failed, $SKIP skipped"
+[ "$FAIL" -eq 0 ]
