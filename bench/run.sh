@@ -1,0 +1,76 @@
+#!/bin/sh
+# run.sh BUILD_DIR [BENCHMARK...]
+# Runs the benchmarks built in BUILD_DIR/bench next to their peers and
+# prints, per input, both throughputs and their ratio, e.g.
+#   toml_parse init-data-with-policy.toml: initdata 812.3 MB/s, tomllib 25.1 MB/s, ratio 32.4x
+# (`make bench`).  Targets are printed, not asserted: the numbers depend on
+# the machine.  Exits 1 if a benchmark failed to run.
+#
+# To add a benchmark: write bench/bench_<name>.c (and its peer), add a
+# bench_<name> function below and put <name> in BENCHMARKS.
+# Environment: IDT_SHARED (default ../shared beside the source tree),
+# PYTHON (default python3), BENCH_ARGS (extra options for both sides, e.g.
+# "--rounds 3 --min-round-ms 100").
+# shellcheck disable=SC2317  # bench_<name> functions are called by name
+set -eu
+
+BENCHMARKS="toml_parse"
+
+if [ $# -lt 1 ]; then
+    echo "usage: $0 BUILD_DIR [BENCHMARK...]" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+shift
+src=$(cd "$(dirname "$0")/.." && pwd)
+shared=${IDT_SHARED:-$(cd "$src/.." && pwd)/shared}
+PYTHON=${PYTHON:-python3}
+BENCH_ARGS=${BENCH_ARGS:-}
+work=$build/bench/data
+mkdir -p "$work"
+
+# compare NAME FILE OURS_PROGRAM PEER_NAME PEER_SCRIPT: measures FILE with
+# both programs (same options, --raw) and prints one comparison line.
+compare() {
+    name=$1 file=$2 ours=$3 peer_name=$4 peer=$5
+    label="$name ${file##*/}"
+    # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+    if ! mine=$("$ours" --raw $BENCH_ARGS "$file"); then
+        echo "$label: FAILED (${ours##*/})"
+        return 1
+    fi
+    # shellcheck disable=SC2086
+    if theirs=$("$PYTHON" "$peer" --raw $BENCH_ARGS "$file"); then
+        awk -v l="$label" -v a="$mine" -v p="$peer_name" -v b="$theirs" 'BEGIN {
+            printf "%s: initdata %.1f MB/s, %s %.1f MB/s, ratio %.1fx\n", l, a, p, b, (b > 0 ? a / b : 0) }'
+    else
+        echo "$label: initdata $mine MB/s, $peer_name unavailable"
+    fi
+}
+
+bench_toml_parse() {
+    bin=$build/bench/bench_toml_parse
+    policy=$shared/testdata/trustee/init-data-with-policy.toml
+    keyheavy=$work/keyheavy.toml
+    "$PYTHON" "$src/bench/gen_keyheavy.py" "$keyheavy"
+    status=0
+    if [ -f "$policy" ]; then
+        compare toml_parse "$policy" "$bin" tomllib "$src/bench/toml_peer.py" || status=1
+    else
+        echo "toml_parse init-data-with-policy.toml: skipped ($policy not found; set IDT_SHARED)"
+    fi
+    compare toml_parse "$keyheavy" "$bin" tomllib "$src/bench/toml_peer.py" || status=1
+    return "$status"
+}
+
+[ $# -gt 0 ] || set -- $BENCHMARKS
+failed=0
+for b in "$@"; do
+    if [ ! -x "$build/bench/bench_$b" ]; then
+        echo "$b: $build/bench/bench_$b not built (a sanitized build builds no benchmarks)"
+        failed=1
+    elif ! "bench_$b"; then
+        failed=1
+    fi
+done
+exit $failed

@@ -1,0 +1,63 @@
+# Inputs for the fuzz targets beyond their own corpus, shared by run.sh
+# (libFuzzer runs) and replay.sh (ctest replays).  Sourced, not run.
+#
+# A target's own corpus is fuzz/corpora/<target>/ (checked in: small
+# hand-written seeds and inputs that once crashed).  Seeds that live in the
+# shared test data are listed here, by target, and never copied into the
+# repository; so are the libFuzzer dictionaries.  Add a case when a new
+# target reads TOML or has shared seeds.
+
+# IDT_SHARED, or ../shared beside the source tree SOURCE_DIR (as
+# tests/CMakeLists.txt does).
+fuzz_shared_root() {
+    if [ -n "${IDT_SHARED:-}" ]; then
+        printf '%s\n' "$IDT_SHARED"
+    else
+        printf '%s/shared\n' "$(cd "$1/.." && pwd)"
+    fi
+}
+
+# fuzz_shared_seeds TARGET SOURCE_DIR: prints the shared seed files of
+# TARGET, one per line (nothing when the shared data is absent).
+fuzz_shared_seeds() {
+    root=$(fuzz_shared_root "$2")/testdata
+    case $1 in
+    toml_*)
+        # toml-test's valid and invalid documents (not its .json answers).
+        [ -d "$root/toml-test/tests" ] &&
+            find "$root/toml-test/tests/valid" "$root/toml-test/tests/invalid" \
+                -type f -name '*.toml' | LC_ALL=C sort
+        ;;
+    doc_check)
+        # Real Init-Data documents from Trustee, Kata and the CAA.
+        for dir in trustee kata caa; do
+            [ -d "$root/$dir" ] && find "$root/$dir" -maxdepth 1 -type f -name '*.toml'
+        done | LC_ALL=C sort
+        ;;
+    codec_decode)
+        for f in kata/runtime-utils-test.annotation.b64 kata/how-to-agent-policy.annotation.b64 \
+                 caa/provision-test.annotation.b64 caa/doc-pod-annotation.b64; do
+            [ -f "$root/$f" ] && printf '%s\n' "$root/$f"
+        done
+        ;;
+    image_read)
+        [ -f "$root/kata/agent-testdata-initdata.img" ] &&
+            printf '%s\n' "$root/kata/agent-testdata-initdata.img"
+        ;;
+    esac
+    return 0
+}
+
+# fuzz_dictionary TARGET SOURCE_DIR: prints the libFuzzer dictionary of
+# TARGET (fuzz/<TARGET>.dict, or fuzz/toml.dict for the targets whose input
+# is TOML text), or nothing.
+fuzz_dictionary() {
+    if [ -f "$2/fuzz/$1.dict" ]; then
+        printf '%s\n' "$2/fuzz/$1.dict"
+        return 0
+    fi
+    case $1 in
+    toml_* | doc_*) printf '%s\n' "$2/fuzz/toml.dict" ;;
+    esac
+    return 0
+}
