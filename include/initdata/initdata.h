@@ -9,6 +9,10 @@
  * Modules:
  *   common.h  status codes and the error record
  *   toml.h    the strict TOML 1.0 parser
+ *   doc.h     a validated Init-Data document (exact bytes, entries, diagnostics)
+ *   digest.h  the digest and its TEE binding values (tdx, snp, cca, sgx, se, vtpm)
+ *   codec.h   the Pod annotation (gzip + base64) and the Kata block image
+ *   author.h  writing new documents (idt_author_new, the TOML string emitter)
  */
 #ifndef INITDATA_INITDATA_H
 #define INITDATA_INITDATA_H
@@ -20,5 +24,9 @@
 
 #include "common.h"
 #include "toml.h"
+#include "doc.h"
+#include "digest.h"
+#include "codec.h"
+#include "author.h"
 
 #endif /* INITDATA_INITDATA_H */
