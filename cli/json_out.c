@@ -3,36 +3,7 @@
 
 #include <string.h>
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-    return len;
-}
+#include "util/utf8.h"
 
 void cli_json_string(FILE *f, const char *s, size_t n)
 {
@@ -56,7 +27,7 @@ void cli_json_string(FILE *f, const char *s, size_t n)
         } else if (c < 0x20) {
             fprintf(f, "\\u%04x", c);
         } else if (c >= 0x80) {
-            size_t len = utf8_len(p + i, n - i);
+            size_t len = idtx_utf8_seq(p + i, n - i, NULL);
             if (len) {
                 fwrite(p + i, 1, len, f);
                 i += len;

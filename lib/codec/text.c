@@ -1,6 +1,7 @@
 /* Options and the text check of decoded documents (codec_int.h). */
 #include "codec/codec_int.h"
 #include "util/error_int.h"
+#include "util/utf8.h"
 
 #include <stdint.h>
 
@@ -35,58 +36,6 @@ uint64_t idt_codec__le64(const unsigned char *p)
     return (uint64_t)idt_codec__le32(p) | (uint64_t)idt_codec__le32(p + 4) << 32;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s[0..n), or 0 with *why set.
- * The ranges are those of Unicode table 3-7, which is what Rust's
- * str::from_utf8 accepts: no overlong forms, no surrogates, nothing past
- * U+10FFFF.
- */
-static size_t utf8_sequence(const unsigned char *s, size_t n, const char **why)
-{
-    unsigned char c = s[0], lo = 0x80, hi = 0xbf;
-    size_t need;
-
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xc2 && c <= 0xdf) {
-        need = 1;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        if (c == 0xe0)
-            lo = 0xa0;
-        if (c == 0xed)
-            hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        if (c == 0xf0)
-            lo = 0x90;
-        if (c == 0xf4)
-            hi = 0x8f;
-    } else {
-        *why = c < 0xc2 && c >= 0xc0 ? "overlong encoding"
-             : c < 0xc0             ? "a continuation byte where a character should start"
-                                    : "a byte that never occurs in UTF-8";
-        return 0;
-    }
-    if (n < need + 1) {
-        *why = "a multi-byte character cut off by the end of the document";
-        return 0;
-    }
-    if (s[1] < lo || s[1] > hi) {
-        *why = (s[1] & 0xc0) != 0x80 ? "a multi-byte character cut short"
-             : c == 0xed            ? "an encoded UTF-16 surrogate"
-             : c == 0xf4            ? "a code point above U+10FFFF"
-                                    : "overlong encoding";
-        return 0;
-    }
-    for (size_t k = 2; k <= need; k++)
-        if ((s[k] & 0xc0) != 0x80) {
-            *why = "a multi-byte character cut short";
-            return 0;
-        }
-    return need + 1;
-}
-
 int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
 {
     uint32_t line = 1, column = 1;
@@ -100,7 +49,7 @@ int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
                                   "the document has a NUL byte at byte %zu (line %u, column %u): "
                                   "TOML forbids NUL (U+0000), so the kata-agent rejects it",
                                   i, (unsigned)line, (unsigned)column);
-        step = utf8_sequence(doc + i, len - i, &why);
+        step = idtx_utf8_seq(doc + i, len - i, &why);
         if (!step)
             return idtx_error_set(err, IDT_EFORMAT, NULL,
                                   "the document is not valid UTF-8 at byte %zu (line %u, "

@@ -7,6 +7,7 @@
  * is always enough because no escape is shorter than what it stands for.
  */
 #include "toml_int.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -78,42 +79,16 @@ static int fail_control(parser *p, int c, const char *where)
                              "than tab must be escaped)", (unsigned)c, where);
 }
 
-/*
- * Validates one UTF-8 sequence starting at pos (whose first byte is >= 0x80)
- * and returns its length, or 0 after recording an error.  Overlong forms,
- * surrogates and code points above U+10FFFF are rejected (RFC 3629).
- */
+/* Validates the UTF-8 sequence at pos (first byte >= 0x80) and returns its
+ * length, or 0 after recording an error. */
 static size_t utf8_seq(parser *p)
 {
-    const unsigned char *s = (const unsigned char *)p->src + p->pos;
-    size_t avail = p->len - p->pos;
-    unsigned char c = s[0];
-    size_t n;
-    uint32_t cp, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2, cp = c & 0x1f, min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3, cp = c & 0x0f, min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4, cp = c & 0x07, min = 0x10000;
-    } else {
-        idt_toml__fail(p, "invalid UTF-8 byte 0x%02x (TOML documents must be UTF-8)", c);
-        return 0;
-    }
-    if (avail < n)
-        goto bad;
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            goto bad;
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        goto bad;
+    const char *why;
+    size_t n = idtx_utf8_seq((const unsigned char *)p->src + p->pos, p->len - p->pos, &why);
+    if (!n)
+        idt_toml__fail(p, "invalid UTF-8 (byte 0x%02x): %s (TOML documents must be UTF-8)",
+                       (unsigned char)p->src[p->pos], why);
     return n;
-bad:
-    idt_toml__fail(p, "invalid UTF-8 sequence starting with byte 0x%02x "
-                      "(TOML documents must be UTF-8)", c);
-    return 0;
 }
 
 void idt_toml__skip_ws(parser *p)

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vectors.h"
 #include "initdata/author.h"
 #include "initdata/doc.h"
 #include "initdata/toml.h"
@@ -118,16 +119,16 @@ static void assert_bad_utf8(const char *s, size_t len, uint64_t offset, const ch
 static void test_utf8__rejects(void **state)
 {
     (void)state;
-    assert_bad_utf8(S("ab\n\xff"), 3, "line 2, column 1: byte 0xFF can never appear");
+    assert_bad_utf8(S("ab\n\xff"), 3, "line 2, column 1 (byte 0xFF): a byte that never occurs");
     assert_bad_utf8(S("\xc3\x28"), 0, "bad continuation");
     assert_bad_utf8(S("x\xed\xa0\x80"), 1, "surrogate");
     assert_bad_utf8(S("\xc0\xaf"), 0, "overlong");
     assert_bad_utf8(S("\xe0\x80\xaf"), 0, "overlong");
     assert_bad_utf8(S("\xf0\x80\x80\xaf"), 0, "overlong");
     assert_bad_utf8(S("\xf4\x90\x80\x80"), 0, "above U+10FFFF");
-    assert_bad_utf8(S("ok\xe2\x82"), 2, "cuts off");
+    assert_bad_utf8(S("ok\xe2\x82"), 2, "cut off");
     assert_bad_utf8(S("\x80"), 0, "continuation byte");
-    assert_bad_utf8(S("\xf5\x80\x80\x80"), 0, "can never appear");
+    assert_bad_utf8(S("\xf5\x80\x80\x80"), 0, "never occurs in UTF-8");
 }
 
 static void test_utf8__accepts_edges(void **state)
@@ -315,18 +316,7 @@ static void test_pick__conflicts(void **state)
 
 /* ---- whole documents ----------------------------------------------------- */
 
-static const char kata_vector[] =
-    "version = \"0.1.0\"\n"
-    "algorithm = \"sha256\"\n"
-    "[data]\n"
-    "\"aa.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"cdh.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"policy.rego\" = '''\n"
-    "'''\n";
+static const char kata_vector[] = KATA_VECTOR;
 
 static char *build(const idt_author_options *o, size_t *len)
 {

@@ -12,22 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vectors.h"
 #include "initdata/codec.h"
 #include "util/base64.h"
 
 /* The kata vector (facts §2), 113 bytes. */
-static const char kata_doc[] =
-    "version = \"0.1.0\"\n"
-    "algorithm = \"sha256\"\n"
-    "[data]\n"
-    "\"aa.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"cdh.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"policy.rego\" = '''\n"
-    "'''\n";
+static const char kata_doc[] = KATA_VECTOR;
 #define KATA_LEN (sizeof kata_doc - 1)
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -549,7 +539,7 @@ static void test_annotation__text_rules(void **state)
         { "k = \"\xf5\x80\x80\x80\"", 10, "never occurs in UTF-8" },
         { "k = \"\x80\"", 6, "a continuation byte where a character should start" },
         { "k = \"\xe2\x82\"", 8, "cut short" },
-        { "k = \xe2\x82", 6, "cut off by the end of the document" },
+        { "k = \xe2\x82", 6, "cut off by the end" },
         { "x\n\ny = \"a\0b\"", 12, "NUL byte at byte 9 (line 3, column 7): TOML forbids NUL" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
