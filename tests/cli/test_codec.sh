@@ -8,27 +8,8 @@
 # Env: INITDATA (the tool), IDT_SHARED (../shared).  The parts that need the
 # shared test data are skipped when it is absent; the rest always runs.
 set -u
-: "${INITDATA:?INITDATA must name the initdata tool}"
+. "$(dirname "$0")/../lib.sh"
 S=${IDT_SHARED:-}/testdata
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1))
-    printf 'FAIL: %s\n' "$*" >&2
-}
-# same NAME WANT GOT
-same() {
-    if [ "$2" = "$3" ]; then ok; else bad "$1: want '$2', got '$3'"; fi
-}
-# run_tool ARGS...: stdout in $T/out, stderr in $T/err, exit status in rc
-run_tool() {
-    "$INITDATA" "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-}
 # succeeds NAME ARGS...: exit 0, nothing on stderr
 succeeds() {
     name=$1

@@ -7,33 +7,12 @@
 #
 # Env: INITDATA (the tool), IDT_SHARED (../shared; absent = skip, exit 77).
 set -u
-: "${INITDATA:?INITDATA must name the initdata tool}"
+. "$(dirname "$0")/../lib.sh"
 S=${IDT_SHARED:-}/testdata
 if [ ! -d "$S" ]; then
     echo "digest: skipped (no shared test data at '$S')"
     exit 77
 fi
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() {
-    fail=$((fail + 1))
-    printf 'FAIL: %s\n' "$*" >&2
-}
-# same NAME WANT GOT
-same() {
-    if [ "$2" = "$3" ]; then ok; else bad "$1: want '$2', got '$3'"; fi
-}
-# status NAME WANT_EXIT: compares with $rc from the last run_tool
-status() { same "$1 (exit status)" "$2" "$rc"; }
-# run_tool ARGS...: stdout in $T/out, stderr in $T/err, exit status in rc
-run_tool() {
-    "$INITDATA" "$@" >"$T/out" 2>"$T/err"
-    rc=$?
-}
 out() { cat "$T/out"; }
 
 # --- the documents of EXPECTED.md ------------------------------------------

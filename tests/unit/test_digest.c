@@ -10,21 +10,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vectors.h"
 #include "initdata/digest.h"
 
 /* kata src/runtime/pkg/oci/utils_test.go: 113 bytes, sha256 c6694bb7... */
-static const char kata_doc[] =
-    "version = \"0.1.0\"\n"
-    "algorithm = \"sha256\"\n"
-    "[data]\n"
-    "\"aa.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"cdh.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"policy.rego\" = '''\n"
-    "'''\n";
+static const char kata_doc[] = KATA_VECTOR;
 #define KATA_SHA256 "c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5"
 #define KATA_SHA384                                                                \
     "f5a7d2971b4dbe89af614cc5243c2f9f304c9108f281b6d001a3011fcbd354459e35d20ea9e04a7" \

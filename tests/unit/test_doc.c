@@ -10,20 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vectors.h"
 #include "initdata/doc.h"
 
-static const char kata_doc[] =
-    "version = \"0.1.0\"\n"
-    "algorithm = \"sha256\"\n"
-    "[data]\n"
-    "\"aa.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"cdh.toml\" = '''\n"
-    "'''\n"
-    "\n"
-    "\"policy.rego\" = '''\n"
-    "'''\n";
+static const char kata_doc[] = KATA_VECTOR;
 
 #define ALL (IDT_CONSUMER_KATA | IDT_CONSUMER_AA | IDT_CONSUMER_TRUSTEE)
 
