@@ -19,13 +19,7 @@ int idt_codec_encode(char **out, size_t *out_len, const void *doc, size_t len,
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_codec_encode: NULL argument");
     *out = NULL;
     *out_len = 0;
-    IDTX_TRY(idt_codec__limits_get(&lim, opts, err));
-    if (len > lim.max_decoded)
-        return idtx_error_set(err, IDT_ELIMIT, NULL,
-                              "the document is %zu bytes, above the limit of %zu bytes", len,
-                              lim.max_decoded);
-    IDTX_TRY(idt_codec__check_text(doc, len, err));
-    IDTX_TRY(idt_codec_gzip(&gz, &gz_len, doc, len, err));
+    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, err));
     enc_len = idtx_base64_encoded_len(gz_len);
     if (enc_len > lim.max_encoded) {
         free(gz);

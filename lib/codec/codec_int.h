@@ -24,6 +24,12 @@ int idt_codec__limits_get(idt_codec__limits *lim, const idt_codec_options *opts,
  * byte offset in the message. */
 int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err);
 
+/* The common first half of both encoders: fills *lim from opts, checks the
+ * document's size and text, and gzips it (*gz freed with free()). */
+int idt_codec__gzip_document(unsigned char **gz, size_t *gz_len, idt_codec__limits *lim,
+                             const void *doc, size_t len, const idt_codec_options *opts,
+                             idt_error *err);
+
 /* Reads little-endian integers. */
 uint32_t idt_codec__le32(const unsigned char *p);
 uint64_t idt_codec__le64(const unsigned char *p);

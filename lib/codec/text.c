@@ -66,3 +66,17 @@ int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
     }
     return IDT_OK;
 }
+
+int idt_codec__gzip_document(unsigned char **gz, size_t *gz_len, idt_codec__limits *lim,
+                             const void *doc, size_t len, const idt_codec_options *opts,
+                             idt_error *err)
+{
+    IDTX_TRY(idt_codec__limits_get(lim, opts, err));
+    if (len > lim->max_decoded)
+        return idtx_error_set(err, IDT_ELIMIT, NULL,
+                              "the document is %zu bytes, above the limit of %zu bytes", len,
+                              lim->max_decoded);
+    /* Refuse what the decoders would refuse, so that what we write reads back. */
+    IDTX_TRY(idt_codec__check_text(doc, len, err));
+    return idt_codec_gzip(gz, gz_len, doc, len, err);
+}
