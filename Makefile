@@ -2,7 +2,8 @@
 # dependency script, so a fresh Debian 12 machine needs nothing else.
 #   make run       build and run the main job on the embedded default
 #   make test      all tests under ASan+UBSan (gcc), plus a -Werror clang build
-#   make fuzz      every libFuzzer target for FUZZ_SECONDS each (default 600)
+#   make fuzz      every libFuzzer target for FUZZ_SECONDS each (default 600);
+#                  FUZZ_TARGETS="toml_parse ..." runs only those
 #   make bench     the benchmarks, next to their peers, with ratios
 #   make difftest-long  the tomllib differential test, random seed, DIFF_N docs
 #   make install   PREFIX=/usr/local DESTDIR=

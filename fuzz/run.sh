@@ -9,7 +9,8 @@
 # The fuzzer also reads fuzz/corpora/<X>/ and the shared seeds, with the
 # dictionary, that seeds.sh names for <X>.
 # FUZZ_TIMEOUT (seconds, default 10) is the slowest an input may be before
-# it counts as a hang; FUZZ_ARGS adds libFuzzer options (e.g. -max_len=65536).
+# it counts as a hang; FUZZ_ARGS adds libFuzzer options (e.g. -max_len=65536);
+# FUZZ_TARGETS (e.g. "toml_parse codec_decode") runs only those targets.
 # Prints one line per target and exits 1 if any target failed.
 set -eu
 
@@ -72,6 +73,10 @@ for bin in "$build"/fuzz/fuzz_*; do
     if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
         continue
     fi
+    case " ${FUZZ_TARGETS:-${bin##*/fuzz_}} " in
+    *" ${bin##*/fuzz_} "*) ;;
+    *) continue ;;
+    esac
     found=$((found + 1))
     if run_target "$bin"; then
         passed=$((passed + 1))
