@@ -158,6 +158,8 @@ static int array(parser *p, idt_toml_value *a, uint32_t depth)
         IDTX_TRY(idt_toml__skip_ws_nl(p));
         if (peek(p, 0) == ']')
             break;
+        if (p->pos >= p->len)
+            return idt_toml__fail(p, "unterminated array (expected a value or ']')");
         idt_toml_value *item;
         IDTX_TRY(value(p, depth, &item));
         IDTX_TRY(idt_toml__array_push(p, a, item));
@@ -169,8 +171,7 @@ static int array(parser *p, idt_toml_value *a, uint32_t depth)
         if (peek(p, 0) == ']')
             break;
         if (p->pos >= p->len)
-            return idt_toml__fail_at(p, idt_toml__mark(p), IDT_ESYNTAX,
-                                     "unterminated array (expected ']')");
+            return idt_toml__fail(p, "unterminated array (expected ',' or ']')");
         return idt_toml__fail(p, "expected ',' or ']' in an array");
     }
     p->pos++;
@@ -181,6 +182,9 @@ static int inline_table(parser *p, idt_toml_value *t)
 {
     p->pos++; /* { */
     idt_toml__skip_ws(p);
+    if (peek(p, 0) == '\n' || peek(p, 0) == '\r')
+        return idt_toml__fail(p, "newlines are not allowed inside an inline table "
+                                 "(TOML 1.0)");
     if (peek(p, 0) == '}') {
         p->pos++;
         return IDT_OK;

@@ -70,6 +70,8 @@ static inline bool at_str(const parser *p, const char *s, size_t n)
 /* Describes a byte that may not appear where it stands. */
 static int fail_control(parser *p, int c, const char *where)
 {
+    if (c == '\r' && peek(p, 1) == '\n')
+        c = '\n';
     if (c == '\r')
         return idt_toml__fail(p, "carriage return not followed by a line feed %s "
                                  "(TOML: a newline is LF or CRLF)", where);

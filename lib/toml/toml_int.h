@@ -46,7 +46,6 @@ typedef struct parser {
     uint32_t line;       /* line of src[pos] */
     size_t line_start;   /* offset of the first byte of that line */
     unsigned max_depth;
-    uint32_t section;    /* counts [headers]: dotted tables belong to one */
     idtx_arena *arena;
     idt_error *err;
     idt_toml_value *current; /* the table keys are added to */
