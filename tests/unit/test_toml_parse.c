@@ -797,7 +797,7 @@ static void test_string_errors(void **state)
         /* Newlines and control characters. */
         E("a = \"abc\nb\"", 1, 9, "newline"),
         E("a = 'abc\nb'", 1, 9, "newline"),
-        E("a = \"abc\r\n\"", 1, 9, "carriage return"),
+        E("a = \"abc\r\n\"", 1, 9, "newline in a string"),
         E("a = \"a\rb\"", 1, 7, "carriage return"),
         E("a = \"\"\"a\rb\"\"\"", 1, 9, "carriage return"),
         E("a = '''a\rb'''", 1, 9, "carriage return"),
