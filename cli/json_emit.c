@@ -1,5 +1,6 @@
 /* A TOML value tree as plain or tagged JSON (json_emit.h). */
 #include "json_emit.h"
+#include "json_out.h"
 #include "util/error_int.h"
 
 #include <inttypes.h>
@@ -45,87 +46,19 @@ static int puts_(emitter *e, const char *s)
     return put(e, s, strlen(s));
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 if there is
- * none (overlong forms, surrogates and code points past U+10FFFF are not
- * well-formed). */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+static int emit_sink(void *ctx, const char *s, size_t n)
 {
-    unsigned char c = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
-
-/* Escapes one byte below 0x20, or DEL, the way JSON requires. */
-static int put_control(emitter *e, unsigned char c)
-{
-    static const char short_esc[] = { ['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n',
-                                      ['\r'] = 'r', ['\t'] = 't' };
-    char esc[8];
-    if (c < sizeof short_esc && short_esc[c]) {
-        esc[0] = '\\';
-        esc[1] = short_esc[c];
-        return put(e, esc, 2);
-    }
-    snprintf(esc, sizeof esc, "\\u%04x", c);
-    return put(e, esc, 6);
+    return put(ctx, s, n);
 }
 
 static int put_string(emitter *e, const char *s, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    IDTX_TRY(put(e, "\"", 1));
-    size_t i = 0;
-    while (i < n) {
-        /* Copy the longest run that needs no escaping in one go. */
-        size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x7F && p[run] != '"' && p[run] != '\\')
-            run++;
-        IDTX_TRY(put(e, s + i, run - i));
-        i = run;
-        if (i == n)
-            break;
-        unsigned char c = p[i];
-        if (c == '"' || c == '\\') {
-            char esc[2] = { '\\', (char)c };
-            IDTX_TRY(put(e, esc, 2));
-            i++;
-        } else if (c < 0x20 || c == 0x7F) {
-            IDTX_TRY(put_control(e, c));
-            i++;
-        } else {
-            size_t len = utf8_seq_len(p + i, n - i);
-            if (!len)
-                return idtx_error_set(e->err, IDT_EFORMAT, NULL,
-                                      "string is not valid UTF-8 at byte %zu", i);
-            IDTX_TRY(put(e, s + i, len));
-            i += len;
-        }
-    }
-    return put(e, "\"", 1);
+    size_t bad = 0;
+    int rc = cli_json_write_string(emit_sink, e, s, n, false, &bad);
+    if (rc == IDT_EFORMAT)
+        return idtx_error_set(e->err, IDT_EFORMAT, NULL,
+                              "string is not valid UTF-8 at byte %zu", bad);
+    return rc;
 }
 
 /* The shortest decimal that reads back as d (finite), in fixed notation
