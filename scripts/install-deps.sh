@@ -5,8 +5,8 @@
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
-libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev python3 python3-yaml
-gzip coreutils"
+libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
+libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils"
 
 missing=""
 for p in $PKGS; do
