@@ -32,7 +32,7 @@ test-gcc: deps
 	@cmake -S . -B build-test $(CMAKE_GEN) -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug \
 		-DIDT_SANITIZE=ON -DIDT_WERROR=ON >/dev/null
 	@cmake --build build-test -j $(JOBS)
-	@cd build-test && ctest --output-on-failure -j $(JOBS)
+	@sh scripts/run-tests.sh build-test
 
 test-clang: deps
 	@cmake -S . -B build-clang $(CMAKE_GEN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
