@@ -26,6 +26,13 @@ int cmd_encode(int argc, char **argv);
 int cmd_decode(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_annotate(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_claims(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_kbs_request(int argc, char **argv);
 int cmd_toml_json(int argc, char **argv);
 
 #endif

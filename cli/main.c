@@ -15,6 +15,13 @@ static const cli_cmd commands[] = {
     { "decode", cmd_decode, "turn an annotation value back into the exact document" },
     { "inspect", cmd_inspect, "show a document: entries, digest, bindings, annotation size" },
     { "image", cmd_image, "create or read a Kata initdata block image" },
+    { "annotate", cmd_annotate, "set the Init-Data annotation in Kubernetes manifests, in place" },
+    { "extract", cmd_extract, "show the Init-Data annotations of a manifest, decoded" },
+    { "claims", cmd_claims, "print the init_data_claims Trustee derives from a document" },
+    { "apply", cmd_apply, "inside the guest: verify Init-Data against the TEE and install it" },
+    { "evidence", cmd_evidence, "read TEE evidence (TDX, SGX, SNP, CCA, vTPM) and print its fields" },
+    { "verify", cmd_verify, "check that evidence binds a document; diagnose a mismatch" },
+    { "kbs-request", cmd_kbs_request, "print the init-data object of a KBS attestation request" },
     { "toml-json", cmd_toml_json, "print a TOML document as JSON (plain or toml-test tagged)" },
 };
 

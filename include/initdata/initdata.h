@@ -13,6 +13,7 @@
  *   digest.h  the digest and its TEE binding values (tdx, snp, cca, sgx, se, vtpm)
  *   codec.h   the Pod annotation (gzip + base64) and the Kata block image
  *   author.h  writing new documents (idt_author_new, the TOML string emitter)
+ *   manifest.h  the annotation in Kubernetes manifests (find, read, splice)
  */
 #ifndef INITDATA_INITDATA_H
 #define INITDATA_INITDATA_H
@@ -28,5 +29,6 @@
 #include "digest.h"
 #include "codec.h"
 #include "author.h"
+#include "manifest.h"
 
 #endif /* INITDATA_INITDATA_H */

@@ -1,0 +1,656 @@
+/* Planning the splices for one object (manifest_int.h).
+ *
+ * Where new text goes:
+ *   - a value: replaces the old value's bytes (block scalars: header and
+ *     content lines, not the line breaks after them);
+ *   - a new entry of a block mapping: a new line after the line where the
+ *     mapping's last content ends (after any comment on it), indented like
+ *     the mapping's first key, with that line's line end; after a |+ block
+ *     scalar, at the start of the line after its kept breaks;
+ *   - a new entry of a flow mapping: ", key: value" after the last value,
+ *     or "key: value" after the "{" of an empty one;
+ *   - a null metadata/annotations value: a nested block under the key
+ *     (empty value in block style) or a flow mapping in place of `~`/`null`.
+ */
+#include "manifest_int.h"
+#include "util/quote.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+typedef struct planner {
+    const idt_manifest *m;
+    const char *t;
+    size_t len;
+    mf_edits *edits;
+    const mf_object *o;
+    const mf_value *v;
+    mf_target tg;
+    char label[2 * IDTX_QUOTE_MAX + 8];
+    idt_error *err;
+} planner;
+
+/* What happens to each of the two keys. */
+enum { ACT_NONE = 0, ACT_REPLACE, ACT_RENAME, ACT_ADD };
+
+typedef struct decision {
+    int act[2];
+    bool remove[2];
+} decision;
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static bool all_spaces(const char *t, size_t from, size_t to)
+{
+    while (from < to && t[from] == ' ')
+        from++;
+    return from == to;
+}
+
+/* Between the end of a block node and the line break only blanks and a
+ * comment may follow; anything else means the splice point is not where
+ * this module thinks it is, so it refuses instead of guessing. */
+static bool rest_is_blank(const char *t, size_t from, size_t to)
+{
+    while (from < to && is_ws(t[from]))
+        from++;
+    return from == to || t[from] == '#';
+}
+
+static int unsupported(planner *p, const mf_node *n, const char *why)
+{
+    return idt_manifest__fail_at(p->err, IDT_EUNSUPPORTED, p->m, n, "%s: %s", p->label, why);
+}
+
+/* The line end to use for a new line next to pos: the break ending pos's
+ * line, else the file's first break, else LF. */
+static void eol_near(const planner *p, size_t pos, const char **eol, size_t *n)
+{
+    size_t le = idt_manifest__line_end(p->t, p->len, pos);
+    size_t bl = idt_manifest__break_len(p->t, p->len, le);
+    if (!bl) {
+        le = idt_manifest__line_end(p->t, p->len, 0);
+        bl = idt_manifest__break_len(p->t, p->len, le);
+    }
+    *eol = bl ? p->t + le : "\n";
+    *n = bl ? bl : 1;
+}
+
+/* The break that ends just before pos (pos starts a line), as eol_near. */
+static void eol_before(const planner *p, size_t pos, const char **eol, size_t *n)
+{
+    for (size_t k = 3; k >= 1; k--) {
+        if (pos >= k && idt_manifest__break_len(p->t, p->len, pos - k) == k) {
+            *eol = p->t + pos - k;
+            *n = k;
+            return;
+        }
+    }
+    eol_near(p, pos, eol, n);
+}
+
+/* Indentation step of a block mapping held by a key of a block mapping. */
+static size_t own_step(const mf_node *n)
+{
+    if (n && n->type == MF_MAP && !n->flow && n->first && n->key && n->parent &&
+        n->parent->type == MF_MAP && !n->parent->flow && n->first->col > n->key->col)
+        return n->first->col - n->key->col;
+    return 0;
+}
+
+/* How far a new nested mapping is indented: as map (or an ancestor, or a
+ * child) is, else 2. */
+static size_t find_step(const mf_node *map)
+{
+    size_t s;
+    for (const mf_node *n = map; n; n = n->parent)
+        if ((s = own_step(n)) != 0)
+            return s;
+    for (const mf_node *c = map->first; c; c = c->next)
+        if ((s = own_step(c)) != 0)
+            return s;
+    return 2;
+}
+
+/* JSON-looking flow mapping: its keys are double-quoted (or, when empty,
+ * the key holding it is), so new keys and values are too. */
+static bool is_json(const mf_node *map)
+{
+    if (!map || !map->flow)
+        return false;
+    const mf_node *k = map->first ? map->first : map->key;
+    return k && k->type == MF_SCALAR && k->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+}
+
+static void put_key(mf_buf *b, const char *k, bool json)
+{
+    idt_manifest__emit_scalar(b, k, strlen(k), json ? MF_STYLE_DOUBLE : MF_STYLE_AUTO);
+}
+
+static void put_entry(mf_buf *b, const planner *p, int k, bool json)
+{
+    put_key(b, idt_manifest_key_name((idt_manifest_key)k), json);
+    idt_manifest__buf_put(b, ": ", 2);
+    idt_manifest__emit_scalar(b, p->v->s, p->v->len, json ? MF_STYLE_DOUBLE : MF_STYLE_AUTO);
+}
+
+/* "c1: {c2: {key: value, key2: value}}" */
+static void flow_text(mf_buf *b, const planner *p, const char *const *chain, size_t nchain,
+                      unsigned add, bool json)
+{
+    for (size_t i = 0; i < nchain; i++) {
+        put_key(b, chain[i], json);
+        idt_manifest__buf_put(b, ": {", 3);
+    }
+    bool first = true;
+    for (int k = 0; k < 2; k++) {
+        if (!(add & (1u << k)))
+            continue;
+        if (!first)
+            idt_manifest__buf_put(b, ", ", 2);
+        put_entry(b, p, k, json);
+        first = false;
+    }
+    for (size_t i = 0; i < nchain; i++)
+        idt_manifest__buf_put(b, "}", 1);
+}
+
+/* Block lines: each chain key one level deeper, then the entries.  lead:
+ * every line starts with the line end (text goes at the end of a line);
+ * else every line ends with it (text goes at the start of a line). */
+typedef struct block_fmt {
+    size_t col, step;
+    const char *eol;
+    size_t eol_len;
+    bool lead;
+} block_fmt;
+
+static void line_open(mf_buf *b, const block_fmt *f, size_t level)
+{
+    if (f->lead)
+        idt_manifest__buf_put(b, f->eol, f->eol_len);
+    idt_manifest__buf_spaces(b, f->col + level * f->step);
+}
+
+static void line_close(mf_buf *b, const block_fmt *f)
+{
+    if (!f->lead)
+        idt_manifest__buf_put(b, f->eol, f->eol_len);
+}
+
+static void block_text(mf_buf *b, const planner *p, const block_fmt *f, const char *const *chain,
+                       size_t nchain, unsigned add)
+{
+    for (size_t i = 0; i < nchain; i++) {
+        line_open(b, f, i);
+        put_key(b, chain[i], false);
+        idt_manifest__buf_put(b, ":", 1);
+        line_close(b, f);
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!(add & (1u << k)))
+            continue;
+        line_open(b, f, nchain);
+        put_entry(b, p, k, false);
+        line_close(b, f);
+    }
+}
+
+static int splice(planner *p, size_t start, size_t end, mf_buf *b)
+{
+    return idt_manifest__edits_add(p->edits, start, end, b, p->err);
+}
+
+/* Where an empty value is: libyaml marks it at the next token, which may be
+ * on a later line.  Text for it goes right after the ':' that follows its
+ * key on the key's line (an implicit key and its ':' share a line), or,
+ * for a flow key written without one (`{key}`), right after the key; *colon
+ * tells which. */
+static size_t empty_value_point(const planner *p, const mf_node *key, bool *colon)
+{
+    size_t i = key->end;
+    while (i < p->len && is_ws(p->t[i]))
+        i++;
+    *colon = i < p->len && p->t[i] == ':';
+    return *colon ? i + 1 : key->end;
+}
+
+/* The end of a mapping entry's text: its value, or, when the value is
+ * empty, its key, or its ':' and the blank after it.  libyaml refuses a
+ * flow ':' followed by ',' or '}' ("found unexpected ':'"), so text put
+ * here keeps that blank before any comma it brings. */
+static size_t entry_end(const planner *p, const mf_node *val)
+{
+    bool colon;
+    if (val->type != MF_SCALAR || val->start != val->end || !val->key)
+        return val->end;
+    size_t at = empty_value_point(p, val->key, &colon);
+    if (colon && at < p->len)
+        at += is_ws(p->t[at]) ? 1 : idt_manifest__break_len(p->t, p->len, at);
+    return at;
+}
+
+/* Opens the text of an empty value: " " after a ':', ": " after a bare
+ * key.  Returns where it goes. */
+static size_t open_empty_value(const planner *p, const mf_node *key, mf_buf *b)
+{
+    bool colon;
+    size_t at = empty_value_point(p, key, &colon);
+    idt_manifest__buf_put(b, colon ? " " : ": ", colon ? 1 : 2);
+    return at;
+}
+
+/* libyaml accepts a blank line holding a tab only where the plain scalar
+ * before it reads it as trailing white space, and refuses it after any
+ * other token ("found a tab character that violates indentation").  Given
+ * the line end le of the last content, returns the end of the run of blank
+ * lines after it when one of them holds a tab (new lines go after them, so
+ * they stay with the scalar that reads them), else le. */
+static size_t past_tab_blanks(const planner *p, size_t le, bool *tab)
+{
+    size_t at = le, run_end = le;
+    *tab = false;
+    for (;;) {
+        size_t bl = idt_manifest__break_len(p->t, p->len, at);
+        if (!bl)
+            break;
+        size_t s = at + bl, e = idt_manifest__line_end(p->t, p->len, s);
+        bool blank = true, has_tab = false;
+        for (size_t i = s; i < e && blank; i++) {
+            blank = is_ws(p->t[i]);
+            has_tab |= p->t[i] == '\t';
+        }
+        if (!blank)
+            break;
+        at = e;
+        if (has_tab) {
+            *tab = true;
+            run_end = e;
+        }
+    }
+    return run_end;
+}
+
+/* --- adding entries ------------------------------------------------------- */
+
+static int append_flow(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
+                       unsigned add)
+{
+    mf_buf b = { 0 };
+    size_t pos = map->open_end;
+    if (map->last) {
+        pos = entry_end(p, map->last);
+        idt_manifest__buf_put(&b, ", ", 2);
+    }
+    flow_text(&b, p, chain, nchain, add, is_json(map));
+    return splice(p, pos, pos, &b);
+}
+
+/* Before the first key, on a line of its own: for a mapping whose last
+ * content is a block scalar that ends the file without a line break. */
+static int prepend_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
+                         unsigned add, size_t step)
+{
+    const mf_node *fk = map->first;
+    size_t ls = idt_manifest__line_start(p->t, fk->start);
+    if (!all_spaces(p->t, ls, fk->start))
+        return unsupported(p, map,
+                           "the mapping to extend ends with a block scalar at the end of the "
+                           "file, which has no final newline; add one");
+    block_fmt f = { fk->col, step, NULL, 0, false };
+    eol_near(p, ls, &f.eol, &f.eol_len);
+    mf_buf b = { 0 };
+    block_text(&b, p, &f, chain, nchain, add);
+    return splice(p, ls, ls, &b);
+}
+
+static int append_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
+                        unsigned add)
+{
+    const mf_node *fk = map->first;
+    if (!fk)
+        return unsupported(p, map, "internal error: empty block mapping");
+    if (fk->explicit_key)
+        return unsupported(p, fk, "the mapping to extend starts with an explicit key (\"? \"), "
+                                  "whose indentation initdata cannot copy");
+    size_t step = find_step(map);
+    block_fmt f = { fk->col, step, NULL, 0, true };
+    size_t pos = map->end;
+    if (map->end_kind == MF_END_LINESTART) {
+        f.lead = false;
+        eol_before(p, pos, &f.eol, &f.eol_len);
+    } else {
+        size_t le = idt_manifest__line_end(p->t, p->len, pos);
+        bool tab;
+        if (!rest_is_blank(p->t, pos, le))
+            return unsupported(p, map, "cannot find where the mapping ends");
+        le = past_tab_blanks(p, le, &tab);
+        if (le == p->len && map->end_kind == MF_END_BLOCK)
+            return prepend_block(p, map, chain, nchain, add, step);
+        eol_near(p, le, &f.eol, &f.eol_len);
+        pos = le;
+    }
+    mf_buf b = { 0 };
+    block_text(&b, p, &f, chain, nchain, add);
+    return splice(p, pos, pos, &b);
+}
+
+static int append_entries(planner *p, const mf_node *map, const char *const *chain,
+                          size_t nchain, unsigned add)
+{
+    return map->flow ? append_flow(p, map, chain, nchain, add)
+                     : append_block(p, map, chain, nchain, add);
+}
+
+/* `key:` (empty), `key: ~` or `key: null` becomes a mapping. */
+static int fill_null(planner *p, const mf_node *key, const mf_node *val, const char *const *chain,
+                     size_t nchain, unsigned add)
+{
+    const mf_node *parent = key->parent;
+    mf_buf b = { 0 };
+    if (val->end > val->start) {
+        idt_manifest__buf_put(&b, "{", 1);
+        flow_text(&b, p, chain, nchain, add, is_json(parent));
+        idt_manifest__buf_put(&b, "}", 1);
+        return splice(p, val->start, val->end, &b);
+    }
+    if (key->explicit_key)
+        return unsupported(p, key, "an explicit key (\"? \") with an empty value");
+    if (parent->flow) {
+        size_t at = open_empty_value(p, key, &b);
+        idt_manifest__buf_put(&b, "{", 1);
+        flow_text(&b, p, chain, nchain, add, is_json(parent));
+        idt_manifest__buf_put(&b, "}", 1);
+        return splice(p, at, at, &b);
+    }
+    bool colon;
+    size_t after = empty_value_point(p, key, &colon);
+    size_t le = idt_manifest__line_end(p->t, p->len, after);
+    bool tab;
+    if (!colon || !rest_is_blank(p->t, after, le))
+        return unsupported(p, val, "cannot find the end of the empty value");
+    le = past_tab_blanks(p, le, &tab);
+    size_t step = find_step(parent);
+    block_fmt f = { (size_t)key->col + step, step, NULL, 0, true };
+    eol_near(p, le, &f.eol, &f.eol_len);
+    block_text(&b, p, &f, chain, nchain, add);
+    return splice(p, le, le, &b);
+}
+
+/* --- changing entries ----------------------------------------------------- */
+
+/* A replaced key or value keeps its own quoting (a JSON file's are double
+ * quotes), so that a second run writes the same text. */
+static mf_style style_like(const mf_node *old)
+{
+    if (old->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        return MF_STYLE_DOUBLE;
+    return old->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? MF_STYLE_SINGLE : MF_STYLE_AUTO;
+}
+
+static int anchored(planner *p, const mf_node *n, const char *what)
+{
+    return idt_manifest__fail_at(p->err, IDT_ESCHEMA, p->m, n,
+                                 "%s: the %s to change carries an anchor (&); other nodes may "
+                                 "refer to it, so initdata leaves it alone", p->label, what);
+}
+
+static int replace_value(planner *p, const mf_node *key, const mf_node *val)
+{
+    if (val->anchored)
+        return anchored(p, val, "annotation value");
+    mf_buf b = { 0 };
+    size_t start = val->start, end = val->end;
+    if (start == end) { /* `key:` with nothing after it */
+        if (key->explicit_key)
+            return unsupported(p, key, "an explicit key (\"? \") with an empty value");
+        start = end = open_empty_value(p, key, &b);
+    }
+    size_t at = b.len;
+    idt_manifest__emit_scalar(&b, p->v->s, p->v->len, style_like(val));
+    bool quoted = !b.failed && (b.p[at] == '"' || b.p[at] == '\''), tab = false;
+    if (quoted && !key->parent->flow)
+        past_tab_blanks(p, idt_manifest__line_end(p->t, p->len, end), &tab);
+    if (tab) {
+        idt_manifest__buf_dispose(&b);
+        return unsupported(p, val, "a blank line with a tab follows the value, which libyaml "
+                                   "accepts only after a plain scalar; remove the tab");
+    }
+    return splice(p, start, end, &b);
+}
+
+static int rename_key(planner *p, const mf_node *key, int k)
+{
+    if (key->anchored)
+        return anchored(p, key, "annotation key");
+    const char *name = idt_manifest_key_name((idt_manifest_key)k);
+    mf_buf b = { 0 };
+    idt_manifest__emit_scalar(&b, name, strlen(name), style_like(key));
+    return splice(p, key->start, key->end, &b);
+}
+
+static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
+{
+    const mf_node *map = key->parent;
+    if (key->anchored || val->anchored)
+        return anchored(p, key->anchored ? key : val, "annotation entry");
+    mf_buf none = { 0 };
+    if (map->flow) {
+        const mf_node *prev = NULL;
+        for (const mf_node *k = map->first; k && k != key && k->next; k = k->next->next)
+            prev = k->next;
+        if (val->next) /* "key: value, " up to the next key */
+            return splice(p, key->start, val->next->start, &none);
+        if (prev) /* ", key: value" after the previous value */
+            return splice(p, entry_end(p, prev), entry_end(p, val), &none);
+        return splice(p, key->start, entry_end(p, val), &none);
+    }
+    size_t ls = idt_manifest__line_start(p->t, key->start);
+    if (key->explicit_key || !all_spaces(p->t, ls, key->start))
+        return unsupported(p, key, "the entry to remove does not start its line");
+    size_t end = val->end;
+    if (val->end_kind != MF_END_LINESTART) {
+        size_t le = idt_manifest__line_end(p->t, p->len, val->end);
+        if (!rest_is_blank(p->t, val->end, le))
+            return unsupported(p, val, "cannot find where the entry to remove ends");
+        size_t bl = idt_manifest__break_len(p->t, p->len, le);
+        bool tab;
+        past_tab_blanks(p, le, &tab);
+        if (tab)
+            return unsupported(p, val, "a blank line with a tab follows the entry to remove; "
+                                       "remove the tab");
+        end = le + bl;
+        if (!bl && ls > 0) { /* last line of a file without a final newline */
+            const char *eol;
+            size_t n;
+            eol_before(p, ls, &eol, &n);
+            ls -= eol == p->t + ls - n ? n : 0;
+        }
+    }
+    return splice(p, ls, end, &none);
+}
+
+/* --- one object ------------------------------------------------------------ */
+
+static decision decide(const mf_target *t, unsigned keys)
+{
+    decision d = { { ACT_NONE, ACT_NONE }, { false, false } };
+    bool consumed[2] = { false, false };
+    for (int k = 0; k < 2; k++) {
+        if (!(keys & (1u << k)))
+            continue;
+        int o = 1 - k;
+        if (t->val[k]) {
+            d.act[k] = ACT_REPLACE;
+        } else if (t->val[o] && !(keys & (1u << o))) {
+            d.act[k] = ACT_RENAME;
+            consumed[o] = true;
+        } else {
+            d.act[k] = ACT_ADD;
+        }
+    }
+    for (int o = 0; o < 2; o++)
+        d.remove[o] = t->val[o] && !(keys & (1u << o)) && !consumed[o];
+    return d;
+}
+
+static uint64_t entry_bytes(const mf_target *t, int k)
+{
+    return (uint64_t)t->key[k]->vlen + t->val[k]->vlen;
+}
+
+/* The annotations' total after the edit (keys and values, decoded). */
+static uint64_t total_after(const mf_target *t, const decision *d, const mf_value *v,
+                            uint64_t *added)
+{
+    uint64_t total = t->total;
+    *added = 0;
+    for (int k = 0; k < 2; k++) {
+        if (d->act[k] == ACT_NONE)
+            continue;
+        uint64_t e = (uint64_t)strlen(idt_manifest_key_name((idt_manifest_key)k)) + v->len;
+        *added += e;
+        total += e;
+        if (d->act[k] == ACT_REPLACE)
+            total -= entry_bytes(t, k);
+        else if (d->act[k] == ACT_RENAME)
+            total -= entry_bytes(t, 1 - k);
+    }
+    for (int o = 0; o < 2; o++)
+        if (d->remove[o])
+            total -= entry_bytes(t, o);
+    return total;
+}
+
+static int edit_existing(planner *p, const decision *d, unsigned *did)
+{
+    const mf_target *t = &p->tg;
+    unsigned add = 0;
+    for (int k = 0; k < 2; k++) {
+        if (d->act[k] == ACT_REPLACE) {
+            IDTX_TRY(replace_value(p, t->key[k], t->val[k]));
+            *did |= IDT_MANIFEST_DID_REPLACE;
+        } else if (d->act[k] == ACT_RENAME) {
+            IDTX_TRY(rename_key(p, t->key[1 - k], k));
+            IDTX_TRY(replace_value(p, t->key[1 - k], t->val[1 - k]));
+            *did |= IDT_MANIFEST_DID_RENAME;
+        } else if (d->act[k] == ACT_ADD) {
+            add |= 1u << k;
+        }
+    }
+    for (int o = 0; o < 2; o++) {
+        if (d->remove[o]) {
+            IDTX_TRY(remove_entry(p, t->key[o], t->val[o]));
+            *did |= IDT_MANIFEST_DID_REMOVE;
+        }
+    }
+    if (add) {
+        IDTX_TRY(append_entries(p, t->ann, NULL, 0, add));
+        *did |= IDT_MANIFEST_DID_INSERT;
+    }
+    return IDT_OK;
+}
+
+static int create_annotations(planner *p, unsigned add, unsigned *did)
+{
+    static const char *const chain[] = { "metadata", "annotations" };
+    const mf_target *t = &p->tg;
+    *did |= IDT_MANIFEST_DID_CREATE | IDT_MANIFEST_DID_INSERT;
+    if (t->ann_key) /* annotations: null */
+        return fill_null(p, t->ann_key, t->ann, NULL, 0, add);
+    if (t->meta && t->meta->type == MF_MAP)
+        return append_entries(p, t->meta, chain + 1, 1, add);
+    if (t->meta_key) /* metadata: null */
+        return fill_null(p, t->meta_key, t->meta, chain + 1, 1, add);
+    return append_entries(p, t->tmpl, chain, 2, add);
+}
+
+int idt_manifest__note(idt_manifest_report *r, idt_manifest_note_kind kind, size_t object,
+                       idt_span span, const char *fmt, ...)
+{
+    if (!r)
+        return IDT_OK;
+    if (r->note_count >= SIZE_MAX / sizeof *r->notes - 1)
+        return IDT_ENOMEM;
+    idt_manifest_note *v = realloc(r->notes, (r->note_count + 1) * sizeof *v);
+    if (!v)
+        return IDT_ENOMEM;
+    r->notes = v;
+    idt_manifest_note *n = &v[r->note_count++];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    n->object = object;
+    n->span = span;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(n->message, sizeof n->message, fmt, ap);
+    va_end(ap);
+    return IDT_OK;
+}
+
+static idt_span node_span(const planner *p, const mf_node *n)
+{
+    return idt_manifest__span(p->t, p->len, n->start, n->end, n->line);
+}
+
+static int notes_for(planner *p, idt_manifest_report *r, size_t index, const decision *d)
+{
+    const mf_target *t = &p->tg;
+    const int L = IDT_MANIFEST_KEY_LEGACY, C = IDT_MANIFEST_KEY_CURRENT;
+    int rc = IDT_OK;
+    if (t->key[L]) {
+        const char *what = d->act[C] == ACT_RENAME ? "renamed it to " IDT_MANIFEST_KEY_CURRENT_NAME
+                           : d->remove[L] ? "removed it (" IDT_MANIFEST_KEY_CURRENT_NAME
+                                            " is set)"
+                                          : "set it as asked";
+        rc = idt_manifest__note(r, IDT_MANIFEST_NOTE_LEGACY_KEY, index, node_span(p, t->key[L]),
+                                "%s has the legacy key " IDT_MANIFEST_KEY_LEGACY_NAME
+                                ", which only Kata 3.8 to 3.19 read: %s", p->label, what);
+    } else if (d->act[C] == ACT_NONE) {
+        rc = idt_manifest__note(r, IDT_MANIFEST_NOTE_LEGACY_KEY, index, node_span(p, p->o->root),
+                                "%s: only the legacy key " IDT_MANIFEST_KEY_LEGACY_NAME
+                                " is written; Kata 3.20 and later ignore it", p->label);
+    }
+    if (rc == IDT_OK && !t->runtime_class)
+        rc = idt_manifest__note(r, IDT_MANIFEST_NOTE_NO_RUNTIME_CLASS, index,
+                                node_span(p, p->o->root),
+                                "%s has no %s.runtimeClassName: Kata reads the annotation only "
+                                "for pods on a Kata runtime class (such as kata-qemu-tdx)",
+                                p->label, t->spec_path);
+    return rc < 0 ? idtx_error_set(p->err, rc, NULL, "out of memory") : IDT_OK;
+}
+
+int idt_manifest__plan(mf_edits *edits, idt_manifest_change *change, idt_manifest_report *report,
+                       const idt_manifest *m, size_t index, const mf_value *v, idt_error *err)
+{
+    planner p = { 0 };
+    p.m = m;
+    p.t = m->text;
+    p.len = m->len;
+    p.edits = edits;
+    p.o = &m->objects[index];
+    p.v = v;
+    p.err = err;
+    idt_manifest__label(p.label, sizeof p.label, p.o);
+    IDTX_TRY(idt_manifest__resolve(&p.tg, m, p.o, err));
+
+    decision d = decide(&p.tg, v->keys);
+    uint64_t added, total = total_after(&p.tg, &d, v, &added);
+    IDTX_TRY(idt_manifest__check_budget(m, p.o, total, added, err));
+
+    memset(change, 0, sizeof *change);
+    change->object = index;
+    change->total_bytes = total;
+    if (p.tg.ann && p.tg.ann->type == MF_MAP)
+        IDTX_TRY(edit_existing(&p, &d, &change->did));
+    else
+        IDTX_TRY(create_annotations(&p, v->keys, &change->did));
+    return notes_for(&p, report, index, &d);
+}

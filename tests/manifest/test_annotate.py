@@ -1,0 +1,725 @@
+#!/usr/bin/env python3
+"""initdata annotate / extract on real manifests.
+
+Oracles, all independent of the tool:
+  * the expected output of each case is written out here by hand (or built
+    with str.replace from the input), and compared byte for byte;
+  * PyYAML (the pure-Python SafeLoader, not libyaml) loads input and output:
+    the output's data must equal the input's data with the annotation set at
+    the path Kubernetes uses for that kind (table below, from initdata-facts
+    section 4), and nothing else changed;
+  * the annotation value is decoded with Python's base64 and gzip and must be
+    the exact bytes of the Init-Data document.
+Env: INITDATA (the tool), IDT_SHARED (../shared; the genpolicy case is
+skipped without it).
+"""
+import base64
+import copy
+import gzip
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+TOOL = os.environ.get("INITDATA", "build/initdata")
+SHARED = os.environ.get("IDT_SHARED", "")
+CUR = "io.katacontainers.config.hypervisor.cc_init_data"
+LEG = "io.katacontainers.config.runtime.cc_init_data"
+BUDGET = 262144
+
+# kind -> keys from the object to the mapping that holds metadata
+PATHS = {
+    "Pod": [],
+    "Deployment": ["spec", "template"],
+    "StatefulSet": ["spec", "template"],
+    "DaemonSet": ["spec", "template"],
+    "ReplicaSet": ["spec", "template"],
+    "Job": ["spec", "template"],
+    "ReplicationController": ["spec", "template"],
+    "CronJob": ["spec", "jobTemplate", "spec", "template"],
+    "PodTemplate": ["template"],
+}
+
+passed = 0
+failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL:", what, file=sys.stderr)
+    return cond
+
+
+def run(args, stdin=b""):
+    p = subprocess.run([TOOL] + args, input=stdin, capture_output=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+WORK = tempfile.mkdtemp(prefix="idt-manifest-")
+DOC = os.path.join(WORK, "initdata.toml")
+DOC_BYTES = (
+    b'version = "0.1.0"\nalgorithm = "sha256"\n[data]\n'
+    b'"aa.toml" = \'\'\'\n[token_configs]\n[token_configs.kbs]\nurl = "http://10.0.0.1:8080"\n\'\'\'\n'
+    b'"cdh.toml" = \'\'\'\n[kbc]\nname = "cc_kbc"\nurl = "http://10.0.0.1:8080"\n\'\'\'\n'
+    b'"policy.rego" = \'\'\'\npackage agent_policy\ndefault AllowRequestsFailingPolicy := true\n\'\'\'\n'
+)
+with open(DOC, "wb") as f:
+    f.write(DOC_BYTES)
+rc, out, err = run(["encode", DOC])
+VALUE = out.decode().strip()
+check(rc == 0 and VALUE.startswith("H4sI"), "encode the test document")
+check(gzip.decompress(base64.b64decode(VALUE, validate=True)) == DOC_BYTES,
+      "the encoded value decodes (Python) to the document")
+
+
+def expected_data(data, keys=(CUR,), drop=()):
+    """The input data with the annotation set where Kubernetes reads it."""
+    data = copy.deepcopy(data)
+
+    def obj(o):
+        if not isinstance(o, dict):
+            return
+        kind = o.get("kind")
+        if kind == "List":
+            for it in o.get("items") or []:
+                obj(it)
+            return
+        if kind not in PATHS:
+            return
+        t = o
+        for k in PATHS[kind]:
+            t = t[k]
+        if t.get("metadata") is None:
+            t["metadata"] = {}
+        if t["metadata"].get("annotations") is None:
+            t["metadata"]["annotations"] = {}
+        ann = t["metadata"]["annotations"]
+        for k in drop:
+            ann.pop(k, None)
+        for k in keys:
+            ann[k] = VALUE
+
+    for d in data:
+        obj(d)
+    return data
+
+
+def load_all(b):
+    return list(yaml.load_all(b.decode("utf-8-sig"), Loader=yaml.SafeLoader))
+
+
+def annotations_of(o):
+    t = o
+    for k in PATHS[o["kind"]]:
+        t = t[k]
+    return (t.get("metadata") or {}).get("annotations") or {}
+
+
+def case(name, text, expect, args=(), keys=(CUR,), drop=(), crlf=False):
+    """Annotates text (str; {V} in expect is the value) and checks the
+    bytes, the data (PyYAML) and the decoded document."""
+    if crlf:
+        text = text.replace("\n", "\r\n")
+        expect = expect.replace("\n", "\r\n")
+    src = text.encode()
+    want = expect.replace("{V}", VALUE).encode()
+    rc, out, err = run(["annotate", "--initdata", DOC] + list(args) + ["-"], src)
+    if not check(rc == 0, f"{name}: exit 0 (got {rc}: {err.decode()[:300]})"):
+        return out
+    if not check(out == want, f"{name}: output byte for byte"):
+        print("--- want\n" + want.decode(errors="replace") + "\n--- got\n" +
+              out.decode(errors="replace"), file=sys.stderr)
+    before, after = load_all(src), load_all(out)
+    check(after == expected_data(before, keys, drop), f"{name}: PyYAML data = input + annotation")
+    for d in after:
+        for o in ([d] if not (isinstance(d, dict) and d.get("kind") == "List")
+                  else d.get("items") or []):
+            if isinstance(o, dict) and o.get("kind") in PATHS:
+                for k in keys:
+                    check(gzip.decompress(base64.b64decode(annotations_of(o)[k])) == DOC_BYTES,
+                          f"{name}: {o['kind']} annotation decodes to the document")
+    # A second run changes nothing (the value is replaced by itself).
+    rc2, out2, _ = run(["annotate", "--initdata", DOC] + list(args) + ["-"], out)
+    check(rc2 == 0 and out2 == out, f"{name}: annotating again is a no-op")
+    return out
+
+
+# --- single objects -----------------------------------------------------
+
+SEED_POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: encrypted-image
+  annotations:
+    io.containerd.cri.runtime-handler: kata-qemu-tdx
+    io.katacontainers.config.hypervisor.kernel_params: ' agent.guest_components_procs=confidential-data-hub'
+spec:
+  runtimeClassName: kata-qemu-tdx
+  containers:
+    - name: test-container
+      image: some-registry.io/image
+      imagePullPolicy: Always
+      command:
+        - sleep
+        - "30"
+"""
+SEED_POD_OUT = SEED_POD.replace(
+    "confidential-data-hub'\n", "confidential-data-hub'\n    " + CUR + ": {V}\n")
+case("seed pod", SEED_POD, SEED_POD_OUT)
+case("seed pod, CRLF", SEED_POD, SEED_POD_OUT, crlf=True)
+case("seed pod, no final newline", SEED_POD.rstrip("\n"), SEED_POD_OUT.rstrip("\n"))
+case("seed pod, UTF-8 BOM", "\ufeff" + SEED_POD, "\ufeff" + SEED_POD_OUT)
+
+case("no annotations, comments and blank lines in metadata", """\
+kind: Pod
+apiVersion: v1
+metadata:
+  # the name
+  name: web
+
+  labels:   # labels
+    app: "web"   # trailing
+
+  # end of metadata
+spec:
+  runtimeClassName: kata
+  containers: [{name: c, image: busybox}]
+""", """\
+kind: Pod
+apiVersion: v1
+metadata:
+  # the name
+  name: web
+
+  labels:   # labels
+    app: "web"   # trailing
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+
+  # end of metadata
+spec:
+  runtimeClassName: kata
+  containers: [{name: c, image: busybox}]
+""")
+
+case("no metadata, 4-space indentation, unicode before", """\
+# Pod für Tests — ünïcödé
+kind: Pod
+spec:
+    runtimeClassName: kata   # ✓
+    containers:
+    -   name: c
+        image: busybox
+""", """\
+# Pod für Tests — ünïcödé
+kind: Pod
+spec:
+    runtimeClassName: kata   # ✓
+    containers:
+    -   name: c
+        image: busybox
+metadata:
+    annotations:
+        io.katacontainers.config.hypervisor.cc_init_data: {V}
+""")
+
+case("flow annotations", """\
+kind: Pod
+metadata: {name: p, annotations: {a: b}}
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata: {name: p, annotations: {a: b, io.katacontainers.config.hypervisor.cc_init_data: {V}}}
+spec: {runtimeClassName: kata}
+""")
+
+case("empty flow annotations, trailing comma", """\
+kind: Pod
+metadata:
+  name: p
+  annotations: {}
+  labels: {a: b,}
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  name: p
+  annotations: {io.katacontainers.config.hypervisor.cc_init_data: {V}}
+  labels: {a: b,}
+spec: {runtimeClassName: kata}
+""")
+
+case("flow metadata without annotations", """\
+kind: Pod
+metadata: { name: p }
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata: { name: p, annotations: {io.katacontainers.config.hypervisor.cc_init_data: {V}} }
+spec: {runtimeClassName: kata}
+""")
+
+JSON_POD = ('{"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},\n'
+            ' "spec": {"runtimeClassName": "kata", "containers": [{"name": "c", "image": "i"}]}}\n')
+out = case("JSON manifest", JSON_POD, JSON_POD.replace(
+    '"name": "p"}', '"name": "p", "annotations": {"' + CUR + '": "{V}"}}'))
+check(json.loads(out)["metadata"]["annotations"][CUR] == VALUE, "JSON manifest: still JSON")
+
+case("null annotations (empty)", """\
+kind: Pod
+metadata:
+  name: p
+  annotations:   # none yet
+spec:
+  runtimeClassName: kata
+""", """\
+kind: Pod
+metadata:
+  name: p
+  annotations:   # none yet
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+spec:
+  runtimeClassName: kata
+""")
+
+case("null annotations (~) and null metadata", """\
+kind: Pod
+metadata:
+  annotations: ~
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata: null
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  annotations: {io.katacontainers.config.hypervisor.cc_init_data: {V}}
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata: {annotations: {io.katacontainers.config.hypervisor.cc_init_data: {V}}}
+spec: {runtimeClassName: kata}
+""")
+
+case("quoted old values keep their quotes", """\
+kind: Pod
+metadata:
+  annotations:
+    "io.katacontainers.config.hypervisor.cc_init_data": "old"
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: 'old'
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  annotations:
+    "io.katacontainers.config.hypervisor.cc_init_data": "{V}"
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: '{V}'
+spec: {runtimeClassName: kata}
+""")
+
+case("old value is a block scalar; last value is a |+ block scalar", """\
+kind: Pod
+metadata:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: |
+      H4sIAAAA
+      old
+
+    note: |+
+      kept
+
+  name: p
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata:
+  annotations:
+    note: |+
+      kept
+
+
+# comment
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+
+    note: |+
+      kept
+
+  name: p
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata:
+  annotations:
+    note: |+
+      kept
+
+
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+# comment
+spec: {runtimeClassName: kata}
+""")
+
+case("block scalar ends the file without a newline", """\
+kind: Pod
+spec: {runtimeClassName: kata}
+metadata:
+  annotations:
+    note: |
+      text""", """\
+kind: Pod
+spec: {runtimeClassName: kata}
+metadata:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+    note: |
+      text""")
+
+case("anchors and aliases elsewhere stay", """\
+kind: Deployment
+metadata: &meta
+  name: web
+  labels: &labels {app: web}
+spec:
+  selector: {matchLabels: *labels}
+  template:
+    metadata: {labels: *labels}
+    spec: &podspec
+      runtimeClassName: kata
+      containers: [{name: c, image: i}]
+""", """\
+kind: Deployment
+metadata: &meta
+  name: web
+  labels: &labels {app: web}
+spec:
+  selector: {matchLabels: *labels}
+  template:
+    metadata: {labels: *labels, annotations: {io.katacontainers.config.hypervisor.cc_init_data: {V}}}
+    spec: &podspec
+      runtimeClassName: kata
+      containers: [{name: c, image: i}]
+""")
+
+# --- every pod-bearing kind ---------------------------------------------
+
+def workload(kind, pre=""):
+    return f"""apiVersion: apps/v1
+kind: {kind}
+metadata:
+  name: w-{kind.lower()}
+spec:
+{pre}  template:
+    metadata:
+      labels:
+        app: w
+    spec:
+      runtimeClassName: kata-qemu-tdx
+      containers:
+      - name: c
+        image: busybox
+"""
+
+
+def workload_out(kind, pre=""):
+    return workload(kind, pre).replace(
+        "        app: w\n", "        app: w\n      annotations:\n        " + CUR + ": {V}\n")
+
+
+for kind in ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job",
+             "ReplicationController"]:
+    case(kind, workload(kind, "  replicas: 1\n"), workload_out(kind, "  replicas: 1\n"))
+
+CRONJOB = """apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          runtimeClassName: kata-qemu-snp
+          restartPolicy: OnFailure
+          containers:
+          - name: c
+            image: busybox
+"""
+case("CronJob", CRONJOB, CRONJOB + "        metadata:\n          annotations:\n"
+     "            " + CUR + ": {V}\n")
+
+PODTEMPLATE = """apiVersion: v1
+kind: PodTemplate
+metadata:
+  name: tmpl
+template:
+  metadata:
+    annotations:
+      other: "x"
+  spec:
+    runtimeClassName: kata
+    containers: [{name: c, image: i}]
+"""
+case("PodTemplate", PODTEMPLATE, PODTEMPLATE.replace(
+    '      other: "x"\n', '      other: "x"\n      ' + CUR + ": {V}\n"))
+
+LIST = """apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: a
+  spec:
+    runtimeClassName: kata
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: svc
+  spec: {ports: [{port: 80}]}
+- kind: Deployment
+  metadata: {name: d}
+  spec:
+    template:
+      spec: {runtimeClassName: kata}
+"""
+case("List items", LIST, LIST.replace(
+    "    name: a\n", "    name: a\n    annotations:\n      " + CUR + ": {V}\n").replace(
+    "      spec: {runtimeClassName: kata}\n",
+    "      spec: {runtimeClassName: kata}\n      metadata:\n        annotations:\n"
+    "          " + CUR + ": {V}\n"))
+
+MULTI = """# a bundle
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+  annotations:
+    keep: "me"
+data:
+  kind: Pod
+...
+---
+apiVersion: v1
+kind: Service
+metadata: {name: svc}
+spec: {ports: [{port: 80}]}
+--- # the workload
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  template:
+    metadata:
+      labels: {app: web}   # pod labels
+    spec:
+      runtimeClassName: kata-qemu-tdx
+      containers: [{name: web, image: nginx}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  runtimeClassName: kata-qemu-tdx
+...
+"""
+MULTI_OUT = MULTI.replace(
+    "      labels: {app: web}   # pod labels\n",
+    "      labels: {app: web}   # pod labels\n      annotations:\n        " + CUR + ": {V}\n").replace(
+    "  name: p\n", "  name: p\n  annotations:\n    " + CUR + ": {V}\n")
+case("multi-document", MULTI, MULTI_OUT)
+case("multi-document, CRLF", MULTI, MULTI_OUT, crlf=True)
+
+# --- keys -----------------------------------------------------------------
+
+LEGACY_POD = """kind: Pod
+metadata:
+  name: old
+  annotations:
+    io.katacontainers.config.runtime.cc_init_data: H4sIold   # from the docs
+    other: x
+spec: {runtimeClassName: kata}
+"""
+case("legacy key becomes the current key", LEGACY_POD,
+     LEGACY_POD.replace(LEG + ": H4sIold", CUR + ": {V}"), drop=(LEG,))
+case("--key legacy", LEGACY_POD, LEGACY_POD.replace("H4sIold", "{V}"),
+     args=["--key", "legacy"], keys=(LEG,))
+case("--key both", LEGACY_POD, LEGACY_POD.replace(
+    "    other: x\n", "    other: x\n    " + CUR + ": {V}\n").replace("H4sIold", "{V}"),
+     args=["--key", "both"], keys=(LEG, CUR))
+BOTH_POD = """kind: Pod
+metadata:
+  name: both
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: a
+    io.katacontainers.config.runtime.cc_init_data: b
+    other: x
+spec: {runtimeClassName: kata}
+---
+kind: Pod
+metadata:
+  name: flow
+  annotations: {io.katacontainers.config.runtime.cc_init_data: b, io.katacontainers.config.hypervisor.cc_init_data: a}
+spec: {runtimeClassName: kata}
+"""
+case("both keys present, --key current removes the legacy entry", BOTH_POD, BOTH_POD.replace(
+    "    " + LEG + ": b\n", "").replace(CUR + ": a", CUR + ": {V}").replace(
+    "{" + LEG + ": b, ", "{"), drop=(LEG,))
+rc, out, err = run(["annotate", "--initdata", DOC, "-"], LEGACY_POD.encode())
+check(b"warning:" in err and b"legacy key" in err and b"3.8 to 3.19" in err,
+      "legacy key: warned on stderr")
+
+# --- the genpolicy sample: replace its annotation -------------------------
+
+GENPOLICY = os.path.join(SHARED, "testdata/kata/genpolicy-sample-pod-one-container.yaml")
+if os.path.exists(GENPOLICY):
+    with open(GENPOLICY, "rb") as f:
+        gp = f.read()
+    old = annotations_of(load_all(gp)[0])[CUR]
+    check(gp.count(old.encode()) == 1, "genpolicy sample: its value occurs once")
+    want = gp.replace(old.encode(), VALUE.encode())
+    rc, out, err = run(["annotate", "--initdata", DOC, "-"], gp)
+    check(rc == 0 and out == want, "genpolicy sample: only the value changed")
+    before, after = load_all(gp), load_all(out)
+    check(after == expected_data(before), "genpolicy sample: PyYAML data")
+    import hashlib
+    check(hashlib.sha256(gzip.decompress(base64.b64decode(old))).hexdigest() ==
+          "38367f88f4b1d9fea79c6750b2755bbc58609a5d8b15f58e89646cf46ff2036e",
+          "genpolicy sample: old digest as in EXPECTED.md")
+    rc, out2, _ = run(["extract", "--summary", "-"], out)
+    check(rc == 0 and hashlib.sha256(DOC_BYTES).hexdigest().encode() in out2,
+          "genpolicy sample: extract shows our digest")
+    rc, out3, _ = run(["extract", "--summary", "-"], gp)
+    check(rc == 0 and b"38367f88f4b1d9fea79c6750b2755bbc58609a5d8b15f58e89646cf46ff2036e" in out3
+          and b"14544 bytes" in out3, "genpolicy sample: extract before (digest, size)")
+else:
+    print("note: no shared test data; genpolicy case skipped", file=sys.stderr)
+
+# --- selection, in place, all or nothing ------------------------------------
+
+rc, out, err = run(["annotate", "--initdata", DOC, "--select", "deployment/web", "-"],
+                   MULTI.encode())
+check(rc == 0 and out.decode() == MULTI.replace(
+    "      labels: {app: web}   # pod labels\n",
+    "      labels: {app: web}   # pod labels\n      annotations:\n        " + CUR + ": " +
+    VALUE + "\n"), "--select deployment/web edits only that object")
+rc, out, err = run(["annotate", "--initdata", DOC, "--select", "Deployment/nope", "-"],
+                   MULTI.encode())
+check(rc == 1 and out == b"" and b"matches no object" in err, "--select without a match: exit 1")
+rc, out, err = run(["annotate", "--initdata", DOC, "--select", "Service/svc", "-"], MULTI.encode())
+check(rc == 1 and b"no pod template" in err, "--select of a Service: exit 1")
+
+a_path, b_path = os.path.join(WORK, "a.yaml"), os.path.join(WORK, "b.yaml")
+with open(a_path, "w") as f:
+    f.write(SEED_POD)
+with open(b_path, "w") as f:
+    f.write(CRONJOB)
+rc, out, err = run(["annotate", "--initdata", DOC, "-i", a_path, b_path])
+with open(a_path) as fa, open(b_path) as fb:
+    ta, tb = fa.read(), fb.read()
+check(rc == 0 and out == b"" and ta == SEED_POD_OUT.replace("{V}", VALUE) and
+      load_all(tb.encode()) == expected_data(load_all(CRONJOB.encode())), "-i edits both files")
+with open(b_path, "w") as f:
+    f.write(CRONJOB)
+bad_path = os.path.join(WORK, "bad.yaml")
+with open(bad_path, "w") as f:
+    f.write("kind: Pod\nmetadata: *nowhere\n")
+rc, out, err = run(["annotate", "--initdata", DOC, "-i", b_path, bad_path])
+with open(b_path) as fb:
+    check(rc == 1 and fb.read() == CRONJOB, "-i: one failure leaves every file unchanged")
+check(b"bad.yaml:2:11: error:" in err and b"alias" in err, "alias metadata: error with position")
+
+# --- budget -------------------------------------------------------------------
+
+def big_pod(n):
+    return f"kind: Pod\nmetadata:\n  name: big\n  annotations:\n    big: {'x' * n}\nspec: {{runtimeClassName: kata}}\n"
+
+
+room = BUDGET - len("big") - len(CUR) - len(VALUE)
+rc, out, err = run(["annotate", "--initdata", DOC, "-"], big_pod(room).encode())
+check(rc == 0 and b"262144 of 262144 bytes" in err, "budget: exactly 262144 bytes is allowed")
+rc, out, err = run(["annotate", "--initdata", DOC, "-"], big_pod(room + 7).encode())
+check(rc == 1 and out == b"" and b"262151 bytes, 7 over Kubernetes' limit of 262144" in err,
+      "budget: 7 bytes over is refused, saying so")
+
+# --- exit codes -----------------------------------------------------------------
+
+for args, code, what in [
+    (["annotate", "-"], 2, "no --initdata"),
+    (["annotate", "--initdata", DOC, "--annotation", VALUE, "-"], 2, "both value options"),
+    (["annotate", "--initdata", DOC, "--key", "new", "-"], 2, "bad --key"),
+    (["annotate", "--initdata", DOC, a_path, b_path], 2, "two manifests without -i"),
+    (["annotate", "--initdata", DOC, "-i", "-"], 2, "-i on stdin"),
+    (["annotate", "--initdata", DOC, "--select", "a/b/c", "-"], 2, "bad --select"),
+    (["annotate", "--initdata", os.path.join(WORK, "missing.toml"), "-"], 3, "missing document"),
+    (["annotate", "--initdata", DOC, os.path.join(WORK, "missing.yaml")], 3, "missing manifest"),
+    (["annotate", "--annotation", "bm90IGd6aXA=", "-"], 1, "annotation that is not gzip"),
+    (["extract", "--raw", "--summary", "-"], 2, "extract --raw --summary"),
+]:
+    rc, _, err = run(args, SEED_POD.encode())
+    check(rc == code, f"exit {code}: {what} (got {rc}: {err.decode()[:200]})")
+
+for text, what in [("kind: Pod\nmetadata: [\n", "not YAML"),
+                   ("kind: Service\nmetadata: {name: s}\n", "no pod-bearing object"),
+                   ("kind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1}\n",
+                    "Deployment without spec.template"),
+                   ("kind: Pod\nmetadata:\n  <<: {annotations: {a: b}}\n", "merge key")]:
+    rc, out, err = run(["annotate", "--initdata", DOC, "-"], text.encode())
+    check(rc == 1 and out == b"" and b"error:" in err, f"exit 1: {what} ({err.decode()[:200]})")
+rc, out, err = run(["annotate", "--initdata", DOC, "-"], b"kind: Pod\nmetadata:\n  name: x\n")
+check(rc == 0 and b"warning:" in err and b"runtimeClassName" in err,
+      "no runtimeClassName: a warning, exit 0")
+
+# --- --annotation and extract ---------------------------------------------------
+
+val_path = os.path.join(WORK, "value.b64")
+with open(val_path, "w") as f:
+    f.write(VALUE + "\n")
+rc, out1, _ = run(["annotate", "--annotation", VALUE, "-"], SEED_POD.encode())
+rc2, out2, _ = run(["annotate", "--annotation", "@" + val_path, "-"], SEED_POD.encode())
+check(rc == 0 and rc2 == 0 and out1 == out2 == SEED_POD_OUT.replace("{V}", VALUE).encode(),
+      "--annotation VALUE and @FILE")
+
+rc, out, err = run(["extract", "--raw", "-"], out1)
+check(rc == 0 and out == DOC_BYTES, "extract --raw gives the exact document")
+rc, out, err = run(["extract", "-"], out1)
+check(rc == 0 and out.endswith(DOC_BYTES) and b"Pod/encrypted-image" in out and
+      f"annotation:   {len(VALUE)} bytes".encode() in out, "extract prints header and document")
+rc, out, err = run(["extract", "--summary", "-"], LEGACY_POD.replace("H4sIold", VALUE).encode())
+check(rc == 0 and LEG.encode() in out and b"legacy key" in out and b"sha256" in out and
+      b"aa.toml (" in out and b"policy.rego (" in out, "extract --summary of a legacy key")
+rc, out, err = run(["extract", "-"], SEED_POD.encode())
+check(rc == 1 and b"no pod-bearing object carries" in err, "extract without annotation: exit 1")
+rc, out, err = run(["extract", "-"], LEGACY_POD.encode())
+check(rc == 1 and b"error:" in err, "extract of a broken value: exit 1")
+rc, out, err = run(["extract", "--raw", "-"], MULTI_OUT.replace("{V}", VALUE).encode())
+check(rc == 1 and b"2 objects" in err, "extract --raw with two annotations: exit 1")
+
+print(f"manifest: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
