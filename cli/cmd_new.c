@@ -213,7 +213,7 @@ static int emit(const idt_author_options *o, const char *cert_path, const char *
 int cmd_new(int argc, char **argv)
 {
     const char *output = NULL, *kbs_url = NULL, *cert = NULL, *policy = NULL;
-    const char *algorithm = NULL, *proxy = NULL, *no_proxy = NULL;
+    const char *algorithm = NULL, *proxy = NULL, *no_proxy = NULL, *layout = NULL;
     cli_list platforms = { NULL, 0 }, files = { NULL, 0 };
     const cli_opt opts[] = {
         { CLI_OPT_VALUE, "kbs-url", 'k', &kbs_url, "URL",
@@ -232,6 +232,8 @@ int cmd_new(int argc, char **argv)
           "hosts the proxy skips, comma-separated (no_proxy)", false },
         { CLI_OPT_LIST, "file", 'f', &files, "NAME=PATH", "add PATH's content as entry NAME",
           false },
+        { CLI_OPT_VALUE, "layout", 0, &layout, "seed|kata",
+          "entry order: the Init-Data page's (default) or Kata's tests'", false },
         { CLI_OPT_VALUE, "output", 'o', &output, "FILE",
           "write to FILE (replaced atomically) instead of standard output", false },
         { CLI_OPT_END, NULL, 0, NULL, NULL, NULL, false },
@@ -256,6 +258,12 @@ int cmd_new(int argc, char **argv)
         idt_error_clear(&err);
         rc = idt_digest_alg_parse(&o.algorithm, algorithm, strlen(algorithm), &err) < 0
                  ? cli_usage_error("new", "--algorithm: %s", err.message) : CLI_EXIT_OK;
+    }
+    if (rc == CLI_EXIT_OK && layout) {
+        if (!strcmp(layout, "kata"))
+            o.layout = IDT_AUTHOR_LAYOUT_KATA;
+        else if (strcmp(layout, "seed"))
+            rc = cli_usage_error("new", "--layout is seed or kata, not '%s'", layout);
     }
     if (rc == CLI_EXIT_OK)
         rc = parse_platforms(&in, &platforms);

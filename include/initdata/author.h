@@ -144,6 +144,19 @@ typedef struct idt_author_entry {
 
 /* What idt_author_new() builds.  Initialise with IDT_AUTHOR_OPTIONS_INIT
  * so that fields added later get their defaults. */
+/* How idt_author_new lays out the entries of [data]. */
+typedef enum idt_author_layout {
+    /* As on the Init-Data page users start from: policy.rego, aa.toml,
+     * cdh.toml, then the other entries; a blank line before every entry
+     * but the first and aa.toml.  `initdata new --kbs-url URL` gives the
+     * page's Step 1 document byte for byte. */
+    IDT_AUTHOR_LAYOUT_SEED = 0,
+    /* As in Kata's runtime tests: aa.toml, cdh.toml, policy.rego, then the
+     * other entries, one blank line between entries.  With empty aa.toml,
+     * cdh.toml and policy.rego this is Kata's 113-byte vector. */
+    IDT_AUTHOR_LAYOUT_KATA = 1
+} idt_author_layout;
+
 typedef struct idt_author_options {
     unsigned version;              /* IDT_AUTHOR_OPTIONS_VERSION */
     idt_digest_alg algorithm;      /* 0: see idt_author_pick_algorithm */
@@ -176,12 +189,14 @@ typedef struct idt_author_options {
     /* Largest document to produce; 0: 64 MiB (what the TOML parser reads
      * by default). */
     size_t max_size;
+    /* Order and spacing of the entries (see idt_author_new). */
+    idt_author_layout layout;
 } idt_author_options;
 
 #define IDT_AUTHOR_OPTIONS_VERSION 1
 #define IDT_AUTHOR_OPTIONS_INIT \
     { IDT_AUTHOR_OPTIONS_VERSION, (idt_digest_alg)0, NULL, 0, NULL, NULL, 0, NULL, 0, \
-      NULL, NULL, NULL, 0, 0 }
+      NULL, NULL, NULL, 0, 0, IDT_AUTHOR_LAYOUT_SEED }
 
 /*
  * Builds an Init-Data document.  The output is a pure function of opts
@@ -205,11 +220,10 @@ typedef struct idt_author_options {
  *   ...
  *   '''
  *
- * Entries come in a fixed order: aa.toml, cdh.toml, policy.rego, then the
- * other `files` in the order given; each is a quoted key and a string in
- * IDT_AUTHOR_STRING_MULTILINE style, separated by one blank line, and the
- * document ends with a newline.  With only empty aa.toml, cdh.toml and
- * policy.rego the result is byte for byte the vector of Kata's own tests.
+ * Entries come in the order and spacing of opts->layout (the well-known
+ * ones first, then the other `files` in the order given); each is a quoted
+ * key and a string in IDT_AUTHOR_STRING_MULTILINE style, and the document
+ * ends with a newline.  The example above is IDT_AUTHOR_LAYOUT_KATA.
  *
  * @param[out] out      a new NUL-terminated buffer, free with idt_free();
  *                      NULL on failure.

@@ -110,6 +110,8 @@ static int check_cert(const char *pem, size_t len, idt_error *err)
 /* Which option needs which, and are the values sane. */
 static int check_options(const idt_author_options *o, idt_error *err)
 {
+    if (o->layout != IDT_AUTHOR_LAYOUT_SEED && o->layout != IDT_AUTHOR_LAYOUT_KATA)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "unknown layout %d", (int)o->layout);
     if (o->kbs_cert && !o->kbs_url)
         return idtx_error_set(err, IDT_EINVAL, NULL,
                               "a KBS certificate needs a KBS URL (it is written next to the "
@@ -247,9 +249,9 @@ static int place_files(plan *p, bool *is_slot, idt_error *err)
     return check_duplicates(o, err);
 }
 
-static int put_entry(idt_author__buf *b, const idt_author_entry *e, bool first, idt_error *err)
+static int put_entry(idt_author__buf *b, const idt_author_entry *e, bool blank, idt_error *err)
 {
-    if (!first) /* one blank line between entries, as in Kata's vector */
+    if (blank)
         IDTX_TRY(idt_author__buf_putc(b, '\n', err));
     IDTX_TRY(idt_author__emit_string(b, e->name, strlen(e->name), IDT_AUTHOR_STRING_BASIC, err));
     IDTX_TRY(idt_author__buf_puts(b, " = ", err));
@@ -263,15 +265,23 @@ static int write_document(const plan *p, const bool *is_slot, idt_author__buf *d
     IDTX_TRY(idt_author__buf_puts(doc, "version = \"0.1.0\"\nalgorithm = \"", err));
     IDTX_TRY(idt_author__buf_puts(doc, idt_digest_alg_name(p->algorithm), err));
     IDTX_TRY(idt_author__buf_puts(doc, "\"\n[data]\n", err));
+    /* The page users copy from writes policy.rego first and aa.toml right
+     * after it, with no blank line; Kata's tests separate every entry. */
+    static const int seed_order[NSLOTS] = { SLOT_POLICY, SLOT_AA, SLOT_CDH };
+    static const int kata_order[NSLOTS] = { SLOT_AA, SLOT_CDH, SLOT_POLICY };
+    bool seed = p->o->layout == IDT_AUTHOR_LAYOUT_SEED;
+    const int *order = seed ? seed_order : kata_order;
     bool first = true;
-    for (size_t s = 0; s < NSLOTS; s++)
-        if (p->slot[s].name) {
-            IDTX_TRY(put_entry(doc, &p->slot[s], first, err));
-            first = false;
-        }
+    for (size_t k = 0; k < NSLOTS; k++) {
+        const idt_author_entry *e = &p->slot[order[k]];
+        if (!e->name)
+            continue;
+        IDTX_TRY(put_entry(doc, e, !first && !(seed && order[k] == SLOT_AA), err));
+        first = false;
+    }
     for (size_t i = 0; i < p->o->file_count; i++)
         if (!is_slot[i]) {
-            IDTX_TRY(put_entry(doc, &p->o->files[i], first, err));
+            IDTX_TRY(put_entry(doc, &p->o->files[i], !first, err));
             first = false;
         }
     return IDT_OK;

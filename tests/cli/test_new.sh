@@ -215,8 +215,8 @@ fi
 
 # ---- Kata's vector, byte for byte (the digest in facts section 2) ----------
 : >"$T/empty"
-"$INITDATA" new --policy "$T/empty" --file "cdh.toml=$T/empty" --file "aa.toml=$T/empty" \
-    >"$T/kata.toml" 2>/dev/null
+"$INITDATA" new --layout kata --policy "$T/empty" --file "cdh.toml=$T/empty" \
+    --file "aa.toml=$T/empty" >"$T/kata.toml" 2>/dev/null
 sum=$(sha256sum <"$T/kata.toml" | cut -d' ' -f1)
 [ "$sum" = c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5 ] && pass ||
     fail "kata vector digest $sum"

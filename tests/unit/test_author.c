@@ -338,6 +338,7 @@ static void test_new__kata_vector(void **state)
     o.policy = "";
     o.files = files;
     o.file_count = 2;
+    o.layout = IDT_AUTHOR_LAYOUT_KATA;
     size_t len;
     char *doc = build(&o, &len);
     assert_int_equal(len, 113);
@@ -374,12 +375,13 @@ static void test_new__seed_document(void **state)
     const char *policy = idt_author_seed_policy(&plen);
     char want[4096];
     int n = snprintf(want, sizeof want,
+                     /* the Init-Data page's Step 1, byte for byte */
                      "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n"
+                     "\"policy.rego\" = '''\n%s'''\n"
                      "\"aa.toml\" = '''\n[token_configs]\n[token_configs.kbs]\n"
                      "url = \"http://1.2.3.4:8080\"\n'''\n\n"
                      "\"cdh.toml\" = '''\n[kbc]\nname = \"cc_kbc\"\n"
-                     "url = \"http://1.2.3.4:8080\"\n'''\n\n"
-                     "\"policy.rego\" = '''\n%s'''\n", policy);
+                     "url = \"http://1.2.3.4:8080\"\n'''\n", policy);
     assert_true(n > 0 && (size_t)n < sizeof want);
     assert_int_equal(len, (size_t)n);
     assert_memory_equal(doc, want, len);
@@ -429,6 +431,7 @@ static void test_new__everything_reads_back(void **state)
     };
     idt_platform tdx = IDT_PLATFORM_TDX;
     idt_author_options o = IDT_AUTHOR_OPTIONS_INIT;
+    o.layout = IDT_AUTHOR_LAYOUT_KATA; /* entries listed in Kata's order */
     o.algorithm = IDT_DIGEST_SHA384;
     o.platforms = &tdx;
     o.platform_count = 1;
@@ -483,6 +486,7 @@ static void test_new__own_files_take_their_slots(void **state)
         { "b", S("2\n") }, { "aa.toml", S("\n") },
     };
     idt_author_options o = IDT_AUTHOR_OPTIONS_INIT;
+    o.layout = IDT_AUTHOR_LAYOUT_KATA; /* entries listed in Kata's order */
     o.files = files;
     o.file_count = 4;
     size_t len, plen;
