@@ -14,7 +14,7 @@
 # shellcheck disable=SC2317  # bench_<name> functions are called by name
 set -eu
 
-BENCHMARKS="toml_parse"
+BENCHMARKS="toml_parse pipeline"
 
 if [ $# -lt 1 ]; then
     echo "usage: $0 BUILD_DIR [BENCHMARK...]" >&2
@@ -63,6 +63,65 @@ bench_toml_parse() {
     return "$status"
 }
 
+# The annotations of the three largest documents: ours for the .toml files,
+# the one in kata's genpolicy sample for the YAML.
+pipeline_inputs() {
+    t=$shared/testdata
+    "$build/initdata" encode "$t/trustee/init-data-with-policy.toml" \
+        >"$work/init-data-with-policy.toml.annotation" &&
+        "$PYTHON" - "$t/kata/genpolicy-sample-pod-one-container.yaml" \
+            "$work/genpolicy-sample-pod-one-container.yaml.annotation" <<'PY' &&
+import re, sys
+key = "io.katacontainers.config.hypervisor.cc_init_data"
+for line in open(sys.argv[1], encoding="utf-8"):
+    m = re.match(r"\s*" + re.escape(key) + r":\s*(\S+)\s*$", line)
+    if m:
+        open(sys.argv[2], "w").write(m.group(1))
+        break
+else:
+    sys.exit(f"no {key} annotation in {sys.argv[1]}")
+PY
+        "$build/initdata" encode "$t/caa/provision-test.toml" >"$work/provision-test.toml.annotation"
+}
+
+# Per document: annotation -> bytes -> validated document -> digest, ours
+# and Python's, with the floors (libdeflate raw inflate of the same deflate
+# data; OpenSSL EVP_Digest with the document's algorithm) from the same
+# run.  Then the peak RSS of `initdata decode` at the annotation limit.
+bench_pipeline() {
+    bin=$build/bench/bench_pipeline
+    status=0
+    if pipeline_inputs 2>"$work/pipeline.err"; then
+        echo "pipeline: us per document; inflate-only = libdeflate raw inflate of the same" \
+            "deflate data, hash-only = OpenSSL EVP_Digest of the document"
+        for a in "$work/init-data-with-policy.toml.annotation" \
+            "$work/genpolicy-sample-pod-one-container.yaml.annotation" \
+            "$work/provision-test.toml.annotation"; do
+            label="pipeline $(basename "$a" .annotation)"
+            # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+            if ! mine=$("$bin" --raw $BENCH_ARGS "$a"); then
+                echo "$label: FAILED (bench_pipeline)"
+                status=1
+                continue
+            fi
+            # shellcheck disable=SC2086
+            theirs=$("$PYTHON" "$src/bench/pipeline_peer.py" --raw $BENCH_ARGS "$a") || theirs=0
+            echo "$mine $theirs" | awk -v l="$label" '{
+                ours = $1; infl = $2; hash = $3; alg = $4; bytes = $5; py = $6
+                printf "%s (%d bytes): initdata %.1f us/doc, python %s us/doc, ratio %s (target >= 20x); " \
+                       "inflate-only %.1f us, hash-only (%s) %.1f us, ours/(inflate+hash) %.2fx (target <= 2x)\n",
+                       l, bytes, ours, (py > 0 ? sprintf("%.1f", py) : "unavailable"),
+                       (py > 0 ? sprintf("%.1fx", py / ours) : "-"), infl, alg, hash, ours / (infl + hash) }'
+        done
+    else
+        echo "pipeline: skipped ($(tail -1 "$work/pipeline.err"); set IDT_SHARED)"
+    fi
+    "$PYTHON" "$src/bench/rss_decode.py" "$build/bench/bench_rss" "$build/initdata" "$work" ||
+        status=1
+    return "$status"
+}
+
+# shellcheck disable=SC2086  # BENCHMARKS is a list of names
 [ $# -gt 0 ] || set -- $BENCHMARKS
 failed=0
 for b in "$@"; do
