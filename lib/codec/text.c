@@ -4,6 +4,7 @@
 #include "util/utf8.h"
 
 #include <stdint.h>
+#include <string.h>
 
 int idt_codec__limits_get(idt_codec__limits *lim, const idt_codec_options *opts,
                           idt_error *err)
@@ -36,31 +37,54 @@ uint64_t idt_codec__le64(const unsigned char *p)
     return (uint64_t)idt_codec__le32(p) | (uint64_t)idt_codec__le32(p + 4) << 32;
 }
 
+/* The line and column (in bytes) of doc[i], for messages only: the check
+ * itself does not track them. */
+static void line_column(const unsigned char *doc, size_t i, unsigned *line, unsigned *column)
+{
+    size_t start = 0;
+    *line = 1;
+    for (const unsigned char *p = doc; (p = memchr(p, '\n', (size_t)(doc + i - p))); p++) {
+        ++*line;
+        start = (size_t)(p - doc) + 1;
+    }
+    *column = (unsigned)(i - start + 1);
+}
+
+/* Whether none of the eight bytes at p is NUL or above 0x7f (SWAR). */
+static bool plain_ascii8(const unsigned char *p)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return !((((w - ones) & ~w) | w) & highs);
+}
+
 int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
 {
-    uint32_t line = 1, column = 1;
-
+    unsigned line, column;
     for (size_t i = 0; i < len;) {
         const char *why = NULL;
         size_t step;
 
-        if (doc[i] == 0)
+        if (len - i >= 8 && plain_ascii8(doc + i)) {
+            i += 8;
+            continue;
+        }
+        if (doc[i] == 0) {
+            line_column(doc, i, &line, &column);
             return idtx_error_set(err, IDT_EFORMAT, NULL,
                                   "the document has a NUL byte at byte %zu (line %u, column %u): "
                                   "TOML forbids NUL (U+0000), so the kata-agent rejects it",
-                                  i, (unsigned)line, (unsigned)column);
-        step = idtx_utf8_seq(doc + i, len - i, &why);
-        if (!step)
+                                  i, line, column);
+        }
+        step = doc[i] < 0x80 ? 1 : idtx_utf8_seq(doc + i, len - i, &why);
+        if (!step) {
+            line_column(doc, i, &line, &column);
             return idtx_error_set(err, IDT_EFORMAT, NULL,
                                   "the document is not valid UTF-8 at byte %zu (line %u, "
                                   "column %u, byte 0x%02x): %s; TOML must be UTF-8 and "
                                   IDT_CODEC__RUST " reject it",
-                                  i, (unsigned)line, (unsigned)column, doc[i], why);
-        if (doc[i] == '\n') {
-            line++;
-            column = 1;
-        } else {
-            column += (uint32_t)step;
+                                  i, line, column, doc[i], why);
         }
         i += step;
     }

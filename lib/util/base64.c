@@ -60,6 +60,43 @@ static int symbol_value(unsigned char c)
     return -1;
 }
 
+/* symbol_value + 1 for every byte, 0 for bytes outside the alphabet: the
+ * fast path's table, built by the compiler so that it is constant. */
+#define SYM1(c) (unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 1                 \
+                 : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 27                     \
+                 : (c) >= '0' && (c) <= '9' ? (c) - '0' + 53                     \
+                 : (c) == '+'               ? 63                                 \
+                 : (c) == '/'               ? 64                                 \
+                                            : 0)
+#define SYM1_4(c) SYM1(c), SYM1((c) + 1), SYM1((c) + 2), SYM1((c) + 3)
+#define SYM1_16(c) SYM1_4(c), SYM1_4((c) + 4), SYM1_4((c) + 8), SYM1_4((c) + 12)
+#define SYM1_64(c) SYM1_16(c), SYM1_16((c) + 16), SYM1_16((c) + 32), SYM1_16((c) + 48)
+static const unsigned char symbol1[256] = { SYM1_64(0), SYM1_64(64), SYM1_64(128),
+                                            SYM1_64(192) };
+
+/* Decodes whole quanta of four alphabet symbols from src[*i..n) into
+ * dst[*o..), stopping before the first quantum that holds anything else
+ * ('=', a line break, a bad byte: the careful loop's business). */
+static void decode_plain_quanta(unsigned char *dst, size_t *o, const unsigned char *src,
+                                size_t *i, size_t n)
+{
+    size_t at = *i, out = *o;
+    while (n - at >= 4) {
+        unsigned a = symbol1[src[at]], b = symbol1[src[at + 1]];
+        unsigned c = symbol1[src[at + 2]], d = symbol1[src[at + 3]];
+        if (!a || !b || !c || !d)
+            break;
+        uint32_t v = (uint32_t)(a - 1) << 18 | (uint32_t)(b - 1) << 12 |
+                     (uint32_t)(c - 1) << 6 | (uint32_t)(d - 1);
+        dst[out++] = (unsigned char)(v >> 16);
+        dst[out++] = (unsigned char)(v >> 8);
+        dst[out++] = (unsigned char)v;
+        at += 4;
+    }
+    *i = at;
+    *o = out;
+}
+
 static int fail(idtx_base64_fault *fault, idtx_base64_fault_kind kind, size_t offset,
                 unsigned char byte, unsigned missing)
 {
@@ -140,6 +177,17 @@ int idtx_base64_decode(unsigned char *dst, size_t *dst_len, const char *src, siz
     size_t o = 0;
 
     for (size_t i = 0; i < n; i++) {
+        /* Between quanta, runs of plain symbols take the fast path. */
+        if (q.symbols == 0 && !q.pads && !q.done) {
+            size_t from = i;
+            decode_plain_quanta(dst, &o, (const unsigned char *)src, &i, n);
+            if (i > from) {
+                q.last_at = i - 1;
+                q.last_value = symbol_value((unsigned char)src[i - 1]);
+            }
+            if (i >= n)
+                break;
+        }
         unsigned char c = (unsigned char)src[i];
         int v, rc;
 
