@@ -258,7 +258,7 @@ static int gunzip_members(struct libdeflate_decompressor *d, outbuf *ob,
 {
     size_t at = 0;
     for (;;) {
-        size_t data_at, used = 0, start = ob->len;
+        size_t data_at = 0, used = 0, start = ob->len;
         IDTX_TRY(parse_header(p, n, at, &data_at, err));
         IDTX_TRY(inflate_data(d, ob, p, n, data_at, &used, err));
         IDTX_TRY(check_trailer(ob, start, p, n, data_at + used, err));

@@ -176,7 +176,7 @@ int idt_manifest_annotate(char **out, size_t *out_len, const idt_manifest *m, co
     *out_len = 0;
     if (report)
         memset(report, 0, sizeof *report);
-    unsigned keys;
+    unsigned keys = 0;
     IDTX_TRY(check_args(m, value, value_len, opts, &keys, err));
     idt_manifest_annotate_options o = IDT_MANIFEST_ANNOTATE_OPTIONS_INIT;
     if (opts)
