@@ -264,8 +264,8 @@ static int check_escape(parser *p, bool multiline)
  * policy in a multi-line literal string) spend their time here, so it reads
  * eight bytes at a time: special_bytes() flags each such byte's high bit
  * (SWAR tests whose lowest flag is exact; higher flags may be spurious,
- * which is fine because only the lowest is used).  A tab is flagged too,
- * and skipped.
+ * which is fine because only the lowest is used).  A tab or a line feed
+ * is flagged too, and stepped over by step_plain.
  */
 #define ONES UINT64_C(0x0101010101010101)
 #define HIGHS UINT64_C(0x8080808080808080)
@@ -284,10 +284,28 @@ static inline bool is_plain(unsigned char c, char q)
     return (c >= 0x20 || c == '\t') && c < 0x7f && c != (unsigned char)q && c != '\\';
 }
 
-static size_t plain_run(const char *src, size_t i, size_t len, char q)
+/* Steps over a plain byte or, in a multi-line string, a line feed (which
+ * is counted here, so that a policy with a line every 30 bytes stays in
+ * the fast loop).  Returns false at a byte the caller must look at. */
+static inline bool step_plain(parser *p, size_t *i, char q, bool multiline)
 {
-    const unsigned char *s = (const unsigned char *)src;
+    unsigned char c = (unsigned char)p->src[*i];
+    if (c == '\n' && multiline) {
+        p->line++;
+        p->line_start = ++*i;
+        return true;
+    }
+    if (!is_plain(c, q))
+        return false;
+    ++*i;
+    return true;
+}
+
+static size_t plain_run(parser *p, size_t i, char q, bool multiline)
+{
+    size_t len = p->len;
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const unsigned char *s = (const unsigned char *)p->src;
     uint64_t quotes = ONES * (unsigned char)q;
     while (len - i >= 8) {
         uint64_t w;
@@ -298,13 +316,12 @@ static size_t plain_run(const char *src, size_t i, size_t len, char q)
             continue;
         }
         i += (size_t)__builtin_ctzll(m) / 8;
-        if (!is_plain(s[i], q))
+        if (!step_plain(p, &i, q, multiline))
             return i;
-        i++; /* a tab */
     }
 #endif
-    while (i < len && is_plain(s[i], q))
-        i++;
+    while (i < len && step_plain(p, &i, q, multiline))
+        ;
     return i;
 }
 
@@ -321,7 +338,7 @@ static int scan_string(parser *p, strscan *s)
         IDTX_TRY(idt_toml__newline(p)); /* TOML trims a newline right after the opening */
     s->body = p->pos;
     for (;;) {
-        p->pos = plain_run(p->src, p->pos, p->len, q);
+        p->pos = plain_run(p, p->pos, q, s->multiline);
         if (p->pos >= p->len)
             return idt_toml__fail_at(p, open, IDT_ESYNTAX, "unterminated %s string",
                                      s->literal ? "literal" : "basic");
