@@ -40,7 +40,7 @@ fuzz_shared_seeds() {
             [ -f "$root/$f" ] && printf '%s\n' "$root/$f"
         done
         ;;
-    image_read)
+    image_read | guest_device)
         [ -f "$root/kata/agent-testdata-initdata.img" ] &&
             printf '%s\n' "$root/kata/agent-testdata-initdata.img"
         ;;

@@ -14,6 +14,7 @@
  *   codec.h   the Pod annotation (gzip + base64) and the Kata block image
  *   author.h  writing new documents (idt_author_new, the TOML string emitter)
  *   manifest.h  the annotation in Kubernetes manifests (find, read, splice)
+ *   guest.h   inside the guest: find, verify against the TEE, install (apply)
  */
 #ifndef INITDATA_INITDATA_H
 #define INITDATA_INITDATA_H
@@ -30,5 +31,6 @@
 #include "codec.h"
 #include "author.h"
 #include "manifest.h"
+#include "guest.h"
 
 #endif /* INITDATA_INITDATA_H */
