@@ -1,5 +1,6 @@
 /* initdata check: every problem a consumer (kata, the attestation-agent,
- * Trustee) would have with a document, compiler-style or as JSON. */
+ * the confidential-data-hub, Trustee) would have with a document and its
+ * entries, compiler-style or as JSON. */
 #include "cmd.h"
 #include "diag.h"
 #include "doc_diag.h"
@@ -7,6 +8,7 @@
 #include "json_out.h"
 #include "opt.h"
 #include "initdata/doc.h"
+#include "initdata/lint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,42 +16,55 @@
 
 static const cli_help help = {
     "initdata check [OPTIONS] FILE|-",
-    "Validate the Init-Data document FILE the way its strictest consumer does\n"
-    "(kata): TOML 1.0, version = \"0.1.0\", algorithm sha256, sha384 or sha512,\n"
-    "and a [data] table of strings.  Every problem is printed with its line and\n"
-    "column and the consumers that reject it, then a one-line summary; all on\n"
-    "standard error.  The exit status is 1 when any consumer rejects the\n"
-    "document.  With --json, print the diagnostics as one JSON object on\n"
-    "standard output instead.",
+    "Check the Init-Data document FILE the way its consumers will read it:\n"
+    "the document itself as kata does (TOML 1.0, version = \"0.1.0\", algorithm\n"
+    "sha256, sha384 or sha512, a [data] table of strings), then its entries:\n"
+    "aa.toml as the attestation-agent, cdh.toml as the confidential-data-hub,\n"
+    "policy.rego as the kata agent, both KBS URLs together, and the digest on\n"
+    "the TEE platforms named with --platform (without it, platform gotchas are\n"
+    "notes).  Every finding is printed with its line and column in FILE (for\n"
+    "a finding inside an entry, also its place in the entry), its severity and\n"
+    "a stable code (see initdata-check(1)), then a one-line summary; all on\n"
+    "standard error.  The exit status is 1 when any consumer rejects or fails\n"
+    "on the document, or with --strict when there is a warning.  With --json,\n"
+    "print one JSON object on standard output instead.",
     "  $ initdata check initdata.toml\n"
+    "  $ initdata check --platform tdx,snp --strict initdata.toml\n"
     "  $ initdata check --json - < initdata.toml\n"
     "  $ initdata check --allow-sm3 sm3-doc.toml\n",
 };
 
-/* What the callback accumulates. */
+/* What the callbacks accumulate. */
 typedef struct check_state {
     const char *name;
     const char *src;
     size_t len;
     FILE *json; /* the JSON being built, or NULL for text output */
-    size_t errors, warnings;
+    size_t errors, warnings, notes;
     unsigned rejected_by; /* union over the errors */
 } check_state;
 
 static void print_json_diag(const idt_doc_diag *d, check_state *st)
 {
     FILE *f = st->json;
-    if (st->errors + st->warnings > 1)
+    if (st->errors + st->warnings + st->notes > 1)
         fputc(',', f);
-    fprintf(f, "{\"severity\":\"%s\",\"rule\":",
-            d->severity == IDT_DOC_ERROR ? "error" : "warning");
-    cli_json_cstring(f, idt_doc_rule_name(d->rule));
-    fprintf(f, ",\"line\":%u,\"column\":%u,\"offset\":%zu,\"length\":%zu,\"message\":",
+    const idt_check_info *info = idt_doc_check_info(d->check);
+    fprintf(f, "{\"severity\":\"%s\",\"code\":", cli_doc_severity_name(d->severity));
+    cli_json_cstring(f, d->check);
+    fputs(",\"rule\":", f);
+    cli_json_cstring(f, info ? info->name : idt_doc_rule_name(d->rule));
+    fprintf(f, ",\"line\":%u,\"column\":%u,\"offset\":%zu,\"length\":%zu,\"entry\":",
             (unsigned)d->span.line, (unsigned)d->span.column, d->span.offset, d->span.length);
+    cli_json_cstring(f, d->entry);
+    if (d->entry && d->entry_line)
+        fprintf(f, ",\"entry_line\":%u,\"entry_column\":%u", (unsigned)d->entry_line,
+                (unsigned)d->entry_column);
+    fputs(",\"message\":", f);
     cli_json_cstring(f, d->message);
     fputs(",\"rejected_by\":[", f);
     const char *sep = "";
-    for (unsigned bit = 1; bit <= IDT_CONSUMER_ALL; bit <<= 1)
+    for (unsigned bit = 1; bit <= IDT_CONSUMER_CDH; bit <<= 1)
         if (d->rejected_by & bit) {
             fputs(sep, f);
             cli_json_cstring(f, idt_consumer_name(bit));
@@ -64,8 +79,10 @@ static int on_diag(const idt_doc_diag *d, void *payload)
     if (d->severity == IDT_DOC_ERROR) {
         st->errors++;
         st->rejected_by |= d->rejected_by;
-    } else {
+    } else if (d->severity == IDT_DOC_WARNING) {
         st->warnings++;
+    } else {
+        st->notes++;
     }
     if (st->json)
         print_json_diag(d, st);
@@ -79,30 +96,56 @@ static const char *plural(size_t n)
     return n == 1 ? "" : "s";
 }
 
-static void print_summary(const check_state *st, const idt_doc *doc)
+/* ", 2 warnings, 1 note": the counts that are not zero. */
+static void print_counts(FILE *f, const check_state *st, bool always)
 {
-    if (!doc) {
-        char who[128];
+    if (always || st->warnings)
+        fprintf(f, ", %zu warning%s", st->warnings, plural(st->warnings));
+    if (st->notes)
+        fprintf(f, ", %zu note%s", st->notes, plural(st->notes));
+}
+
+static void print_summary(const check_state *st, const idt_doc *doc, bool failed)
+{
+    if (st->errors) {
+        char who[160];
         idt_consumers_format(who, sizeof who, st->rejected_by);
-        fprintf(stderr, "%s: invalid: %zu error%s, %zu warning%s (rejected by %s)\n", st->name,
-                st->errors, plural(st->errors), st->warnings, plural(st->warnings), who);
+        fprintf(stderr, "%s: invalid: %zu error%s", st->name, st->errors, plural(st->errors));
+        print_counts(stderr, st, true);
+        fprintf(stderr, " (rejected by %s)\n", who);
+        return;
+    }
+    if (failed) {
+        fprintf(stderr, "%s: invalid (--strict): 0 errors", st->name);
+        print_counts(stderr, st, true);
+        fputc('\n', stderr);
         return;
     }
     size_t n = idt_doc_entry_count(doc);
     fprintf(stderr, "%s: valid: version %s, algorithm %s, %zu data entr%s", st->name,
             idt_doc_version(doc), idt_digest_alg_name(idt_doc_algorithm(doc)), n,
             n == 1 ? "y" : "ies");
-    if (st->warnings)
-        fprintf(stderr, ", %zu warning%s", st->warnings, plural(st->warnings));
+    print_counts(stderr, st, false);
     fputc('\n', stderr);
 }
 
-/* Closes the JSON object: counts, and what a valid document holds. */
-static void finish_json(const check_state *st, const idt_doc *doc)
+/* Closes the JSON object: counts, and what the parsed document holds. */
+static void finish_json(const check_state *st, const idt_doc *doc, unsigned platforms,
+                        bool strict)
 {
     FILE *f = st->json;
-    fprintf(f, "],\"errors\":%zu,\"warnings\":%zu,\"valid\":%s", st->errors, st->warnings,
-            doc ? "true" : "false");
+    fprintf(f, "],\"errors\":%zu,\"warnings\":%zu,\"notes\":%zu,\"valid\":%s,\"strict\":%s",
+            st->errors, st->warnings, st->notes, st->errors ? "false" : "true",
+            strict ? "true" : "false");
+    fputs(",\"platforms\":[", f);
+    const char *sep = "";
+    for (int p = IDT_PLATFORM_TDX; p <= IDT_PLATFORM_VTPM; p++)
+        if (platforms & IDT_LINT_PLATFORM(p)) {
+            fputs(sep, f);
+            cli_json_cstring(f, idt_platform_name((idt_platform)p));
+            sep = ",";
+        }
+    fputc(']', f);
     if (doc) {
         fputs(",\"version\":", f);
         cli_json_cstring(f, idt_doc_version(doc));
@@ -120,73 +163,87 @@ static void finish_json(const check_state *st, const idt_doc *doc)
     fputs("}\n", f);
 }
 
-/* Checks src; with st->json set, the report goes there. */
-static int check(check_state *st, bool allow_sm3, idt_doc **doc, idt_error *err)
+typedef struct check_args {
+    bool allow_sm3, entries, strict;
+    unsigned platforms;
+} check_args;
+
+/* Checks st->src; with st->json set, the report goes there.  Returns the
+ * status for the exit code. */
+static int check(check_state *st, const check_args *a, idt_error *err)
 {
     idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    dopts.allow_sm3 = allow_sm3;
+    dopts.allow_sm3 = a->allow_sm3;
     if (st->json) {
         fputs("{\"file\":", st->json);
         cli_json_cstring(st->json, st->name);
         fputs(",\"diagnostics\":[", st->json);
     }
-    int rc = idt_doc_check(doc, st->src, st->len, &dopts, on_diag, st, err);
+    idt_doc *doc = NULL;
+    int rc = idt_doc_check(&doc, st->src, st->len, &dopts, on_diag, st, err);
     /* Errors without a diagnostic (memory, limits) are not about the text. */
     if (rc < 0 && !st->errors)
         return rc;
+    if (doc && a->entries) {
+        idt_lint_options lopts = IDT_LINT_OPTIONS_INIT;
+        lopts.platforms = a->platforms;
+        rc = idt_lint_check(doc, &lopts, on_diag, st, err);
+        if (rc < 0 && rc != IDT_ESCHEMA) {
+            idt_doc_free(doc);
+            return rc;
+        }
+    }
+    bool failed = st->errors || (a->strict && st->warnings);
     if (st->json)
-        finish_json(st, *doc);
+        finish_json(st, doc, a->platforms, a->strict);
     else
-        print_summary(st, *doc);
-    return rc;
+        print_summary(st, doc, failed);
+    idt_doc_free(doc);
+    return failed ? IDT_ESCHEMA : IDT_OK;
 }
 
-int cmd_check(int argc, char **argv)
+/* --platform tdx,snp --platform vtpm -> bits. */
+static int parse_platforms(unsigned *out, const cli_list *list)
 {
-    const char *input = NULL;
-    bool json = false, allow_sm3 = false;
-    const cli_opt opts[] = {
-        { CLI_OPT_SWITCH, "allow-sm3", 0, &allow_sm3, NULL,
-          "accept algorithm = \"sm3\" with a warning (kata rejects it)", false },
-        { CLI_OPT_SWITCH, "json", 0, &json, NULL,
-          "print the diagnostics as JSON on standard output", false },
-        { CLI_OPT_ARG, "file", 0, &input, "FILE", "the document ('-' for stdin)", true },
-        { CLI_OPT_END, NULL, 0, NULL, NULL, NULL, false },
-    };
-    int rc = cli_opts_parse("check", opts, &help, argc, argv);
-    if (rc != CLI_CONTINUE)
-        return rc;
-
-    idt_error err = { 0 };
-    check_state st = { 0 };
-    st.name = err.source = cli_input_name(input);
-    char *src = NULL, *out = NULL;
-    size_t len = 0, out_len = 0;
-    idt_doc *doc = NULL;
-    rc = cli_read_input(&src, &len, input, IDT_TOML_DEFAULT_MAX_SIZE, &err);
-    if (rc < 0) {
-        cli_diag_error(&err, NULL, 0);
-        return cli_exit_code(rc);
+    *out = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        const char *s = list->items[i];
+        while (*s) {
+            size_t n = strcspn(s, ",");
+            idt_platform p;
+            idt_error perr = { 0 };
+            if (idt_platform_parse(&p, s, n, &perr) < 0)
+                return cli_usage_error("check", "%s", perr.message);
+            *out |= IDT_LINT_PLATFORM(p);
+            s += n + (s[n] == ',');
+        }
     }
-    st.src = src;
-    st.len = len;
+    return CLI_CONTINUE;
+}
+
+/* Runs the check and writes the report; returns the exit code. */
+static int run(check_state *st, const check_args *a)
+{
+    idt_error err = { 0 };
+    err.source = st->name;
+    char *out = NULL;
+    size_t out_len = 0;
     /* JSON goes to memory first, so a failure never leaves half an object
      * on standard output. */
-    if (json && !(st.json = open_memstream(&out, &out_len))) {
-        free(src);
+    if (st->json && !(st->json = open_memstream(&out, &out_len))) {
         cli_diag_msg("out of memory");
         return CLI_EXIT_ENV;
     }
-    rc = check(&st, allow_sm3, &doc, &err);
-    bool report_failed = rc < 0 && !st.errors;
-    if (st.json && fclose(st.json) != 0 && !report_failed) {
+    int rc = check(st, a, &err);
+    bool report_failed = rc < 0 && rc != IDT_ESCHEMA;
+    if (st->json && fclose(st->json) != 0 && !report_failed) {
         report_failed = true;
         rc = IDT_ENOMEM;
         snprintf(err.message, sizeof err.message, "out of memory");
     }
     if (report_failed) {
         cli_diag_error(&err, NULL, 0);
-    } else if (json) {
+    } else if (st->json) {
         err.source = NULL;
         int wrc = cli_write_output(NULL, out, out_len, &err);
         if (wrc < 0) {
@@ -195,7 +252,51 @@ int cmd_check(int argc, char **argv)
         }
     }
     free(out);
-    idt_doc_free(doc);
-    free(src);
     return cli_exit_code(rc);
+}
+
+int cmd_check(int argc, char **argv)
+{
+    const char *input = NULL;
+    bool json = false, no_entries = false;
+    check_args a = { false, true, false, 0 };
+    cli_list platforms = { NULL, 0 };
+    const cli_opt opts[] = {
+        { CLI_OPT_LIST, "platform", 'p', &platforms, "LIST",
+          "tdx, snp, cca, sgx, se, vtpm (comma-separated, repeatable): check the digest "
+          "against these platforms", false },
+        { CLI_OPT_SWITCH, "strict", 0, &a.strict, NULL, "fail (exit 1) on warnings too", false },
+        { CLI_OPT_SWITCH, "no-entries", 0, &no_entries, NULL,
+          "check only the document, not aa.toml, cdh.toml, policy.rego or platforms", false },
+        { CLI_OPT_SWITCH, "allow-sm3", 0, &a.allow_sm3, NULL,
+          "accept algorithm = \"sm3\" with a warning (kata rejects it)", false },
+        { CLI_OPT_SWITCH, "json", 0, &json, NULL,
+          "print the diagnostics as JSON on standard output", false },
+        { CLI_OPT_ARG, "file", 0, &input, "FILE", "the document ('-' for stdin)", true },
+        { CLI_OPT_END, NULL, 0, NULL, NULL, NULL, false },
+    };
+    int rc = cli_opts_parse("check", opts, &help, argc, argv);
+    if (rc == CLI_CONTINUE)
+        rc = parse_platforms(&a.platforms, &platforms);
+    cli_opts_free(opts);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    a.entries = !no_entries;
+
+    idt_error err = { 0 };
+    check_state st = { 0 };
+    st.name = err.source = cli_input_name(input);
+    char *src = NULL;
+    size_t len = 0;
+    rc = cli_read_input(&src, &len, input, IDT_TOML_DEFAULT_MAX_SIZE, &err);
+    if (rc < 0) {
+        cli_diag_error(&err, NULL, 0);
+        return cli_exit_code(rc);
+    }
+    st.src = src;
+    st.len = len;
+    st.json = json ? stdout : NULL; /* replaced by a memory stream in run() */
+    rc = run(&st, &a);
+    free(src);
+    return rc;
 }

@@ -5,9 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Prints the source line `line` of src and a caret under `column`.  Tabs in
- * the prefix are kept so the caret lines up in a terminal. */
-static void print_source_line(const char *src, size_t len, uint32_t line, uint32_t column)
+void cli_diag_source_line(FILE *f, const char *src, size_t len, uint32_t line,
+                          uint32_t column)
 {
     size_t start = 0;
     for (uint32_t l = 1; l < line; l++) {
@@ -21,10 +20,10 @@ static void print_source_line(const char *src, size_t len, uint32_t line, uint32
         end++;
     if (end - start > 200) /* a minified line is no help on a terminal */
         return;
-    fprintf(stderr, "%5u | %.*s\n      | ", (unsigned)line, (int)(end - start), src + start);
+    fprintf(f, "%5u | %.*s\n      | ", (unsigned)line, (int)(end - start), src + start);
     for (size_t i = start; i + 1 < start + column && i < end; i++)
-        fputc(src[i] == '\t' ? '\t' : ' ', stderr);
-    fputs("^\n", stderr);
+        fputc(src[i] == '\t' ? '\t' : ' ', f); /* tabs kept: the caret lines up */
+    fputs("^\n", f);
 }
 
 static void report(const char *kind, const idt_error *err, const char *src, size_t len)
@@ -42,7 +41,7 @@ static void report(const char *kind, const idt_error *err, const char *src, size
     }
     fprintf(stderr, "%s%s\n", err->source ? "" : "initdata: ", msg);
     if (err->line && src)
-        print_source_line(src, len, err->line, err->column);
+        cli_diag_source_line(stderr, src, len, err->line, err->column);
 }
 
 void cli_diag_error(const idt_error *err, const char *src, size_t len)

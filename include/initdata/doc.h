@@ -63,11 +63,14 @@ typedef enum idt_consumer {
     IDT_CONSUMER_KATA = 1u << 0,    /* kata-agent, kata runtime, kata-types */
     IDT_CONSUMER_AA = 1u << 1,      /* guest-components attestation-agent */
     IDT_CONSUMER_TRUSTEE = 1u << 2, /* Trustee (KBS / attestation service) */
-    IDT_CONSUMER_ALL = 7u
+    IDT_CONSUMER_ALL = 7u,          /* the three that read the document itself */
+    IDT_CONSUMER_CDH = 1u << 3      /* guest-components confidential-data-hub,
+                                       which reads only data["cdh.toml"] */
 } idt_consumer;
 
-/* A consumer's display name: "kata", "attestation-agent", "Trustee"; NULL
- * for anything that is not exactly one of the bits. */
+/* A consumer's display name: "kata", "attestation-agent", "Trustee",
+ * "confidential-data-hub"; NULL for anything that is not exactly one of
+ * the bits. */
 IDT_API const char *idt_consumer_name(unsigned consumer);
 
 /*
@@ -98,31 +101,63 @@ typedef enum idt_doc_rule {
     IDT_DOC_RULE_VERSION = 4,    /* version is not "0.1.0" */
     IDT_DOC_RULE_ALGORITHM = 5,  /* algorithm no consumer knows ("sha-256") */
     IDT_DOC_RULE_SM3 = 6,        /* algorithm = "sm3", which kata rejects */
-    IDT_DOC_RULE_DATA_ENTRY = 7  /* a data value that is not a string */
+    IDT_DOC_RULE_DATA_ENTRY = 7, /* a data value that is not a string */
+    IDT_DOC_RULE_LINT = 8        /* a finding of idt_lint_check (initdata/lint.h)
+                                    about an entry, a platform or the entries
+                                    together; idt_doc_diag.check says which */
 } idt_doc_rule;
 
 /* A rule's stable identifier ("toml", "missing-key", "wrong-type",
  * "unsupported-version", "unsupported-algorithm", "sm3",
- * "data-entry-type"), for JSON output; NULL for unknown values. */
+ * "data-entry-type", "lint"), for JSON output; NULL for unknown values. */
 IDT_API const char *idt_doc_rule_name(idt_doc_rule rule);
 
 typedef enum idt_doc_severity {
-    IDT_DOC_ERROR = 1,  /* some consumer rejects the document */
-    IDT_DOC_WARNING = 2 /* accepted here (an option allowed it), but a
-                           consumer still rejects it */
+    IDT_DOC_ERROR = 1,   /* some consumer rejects the document or fails on it */
+    IDT_DOC_WARNING = 2, /* accepted, but probably not what the author meant
+                            (or an option allowed what a consumer rejects) */
+    IDT_DOC_NOTE = 3     /* worth knowing; nothing is wrong (idt_lint_check only) */
 } idt_doc_severity;
 
 /* One diagnostic.  span points at the offending key or value in the
- * document; a missing key is reported at 1:1 (offset 0, length 0). */
+ * document; a missing key is reported at 1:1 (offset 0, length 0).  For a
+ * finding inside an entry (aa.toml inside the data table), span is where
+ * that place is written in the document, and entry/entry_line/entry_column
+ * say where it is in the entry's own text. */
 typedef struct idt_doc_diag {
     idt_doc_severity severity;
     idt_doc_rule rule;
     int code;             /* the status a parse returns for it: IDT_ESYNTAX,
                              IDT_ESCHEMA, IDT_ELIMIT... */
-    unsigned rejected_by; /* idt_consumer bits */
+    unsigned rejected_by; /* idt_consumer bits: who rejects the document or
+                             fails on it (0 for most warnings and notes) */
     idt_span span;
     char message[IDT_ERROR_MESSAGE_MAX]; /* what is wrong (who rejects it) */
+    const char *check;    /* the check's stable code, "IDT-DOC005",
+                             "IDT-KEY001" (idt_doc_check_info); static */
+    const char *entry;    /* the data entry it is about ("aa.toml"), or NULL
+                             for the document; static */
+    uint32_t entry_line;  /* 1-based line and byte column in the entry's
+                             decoded text; 0 when entry is NULL or the */
+    uint32_t entry_column;/* diagnostic is about the entry as a whole */
 } idt_doc_diag;
+
+/* What every diagnostic of a check has in common.  The codes are stable:
+ * a check keeps its code for good, and a retired code is never reused. */
+typedef struct idt_check_info {
+    const char *code;          /* "IDT-KEY001" */
+    const char *name;          /* "unknown-key", for JSON */
+    idt_doc_severity severity; /* its usual severity (the platform checks
+                                  are notes when no platform was named) */
+    const char *summary;       /* one line: what the check finds */
+} idt_check_info;
+
+/* Every check idt_doc_check and idt_lint_check report, in code order
+ * (static storage); *count receives their number. */
+IDT_API const idt_check_info *idt_doc_checks(size_t *count);
+
+/* The check with this code ("IDT-AA001"), or NULL. */
+IDT_API const idt_check_info *idt_doc_check_info(const char *code);
 
 /* Receives each diagnostic, in document order (missing keys last).  diag is
  * valid only during the call.  Return 0 to go on, anything else to stop:

@@ -1,5 +1,6 @@
 /* The Init-Data document: parse, check, accessors (initdata/doc.h). */
 #include "doc/doc_int.h"
+#include "doc/check_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@ static const struct {
     { IDT_CONSUMER_KATA, "kata" },
     { IDT_CONSUMER_AA, "attestation-agent" },
     { IDT_CONSUMER_TRUSTEE, "Trustee" },
+    { IDT_CONSUMER_CDH, "confidential-data-hub" },
 };
 
 #define NCONSUMERS (sizeof consumers / sizeof consumers[0])
@@ -45,12 +47,20 @@ int idt_consumers_format(char *buf, size_t cap, unsigned mask)
     for (size_t i = 0; i < NCONSUMERS; i++)
         if (mask & consumers[i].bit)
             names[n++] = consumers[i].name;
-    switch (n) {
-    case 0: return snprintf(buf, cap, "none");
-    case 1: return snprintf(buf, cap, "%s", names[0]);
-    case 2: return snprintf(buf, cap, "%s and %s", names[0], names[1]);
-    default: return snprintf(buf, cap, "%s, %s and %s", names[0], names[1], names[2]);
+    if (!n)
+        return snprintf(buf, cap, "none");
+    /* "a", "a and b", "a, b and c": snprintf-style, so the length counts
+     * what did not fit. */
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+        size_t at = total < cap ? total : cap ? cap - 1 : 0;
+        int k = snprintf(cap ? buf + at : NULL, cap ? cap - at : 0, "%s%s", sep, names[i]);
+        if (k < 0)
+            return -1;
+        total += (size_t)k;
     }
+    return (int)total;
 }
 
 const char *idt_doc_rule_name(idt_doc_rule rule)
@@ -63,6 +73,7 @@ const char *idt_doc_rule_name(idt_doc_rule rule)
     case IDT_DOC_RULE_ALGORITHM: return "unsupported-algorithm";
     case IDT_DOC_RULE_SM3: return "sm3";
     case IDT_DOC_RULE_DATA_ENTRY: return "data-entry-type";
+    case IDT_DOC_RULE_LINT: return "lint";
     }
     return NULL;
 }
@@ -77,6 +88,8 @@ int idt_doc__emit(idt_doc__sink *s, idt_doc_severity sev, idt_doc_rule rule, int
     d.code = code;
     d.rejected_by = rejected_by;
     d.span = *at;
+    /* The document rules are the first checks, in rule order. */
+    d.check = idt_doc__check((idt_check_id)(rule - IDT_DOC_RULE_TOML))->code;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(d.message, sizeof d.message, fmt, ap);

@@ -51,17 +51,19 @@ while IFS='|' read -r f bytes alg n want; do
         "$(python3 -c 'import sys,base64;print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$want")" \
         "$(out)"
     # check: valid, with the summary line, and the entries tomllib sees
+    # (the document alone: test_check_entries.sh checks the entries)
     if [ "$n" = 1 ]; then entries="1 data entry"; else entries="$n data entries"; fi
-    run_tool check "$f"
+    run_tool check --no-entries "$f"
     status "check $name" 0
     same "check $name summary" "$f: valid: version 0.1.0, algorithm $alg, $entries" "$(cat "$T/err")"
-    run_tool check --json "$f"
+    run_tool check --no-entries --json "$f"
     same "check --json $name" "ok" "$(python3 - "$T/out" "$f" "$alg" <<'PY'
 import json, sys, tomllib
 got = json.load(open(sys.argv[1]))
 with open(sys.argv[2], "rb") as fh:
     doc = tomllib.load(fh)
-want = {"file": sys.argv[2], "diagnostics": [], "errors": 0, "warnings": 0, "valid": True,
+want = {"file": sys.argv[2], "diagnostics": [], "errors": 0, "warnings": 0, "notes": 0,
+        "valid": True, "strict": False, "platforms": [],
         "version": "0.1.0", "algorithm": sys.argv[3], "entries": list(doc["data"])}
 print("ok" if got == want else f"{got} != {want}")
 PY
@@ -164,7 +166,7 @@ printf '# the issue example\nversion = "0.1.0"\nalgorithm = "sha-256"\n[data]\n'
 run_tool check initdata.toml
 status "check sha-256" 1
 cat >want <<'EOF'
-initdata.toml:3:13: error: algorithm "sha-256" is not supported (kata, attestation-agent and Trustee accept sha256, sha384, sha512)
+initdata.toml:3:13: error: algorithm "sha-256" is not supported (kata, attestation-agent and Trustee accept sha256, sha384, sha512) [IDT-DOC005]
     3 | algorithm = "sha-256"
       |             ^
 initdata.toml: invalid: 1 error, 0 warnings (rejected by kata, attestation-agent and Trustee)
@@ -180,16 +182,16 @@ printf 'version = "1.0"\nalgorithm = "sm3"\n[data]\n"aa.toml" = 1\n"cdh.toml" = 
 run_tool check many.toml
 status "check many" 1
 cat >want <<'EOF'
-many.toml:1:11: error: unsupported version "1.0" (kata accepts only "0.1.0"; the attestation-agent and Trustee do not check it)
+many.toml:1:11: error: unsupported version "1.0" (kata accepts only "0.1.0"; the attestation-agent and Trustee do not check it) [IDT-DOC004]
     1 | version = "1.0"
       |           ^
-many.toml:2:13: error: algorithm "sm3" is rejected by kata (kata accepts sha256, sha384, sha512; only the attestation-agent and Trustee accept sm3)
+many.toml:2:13: error: algorithm "sm3" is rejected by kata (kata accepts sha256, sha384, sha512; only the attestation-agent and Trustee accept sm3) [IDT-DOC006]
     2 | algorithm = "sm3"
       |             ^
-many.toml:4:13: error: data entry "aa.toml" must be a string, not an integer (kata, attestation-agent and Trustee reject it)
+many.toml:4:13: error: data entry "aa.toml" must be a string, not an integer (kata, attestation-agent and Trustee reject it) [IDT-DOC007]
     4 | "aa.toml" = 1
       |             ^
-many.toml:6:7: error: data entry "x" must be a string, not an array (kata, attestation-agent and Trustee reject it)
+many.toml:6:7: error: data entry "x" must be a string, not an array (kata, attestation-agent and Trustee reject it) [IDT-DOC007]
     6 | "x" = [1]
       |       ^
 many.toml: invalid: 4 errors, 0 warnings (rejected by kata, attestation-agent and Trustee)
@@ -198,7 +200,7 @@ same "check many stderr" "$(cat want)" "$(cat err)"
 run_tool check --allow-sm3 many.toml
 status "check --allow-sm3 many" 1
 same "check --allow-sm3: sm3 becomes a warning" \
-    'many.toml:2:13: warning: algorithm "sm3" is rejected by kata (kata accepts sha256, sha384, sha512; only the attestation-agent and Trustee accept sm3)' \
+    'many.toml:2:13: warning: algorithm "sm3" is rejected by kata (kata accepts sha256, sha384, sha512; only the attestation-agent and Trustee accept sm3) [IDT-DOC006]' \
     "$(sed -n 4p err)"
 same "check --allow-sm3 summary" \
     "many.toml: invalid: 3 errors, 1 warning (rejected by kata, attestation-agent and Trustee)" \
@@ -207,7 +209,7 @@ same "check --allow-sm3 summary" \
 printf 'version = "0.1.0"\nalgorithm = "sm3"\n[data]\n' >sm3.toml
 run_tool check sm3.toml
 status "check sm3" 1
-run_tool check --allow-sm3 sm3.toml
+run_tool check --no-entries --allow-sm3 sm3.toml
 status "check --allow-sm3 sm3" 0
 same "check --allow-sm3 sm3 summary" "sm3.toml: valid: version 0.1.0, algorithm sm3, 0 data entries, 1 warning" \
     "$(tail -n 1 err)"
@@ -218,7 +220,7 @@ if openssl dgst -sm3 sm3.toml >/dev/null 2>&1; then
     status "digest --allow-sm3" 0
     same "digest --allow-sm3 = openssl dgst -sm3" "$(openssl dgst -sm3 -r sm3.toml | cut -d' ' -f1)" "$(out)"
     same "digest --allow-sm3 still warns" \
-        'sm3.toml:2:13: warning: algorithm "sm3" is rejected by kata (kata accepts sha256, sha384, sha512; only the attestation-agent and Trustee accept sm3)' \
+        'sm3.toml:2:13: warning: algorithm "sm3" is rejected by kata (kata accepts sha256, sha384, sha512; only the attestation-agent and Trustee accept sm3) [IDT-DOC006]' \
         "$(head -n 1 err)"
 fi
 
@@ -226,15 +228,15 @@ printf 'name = "x"\n' >missing.toml
 run_tool check missing.toml
 status "check missing keys" 1
 same "check missing keys: three errors at 1:1" \
-    'missing.toml:1:1: error: missing key "version" (kata, attestation-agent and Trustee require it; kata accepts version = "0.1.0")
-missing.toml:1:1: error: missing key "algorithm" (kata, attestation-agent and Trustee require it: sha256, sha384 or sha512)
-missing.toml:1:1: error: missing table "data" (kata, attestation-agent and Trustee require it; an empty [data] is fine)' \
+    'missing.toml:1:1: error: missing key "version" (kata, attestation-agent and Trustee require it; kata accepts version = "0.1.0") [IDT-DOC002]
+missing.toml:1:1: error: missing key "algorithm" (kata, attestation-agent and Trustee require it: sha256, sha384 or sha512) [IDT-DOC002]
+missing.toml:1:1: error: missing table "data" (kata, attestation-agent and Trustee require it; an empty [data] is fine) [IDT-DOC002]' \
     "$(grep ': error: ' err)"
 
 printf 'version = "0.1.0"\nalgorithm = "sha256"\ndata = "x"\n' >datastr.toml
 run_tool check datastr.toml
 same "check data not a table" \
-    'datastr.toml:3:8: error: data must be a table of strings, not a string (kata, attestation-agent and Trustee reject it)' \
+    'datastr.toml:3:8: error: data must be a table of strings, not a string (kata, attestation-agent and Trustee reject it) [IDT-DOC003]' \
     "$(head -n 1 err)"
 
 printf 'version = "0.1.0"\nalgorithm = sha256\n[data]\n' >syntax.toml
@@ -251,7 +253,7 @@ same "check TOML syntax summary" \
 # stdin is named <stdin>
 run_tool check - <initdata.toml
 same "check - names <stdin>" \
-    '<stdin>:3:13: error: algorithm "sha-256" is not supported (kata, attestation-agent and Trustee accept sha256, sha384, sha512)' \
+    '<stdin>:3:13: error: algorithm "sha-256" is not supported (kata, attestation-agent and Trustee accept sha256, sha384, sha512) [IDT-DOC005]' \
     "$(head -n 1 err)"
 
 # --json: every diagnostic, strings escaped (a name with quotes, a backslash,
@@ -264,13 +266,14 @@ import json, sys
 got = json.load(open(sys.argv[1], encoding="utf-8"))
 d = got["diagnostics"]
 all3 = ["kata", "attestation-agent", "Trustee"]
-want = {"file": "esc.toml", "errors": 2, "warnings": 0, "valid": False, "diagnostics": [
-    {"severity": "error", "rule": "unsupported-algorithm", "line": 2, "column": 13,
-     "offset": 30, "length": 7, "rejected_by": all3,
+want = {"file": "esc.toml", "errors": 2, "warnings": 0, "notes": 0, "valid": False,
+        "strict": False, "platforms": [], "diagnostics": [
+    {"severity": "error", "code": "IDT-DOC005", "rule": "unsupported-algorithm", "line": 2,
+     "column": 13, "offset": 30, "length": 7, "entry": None, "rejected_by": all3,
      "message": 'algorithm "sha-1" is not supported (kata, attestation-agent and Trustee '
                 'accept sha256, sha384, sha512)'},
-    {"severity": "error", "rule": "data-entry-type", "line": 4, "column": 25,
-     "offset": 69, "length": 1, "rejected_by": all3,
+    {"severity": "error", "code": "IDT-DOC007", "rule": "data-entry-type", "line": 4,
+     "column": 25, "offset": 69, "length": 1, "entry": None, "rejected_by": all3,
      "message": 'data entry "q\\"b\\\\s\\x01\u00e9" must be a string, not an integer '
                 '(kata, attestation-agent and Trustee reject it)'}]}
 print("ok" if got == want else f"{got}\n!=\n{want}")
