@@ -165,6 +165,11 @@ IDT_API const idt_toml_entry *idt_toml_table_get(const idt_toml_value *table,
  * "date-local", "time-local".  Unknown values give "unknown". */
 IDT_API const char *idt_toml_type_name(idt_toml_type type);
 
+/* The type with an article, for messages: "a table", "an integer",
+ * "an offset date-time", "a local date"...  Unknown values give
+ * "an unknown value". */
+IDT_API const char *idt_toml_type_phrase(idt_toml_type type);
+
 /*
  * Writes a date-time value in RFC 3339 form ("1979-05-27T07:32:00.5-07:00",
  * "1979-05-27", "07:32:00"), with a "T" separator, "Z" for a zero offset

@@ -9,24 +9,6 @@
 /* A missing key has no position of its own: point at the document start. */
 static const idt_span doc_start = { 0, 0, 1, 1 };
 
-/* "a table", "an integer"... for messages. */
-static const char *type_phrase(idt_toml_type t)
-{
-    switch (t) {
-    case IDT_TOML_TABLE: return "a table";
-    case IDT_TOML_ARRAY: return "an array";
-    case IDT_TOML_STRING: return "a string";
-    case IDT_TOML_INTEGER: return "an integer";
-    case IDT_TOML_FLOAT: return "a float";
-    case IDT_TOML_BOOL: return "a boolean";
-    case IDT_TOML_DATETIME: return "an offset date-time";
-    case IDT_TOML_DATETIME_LOCAL: return "a local date-time";
-    case IDT_TOML_DATE_LOCAL: return "a local date";
-    case IDT_TOML_TIME_LOCAL: return "a local time";
-    }
-    return "an unknown value";
-}
-
 static bool key_is(const idt_toml_entry *e, const char *name)
 {
     size_t n = strlen(name);
@@ -41,7 +23,7 @@ static int wrong_type(idt_doc__sink *s, const idt_toml_entry *e, const char *wan
                          &e->value->span,
                          "%s must be %s, not %s (kata, attestation-agent and Trustee "
                          "reject it)",
-                         e->key, want, type_phrase(e->value->type));
+                         e->key, want, idt_toml_type_phrase(e->value->type));
 }
 
 static int check_version(idt_doc__fields *f, const idt_toml_entry *e, idt_doc__sink *s)
@@ -96,7 +78,7 @@ static int check_data(idt_doc__fields *f, const idt_toml_entry *e, idt_doc__sink
                                  "data entry %s must be a string, not %s (kata, "
                                  "attestation-agent and Trustee reject it)",
                                  idtx_quote(q, d->key, d->key_len),
-                                 type_phrase(d->value->type));
+                                 idt_toml_type_phrase(d->value->type));
         if (stop)
             return stop;
     }

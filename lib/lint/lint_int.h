@@ -174,9 +174,6 @@ struct idt_lint__field {
 void idt_lint__walk(idt_lint__ctx *c, const idt_toml_value *table, const char *path,
                     const idt_lint__field *fields, void *state);
 
-/* "a string", "an integer"... */
-const char *idt_lint__type_phrase(idt_toml_type t);
-
 /* Reports a missing key of table at path (at the table, or at the
  * entry's literal for the top level). */
 void idt_lint__missing(idt_lint__ctx *c, const idt_toml_value *table, const char *path,

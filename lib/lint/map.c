@@ -9,19 +9,9 @@
  * it ever does not (it would be a bug), positions fall back to the start
  * of the literal rather than point at the wrong place. */
 #include "lint/lint_int.h"
+#include "util/hex.h"
 
 #include <string.h>
-
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* The UTF-8 length of the code point of the \u or \U escape at s (the
  * parser has already checked it is a scalar value). */
@@ -29,7 +19,7 @@ static size_t escape_utf8_len(const char *s, size_t digits)
 {
     unsigned long cp = 0;
     for (size_t i = 0; i < digits; i++)
-        cp = cp << 4 | (unsigned long)hexval((unsigned char)s[i]);
+        cp = cp << 4 | (unsigned long)idtx_hex_value((unsigned char)s[i]);
     return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
 }
 
@@ -92,7 +82,7 @@ static size_t step_bytes(const idt_lint__origin *o, size_t i, size_t give, char 
     unsigned long cp = 0;
     size_t digits = d[i + 1] == 'u' ? 4 : 8;
     for (size_t j = 0; j < digits; j++)
-        cp = cp << 4 | (unsigned long)hexval((unsigned char)d[i + 2 + j]);
+        cp = cp << 4 | (unsigned long)idtx_hex_value((unsigned char)d[i + 2 + j]);
     if (give == 1) {
         out[0] = (char)cp;
     } else if (give == 2) {

@@ -15,23 +15,6 @@
 #define PATH_MAX_LEN 200
 #define MAX_FIELDS 32
 
-const char *idt_lint__type_phrase(idt_toml_type t)
-{
-    switch (t) {
-    case IDT_TOML_TABLE: return "a table";
-    case IDT_TOML_ARRAY: return "an array";
-    case IDT_TOML_STRING: return "a string";
-    case IDT_TOML_INTEGER: return "an integer";
-    case IDT_TOML_FLOAT: return "a float";
-    case IDT_TOML_BOOL: return "a boolean";
-    case IDT_TOML_DATETIME:
-    case IDT_TOML_DATETIME_LOCAL:
-    case IDT_TOML_DATE_LOCAL:
-    case IDT_TOML_TIME_LOCAL: return "a date-time";
-    }
-    return "a value";
-}
-
 static const char *kind_phrase(idt_lint__kind k)
 {
     switch (k) {
@@ -120,7 +103,7 @@ static void wrong_type(idt_lint__ctx *c, const idt_toml_value *v, const char *pa
 {
     idt_lint__report(c, IDT_CHECK_KEY_TYPE, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s must be %s, not %s (the %s fails to load %s)", path, want,
-                     idt_lint__type_phrase(v->type), c->reader, c->entry_name);
+                     idt_toml_type_phrase(v->type), c->reader, c->entry_name);
 }
 
 static void converted(idt_lint__ctx *c, const idt_toml_value *v, const char *path,
@@ -129,8 +112,8 @@ static void converted(idt_lint__ctx *c, const idt_toml_value *v, const char *pat
     idt_lint__report(c, IDT_CHECK_KEY_CONVERTED, IDT_DOC_WARNING, 0, &v->span,
                      "%s should be %s, not %s: the %s's configuration loader converts it, "
                      "but KBS policies reading Trustee's claims see %s",
-                     path, want, idt_lint__type_phrase(v->type), c->reader,
-                     idt_lint__type_phrase(v->type));
+                     path, want, idt_toml_type_phrase(v->type), c->reader,
+                     idt_toml_type_phrase(v->type));
 }
 
 /* Reports the items of an array field that do not have the kind (the

@@ -7,6 +7,7 @@
  * is always enough because no escape is shorter than what it stands for.
  */
 #include "toml_int.h"
+#include "util/hex.h"
 #include "util/utf8.h"
 
 #include <stdarg.h>
@@ -170,24 +171,13 @@ typedef struct strscan {
     bool decode;      /* the value differs from the raw body */
 } strscan;
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads \uXXXX or \UXXXXXXXX digits at pos; stores the scalar value. */
 static int unicode_escape(parser *p, size_t ndigits, uint32_t *cp)
 {
     mark m = idt_toml__mark(p);
     uint32_t v = 0;
     for (size_t i = 0; i < ndigits; i++) {
-        int h = hexval(peek(p, i));
+        int h = idtx_hex_value(peek(p, i));
         if (h < 0)
             return idt_toml__fail_at(p, m, IDT_ESYNTAX,
                                      "\\%c escape needs %zu hex digits", ndigits == 4 ? 'u' : 'U',
@@ -410,7 +400,7 @@ static uint32_t hexn(const char *s, size_t n)
 {
     uint32_t v = 0;
     for (size_t i = 0; i < n; i++)
-        v = (v << 4) | (uint32_t)hexval((unsigned char)s[i]);
+        v = (v << 4) | (uint32_t)idtx_hex_value((unsigned char)s[i]);
     return v;
 }
 

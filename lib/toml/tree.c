@@ -197,6 +197,23 @@ const char *idt_toml_type_name(idt_toml_type type)
     return "unknown";
 }
 
+const char *idt_toml_type_phrase(idt_toml_type type)
+{
+    switch (type) {
+    case IDT_TOML_TABLE: return "a table";
+    case IDT_TOML_ARRAY: return "an array";
+    case IDT_TOML_STRING: return "a string";
+    case IDT_TOML_INTEGER: return "an integer";
+    case IDT_TOML_FLOAT: return "a float";
+    case IDT_TOML_BOOL: return "a boolean";
+    case IDT_TOML_DATETIME: return "an offset date-time";
+    case IDT_TOML_DATETIME_LOCAL: return "a local date-time";
+    case IDT_TOML_DATE_LOCAL: return "a local date";
+    case IDT_TOML_TIME_LOCAL: return "a local time";
+    }
+    return "an unknown value";
+}
+
 int idt_toml_datetime_format(char *buf, size_t cap, const idt_toml_value *v)
 {
     if (!v || v->type < IDT_TOML_DATETIME || v->type > IDT_TOML_TIME_LOCAL)
