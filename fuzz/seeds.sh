@@ -40,6 +40,29 @@ fuzz_shared_seeds() {
             [ -f "$root/$f" ] && printf '%s\n' "$root/$f"
         done
         ;;
+    evidence_dcap)
+        for f in tdx_quote_4.dat tdx_quote_5.dat occlum_quote.dat az-tdx-vtpm_td-quote.bin; do
+            [ -f "$root/trustee/evidence/$f" ] && printf '%s\n' "$root/trustee/evidence/$f"
+        done
+        ;;
+    evidence_snp)
+        for f in snp_test-report.bin snp_test-vlek-report.bin e2e_snp_evidence.json; do
+            [ -f "$root/trustee/evidence/$f" ] && printf '%s\n' "$root/trustee/evidence/$f"
+        done
+        ;;
+    evidence_cca)
+        f=$root/trustee/evidence/cca_misc_cca-example-token.cbor
+        [ -f "$f" ] && printf '%s\n' "$f"
+        ;;
+    evidence_json)
+        [ -d "$root/trustee/evidence" ] && find "$root/trustee/evidence" -name '*.json' \
+            ! -name 'parse_*' ! -name 'cca-claims*' | LC_ALL=C sort
+        ;;
+    evidence_hcl)
+        for f in az-snp-vtpm_hcl-report.bin az-tdx-vtpm_hcl-report.bin; do
+            [ -f "$root/trustee/evidence/$f" ] && printf '%s\n' "$root/trustee/evidence/$f"
+        done
+        ;;
     image_read | guest_device)
         [ -f "$root/kata/agent-testdata-initdata.img" ] &&
             printf '%s\n' "$root/kata/agent-testdata-initdata.img"

@@ -14,6 +14,7 @@
  *   codec.h   the Pod annotation (gzip + base64) and the Kata block image
  *   author.h  writing new documents (idt_author_new, the TOML string emitter)
  *   manifest.h  the annotation in Kubernetes manifests (find, read, splice)
+ *   evidence.h  TEE evidence: readers, signature checks, binding check, diagnosis
  *   guest.h   inside the guest: find, verify against the TEE, install (apply)
  */
 #ifndef INITDATA_INITDATA_H
@@ -32,5 +33,6 @@
 #include "author.h"
 #include "manifest.h"
 #include "guest.h"
+#include "evidence.h"
 
 #endif /* INITDATA_INITDATA_H */
