@@ -34,7 +34,7 @@ POD=$OUT/pod.yaml
 
 echo "== Step 1: $TOML (Init-Data for the KBS at $KBS) =="
 "$BIN" new --kbs-url "$KBS" -o "$TOML"
-"$BIN" check "$TOML"
+"$BIN" check --platform tdx,snp "$TOML"
 echo "digest:                   $("$BIN" digest "$TOML")"
 echo "TDX MRCONFIGID (QEMU):    $("$BIN" digest --platform tdx --format qemu "$TOML")"
 echo "SNP HOST_DATA (QEMU):     $("$BIN" digest --platform snp --format qemu "$TOML")"
@@ -73,3 +73,7 @@ fi
 echo
 echo "ok: the annotation decodes to the exact bytes of $TOML (same digest)."
 echo "Next: kubectl apply -f $POD"
+
+echo
+echo "== What else the tool does: initdata --help =="
+"$BIN" --help
