@@ -8,6 +8,7 @@
 #include "evidence/crypto.h"
 #include "evidence/evidence_int.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -285,6 +286,18 @@ static void consequence(char *buf, size_t cap, const diag *g, const idt_diagnosi
 #undef ADD
 }
 
+/* Writes a diagnosis message, cut to fit its buffer: a long document name
+ * may not push out the explanation's start. */
+static void set_message(idt_diagnosis *d, const char *fmt, ...) IDTX_PRINTF(2, 3);
+
+static void set_message(idt_diagnosis *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d->message, sizeof d->message, fmt, ap);
+    va_end(ap);
+}
+
 static int report(diag *g, idt_diagnosis *d, size_t dlen)
 {
     char text[160], tail[IDT_ERROR_MESSAGE_MAX];
@@ -294,31 +307,31 @@ static int report(diag *g, idt_diagnosis *d, size_t dlen)
     size_t L = g->r->found_len;
     switch (d->placement) {
     case IDT_DIAG_FIT:
-        snprintf(d->message, sizeof d->message, "the evidence holds the %s digest of %s%s%s",
+        set_message(d, "the evidence holds the %s digest of %s%s%s",
                  alg, text, dlen < L ? ", zero-padded" : dlen > L ? ", truncated" : "", tail);
         break;
     case IDT_DIAG_OTHER_SIZE:
-        snprintf(d->message, sizeof d->message,
+        set_message(d,
                  "the evidence holds the %s digest of %s truncated to %zu bytes (the %s size)%s%s",
                  alg, text, d->other_size, size_rule(d->other_size),
                  d->other_size < L ? " and zero-padded" : "", tail);
         break;
     case IDT_DIAG_PCR_AA:
-        snprintf(d->message, sizeof d->message,
+        set_message(d,
                  "PCR 8 was extended once with the %s digest of %s%s", alg, text, tail);
         break;
     case IDT_DIAG_PCR_PEERPODS:
-        snprintf(d->message, sizeof d->message,
+        set_message(d,
                  "PCR 8 was extended once with the first 32 bytes of the %s digest of %s (the "
                  "cloud-api-adaptor rule)%s",
                  alg, text, tail);
         break;
     case IDT_DIAG_PCR_TWICE:
-        snprintf(d->message, sizeof d->message,
+        set_message(d,
                  "PCR 8 was extended twice with the %s digest of %s%s", alg, text, tail);
         break;
     case IDT_DIAG_ZEROS:
-        snprintf(d->message, sizeof d->message, "%s",
+        set_message(d, "%s",
                  g->r->platform == IDT_PLATFORM_VTPM
                      ? "PCR 8 is all zeros: nothing extended it, so the guest never measured "
                        "Init-Data (no attestation-agent Init-Data step ran)"
