@@ -20,52 +20,10 @@ for tool in swtpm tpm2_createek tpm2_createak tpm2_pcrextend tpm2_quote tpm2_rea
     fi
 done
 
-# --- swtpm on two free consecutive loopback ports (the TCTI uses port+1) ----
-SWTPM_PID=
-stop_swtpm() {
-    if [ -n "$SWTPM_PID" ]; then
-        kill "$SWTPM_PID" 2>/dev/null
-        wait "$SWTPM_PID" 2>/dev/null
-        SWTPM_PID=
-    fi
-}
-trap 'stop_swtpm; rm -rf "$T"' EXIT
-trap 'stop_swtpm; rm -rf "$T"; exit 1' INT TERM
-free_port_pair() {
-    python3 - <<'PY'
-import socket
-for _ in range(100):
-    a = socket.socket()
-    a.bind(("127.0.0.1", 0))
-    p = a.getsockname()[1]
-    b = socket.socket()
-    try:
-        b.bind(("127.0.0.1", p + 1))
-    except OSError:
-        continue
-    print(p)
-    break
-PY
-}
-mkdir -p "$T/state"
+# --- swtpm on loopback (tests/swtpm.sh) -------------------------------------
+. "$(dirname "$0")/../swtpm.sh"
 started=no
-for attempt in 1 2 3; do
-    PORT=$(free_port_pair)
-    swtpm socket --tpm2 --server "type=tcp,port=$PORT,bindaddr=127.0.0.1" \
-        --ctrl "type=tcp,port=$((PORT + 1)),bindaddr=127.0.0.1" \
-        --tpmstate "dir=$T/state" --flags not-need-init,startup-clear >"$T/swtpm.log" 2>&1 &
-    SWTPM_PID=$!
-    export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$PORT"
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        if tpm2_getcap properties-fixed >/dev/null 2>&1; then
-            started=yes
-            break
-        fi
-        sleep 0.3
-    done
-    [ "$started" = yes ] && break
-    stop_swtpm # a port was taken meanwhile: try others
-done
+start_swtpm && started=yes
 if [ "$started" != yes ]; then
     bad "swtpm did not start: $(cat "$T/swtpm.log")"
     echo "tpm: $pass passed, $fail failed"

@@ -24,18 +24,7 @@ set -u
 . "$(dirname "$0")/../lib.sh"
 S=${IDT_SHARED:-}/testdata
 EV=$S/trustee/evidence
-SWTPM_PID=
-SWTPM_STARTS=0
-TCTI=
-stop_swtpm() {
-    if [ -n "$SWTPM_PID" ]; then
-        kill "$SWTPM_PID" 2>/dev/null
-        wait "$SWTPM_PID" 2>/dev/null
-        SWTPM_PID=
-    fi
-}
-trap 'stop_swtpm; rm -rf "$T"' EXIT
-trap 'exit 130' INT TERM
+. "$(dirname "$0")/../swtpm.sh"
 
 # --- helpers --------------------------------------------------------------------
 apply() { run_tool apply "$@"; }
@@ -135,18 +124,6 @@ elif cmd == "check":          # DIR DOC LAYOUT ALL: the install is exactly right
         if rd(p) != v: print("%s differs" % k); sys.exit(1)
         if os.stat(p).st_mode & 0o7777 != 0o644: print("%s mode %o" % (k, os.stat(p).st_mode)); sys.exit(1)
     if os.stat(d).st_mode & 0o7777 != 0o755: print("directory mode"); sys.exit(1)
-elif cmd == "ports":          # two free consecutive loopback ports (the swtpm TCTI
-    import random, socket     # finds the control port at the server port + 1)
-    while True:
-        p = random.randrange(20000, 60000, 2)
-        s = [socket.socket() for _ in range(2)]
-        try:
-            for i, x in enumerate(s): x.bind(("127.0.0.1", p + i))
-        except OSError:
-            continue
-        finally:
-            for x in s: x.close()
-        print(p, p + 1); break
 elif cmd == "header":         # MAGIC N SIZE OUT: a device of SIZE bytes with this header
     with open(a[3], "wb") as f:
         f.write(a[0].encode() + struct.pack("<Q", int(a[1])))
@@ -418,27 +395,6 @@ if [ -z "$(ls -A "$R/sys/kernel/config/tsm/report")" ]; then ok; else
     bad "the configfs-tsm entry was left behind"; fi
 
 # --- vTPM against swtpm -----------------------------------------------------------------
-start_swtpm() {
-    for attempt in 1 2 3 4 5; do
-        SWTPM_STARTS=$((SWTPM_STARTS + 1))
-        state=$T/tpm-state-$SWTPM_STARTS
-        mkdir -p "$state"
-        set -- $(oracle ports)
-        swtpm socket --tpm2 --server "type=tcp,port=$1,bindaddr=127.0.0.1" \
-            --ctrl "type=tcp,port=$2,bindaddr=127.0.0.1" --tpmstate "dir=$state" \
-            --flags not-need-init,startup-clear >"$T/swtpm.log" 2>&1 &
-        SWTPM_PID=$!
-        TCTI=swtpm:host=127.0.0.1,port=$1
-        i=0
-        while [ $i -lt 100 ] && kill -0 "$SWTPM_PID" 2>/dev/null; do
-            if TPM2TOOLS_TCTI=$TCTI tpm2_pcrread sha256:8 >/dev/null 2>&1; then return 0; fi
-            sleep 0.1
-            i=$((i + 1))
-        done
-        stop_swtpm
-    done
-    return 1
-}
 pcr8() {
     TPM2TOOLS_TCTI=$TCTI tpm2_pcrread sha256:8 2>/dev/null | sed -n 's/^ *8 *: *0x//p' |
         tr 'A-F' 'a-f'
