@@ -68,37 +68,57 @@ static int tdx_from_report(idt_guest_field *out, const uint8_t *rep, const char 
     return IDT_OK;
 }
 
+/*
+ * Opens the guest device ROOT<dev> (TDX_DEV, SEV_DEV).  Under a staged root
+ * a regular file stands in for it: its bytes go to buf (*len of at most cap)
+ * and *fd is -1.  Otherwise it must be a character device, opened
+ * read-write into *fd.  `what` and `alt` (the other interface's path) name
+ * the TEE in the message when neither exists.
+ */
+static int open_guest_device(idt_guest_field *out, const char *root, const char *dev,
+                             const char *what, const char *alt, uint8_t *buf, size_t cap,
+                             size_t *len, int *fd, idt_error *err)
+{
+    struct stat st;
+    *fd = -1;
+    IDTX_TRY(idt_guest__path(out->source, sizeof out->source, root, dev, err));
+    if (stat(out->source, &st) < 0)
+        return idtx_error_set(err, IDT_EIO, NULL, "no %s guest interface: neither %s%s nor "
+                              "%s exists", what, idt_guest__staged(root) ? root : "", alt,
+                              out->source);
+    if (S_ISREG(st.st_mode) && idt_guest__staged(root)) {
+        out->method = IDT_GUEST_METHOD_STAGED;
+        return idt_guest__read_small(AT_FDCWD, out->source, out->source, buf, cap, len, NULL,
+                                     err);
+    }
+    if (!S_ISCHR(st.st_mode))
+        return idtx_error_set(err, IDT_EIO, NULL, "%s is not a character device", out->source);
+    if ((*fd = open(out->source, O_RDWR | O_CLOEXEC)) < 0)
+        return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", out->source,
+                              strerror(errno));
+    return IDT_OK;
+}
+
 /* The TDREPORT of ROOT/dev/tdx_guest: the ioctl on a device node, or the
  * bytes of a staged file. */
 static int tdx_report(idt_guest_field *out, const char *root, idt_error *err)
 {
     uint8_t rep[IDT_TDREPORT_LEN], nonce[64];
-    struct stat st;
     size_t len = 0;
     int fd, rc;
 
-    IDTX_TRY(idt_guest__path(out->source, sizeof out->source, root, TDX_DEV, err));
-    if (stat(out->source, &st) < 0)
-        return idtx_error_set(err, IDT_EIO, NULL, "no TDX guest interface: neither %s%s nor "
-                              "%s exists", idt_guest__staged(root) ? root : "", TDX_MRCONFIGID,
-                              out->source);
-    if (S_ISREG(st.st_mode) && idt_guest__staged(root)) {
-        out->method = IDT_GUEST_METHOD_STAGED;
-        IDTX_TRY(idt_guest__read_small(AT_FDCWD, out->source, out->source, rep, sizeof rep,
-                                       &len, NULL, err));
+    IDTX_TRY(open_guest_device(out, root, TDX_DEV, "TDX", TDX_MRCONFIGID, rep, sizeof rep,
+                               &len, &fd, err));
+    if (fd < 0) {
         if (len != IDT_TDREPORT_LEN)
             return idtx_error_set(err, IDT_EFORMAT, NULL, "%s holds %zu bytes, not a %d-byte "
                                   "TDREPORT", out->source, len, IDT_TDREPORT_LEN);
         return tdx_from_report(out, rep, out->source, err);
     }
-    if (!S_ISCHR(st.st_mode))
-        return idtx_error_set(err, IDT_EIO, NULL, "%s is not a character device", out->source);
     out->method = IDT_GUEST_METHOD_TDX_IOCTL;
-    IDTX_TRY(idt_guest__random(nonce, sizeof nonce, err));
-    if ((fd = open(out->source, O_RDWR | O_CLOEXEC)) < 0)
-        return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", out->source,
-                              strerror(errno));
-    rc = idt_guest__tdx_ioctl(fd, nonce, rep, out->source, err);
+    rc = idt_guest__random(nonce, sizeof nonce, err);
+    if (rc == IDT_OK)
+        rc = idt_guest__tdx_ioctl(fd, nonce, rep, out->source, err);
     close(fd);
     IDTX_TRY(rc);
     if (memcmp(rep + IDT_TDREPORT_REPORTDATA, nonce, sizeof nonce) != 0)
@@ -246,19 +266,12 @@ static int snp_tsm(idt_guest_field *out, const char *dir, idt_error *err)
 static int snp_dev(idt_guest_field *out, const char *root, idt_error *err)
 {
     uint8_t buf[IDT_SNP_RESPONSE_LEN], nonce[64];
-    struct stat st;
     size_t len = 0;
     int fd, rc;
 
-    IDTX_TRY(idt_guest__path(out->source, sizeof out->source, root, SEV_DEV, err));
-    if (stat(out->source, &st) < 0)
-        return idtx_error_set(err, IDT_EIO, NULL, "no SEV-SNP guest interface: neither %s%s "
-                              "nor %s exists", idt_guest__staged(root) ? root : "", TSM_REPORT,
-                              out->source);
-    if (S_ISREG(st.st_mode) && idt_guest__staged(root)) {
-        out->method = IDT_GUEST_METHOD_STAGED;
-        IDTX_TRY(idt_guest__read_small(AT_FDCWD, out->source, out->source, buf, sizeof buf,
-                                       &len, NULL, err));
+    IDTX_TRY(open_guest_device(out, root, SEV_DEV, "SEV-SNP", TSM_REPORT, buf, sizeof buf,
+                               &len, &fd, err));
+    if (fd < 0) {
         if (len == IDT_SNP_RESPONSE_LEN) { /* the SNP_GET_REPORT response */
             uint32_t status = le32(buf), size = le32(buf + 4);
             if (status != 0 || size < IDT_SNP_REPORT_LEN || size > len - 32)
@@ -273,14 +286,10 @@ static int snp_dev(idt_guest_field *out, const char *root, idt_error *err)
                                   out->source, len, IDT_SNP_REPORT_LEN, IDT_SNP_RESPONSE_LEN);
         return snp_from_report(out, buf, len, NULL, out->source, err);
     }
-    if (!S_ISCHR(st.st_mode))
-        return idtx_error_set(err, IDT_EIO, NULL, "%s is not a character device", out->source);
     out->method = IDT_GUEST_METHOD_SEV_IOCTL;
-    IDTX_TRY(idt_guest__random(nonce, sizeof nonce, err));
-    if ((fd = open(out->source, O_RDWR | O_CLOEXEC)) < 0)
-        return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", out->source,
-                              strerror(errno));
-    rc = idt_guest__snp_ioctl(fd, nonce, buf, sizeof buf, &len, out->source, err);
+    rc = idt_guest__random(nonce, sizeof nonce, err);
+    if (rc == IDT_OK)
+        rc = idt_guest__snp_ioctl(fd, nonce, buf, sizeof buf, &len, out->source, err);
     close(fd);
     IDTX_TRY(rc);
     return snp_from_report(out, buf, len, nonce, out->source, err);
