@@ -111,43 +111,41 @@ static bool looks_pem(const uint8_t *p, size_t len)
     return false;
 }
 
-EVP_PKEY *idt_ev__key_spki(const uint8_t *p, size_t len)
+/* Reads one PEM or DER object with the matching pair of OpenSSL readers. */
+static void *read_pem_or_der(const uint8_t *p, size_t len,
+                             void *(*pem)(BIO *), void *(*der)(const unsigned char **, long))
 {
-    EVP_PKEY *key = NULL;
+    void *obj = NULL;
     if (len > INT_MAX)
         return NULL;
     if (looks_pem(p, len)) {
         BIO *bio = BIO_new_mem_buf(p, (int)len);
         if (bio)
-            key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+            obj = pem(bio);
         BIO_free(bio);
     } else {
         const unsigned char *q = p;
-        key = d2i_PUBKEY(NULL, &q, (long)len);
+        obj = der(&q, (long)len);
     }
     ERR_clear_error();
-    return key;
+    return obj;
+}
+
+static void *pem_pubkey(BIO *b) { return PEM_read_bio_PUBKEY(b, NULL, NULL, NULL); }
+static void *der_pubkey(const unsigned char **q, long n) { return d2i_PUBKEY(NULL, q, n); }
+static void *pem_x509(BIO *b) { return PEM_read_bio_X509(b, NULL, NULL, NULL); }
+static void *der_x509(const unsigned char **q, long n) { return d2i_X509(NULL, q, n); }
+
+EVP_PKEY *idt_ev__key_spki(const uint8_t *p, size_t len)
+{
+    return read_pem_or_der(p, len, pem_pubkey, der_pubkey);
 }
 
 EVP_PKEY *idt_ev__key_cert(const uint8_t *p, size_t len)
 {
-    X509 *cert = NULL;
-    EVP_PKEY *key = NULL;
-    if (len > INT_MAX)
-        return NULL;
-    if (looks_pem(p, len)) {
-        BIO *bio = BIO_new_mem_buf(p, (int)len);
-        if (bio)
-            cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-        BIO_free(bio);
-    } else {
-        const unsigned char *q = p;
-        cert = d2i_X509(NULL, &q, (long)len);
-    }
-    if (cert)
-        key = X509_get_pubkey(cert);
+    X509 *cert = read_pem_or_der(p, len, pem_x509, der_x509);
+    EVP_PKEY *key = cert ? X509_get_pubkey(cert) : NULL;
     X509_free(cert);
-    ERR_clear_error();
     return key;
 }
 
