@@ -19,7 +19,8 @@ import gzip
 import hashlib
 import os
 import sys
-import time
+
+from peer_timing import best_round  # bench/ is on sys.path: the scripts run from there
 
 try:
     import tomllib
@@ -44,22 +45,8 @@ def pipeline(annotation):
     return hashlib.new(algorithm, data).digest()
 
 
-def timed_round(annotation, iterations):
-    t0 = time.perf_counter()
-    for _ in range(iterations):
-        pipeline(annotation)
-    return time.perf_counter() - t0
-
-
 def measure(annotation, rounds, min_round_s):
-    n = 1
-    t = timed_round(annotation, n)
-    while t < min_round_s:
-        n *= 2
-        t = timed_round(annotation, n)
-    best = t
-    for _ in range(rounds):
-        best = min(best, timed_round(annotation, n))
+    best, n = best_round(pipeline, annotation, rounds, min_round_s)
     return best / n * 1e6, n
 
 

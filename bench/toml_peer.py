@@ -11,7 +11,8 @@ MB = 10^6 bytes.  Exits 3 when tomllib is missing (Python < 3.11).
 import argparse
 import os
 import sys
-import time
+
+from peer_timing import best_round  # bench/ is on sys.path: the scripts run from there
 
 try:
     import tomllib
@@ -19,23 +20,8 @@ except ImportError:  # Python < 3.11
     tomllib = None
 
 
-def timed_round(data, iterations):
-    loads = tomllib.loads
-    t0 = time.perf_counter()
-    for _ in range(iterations):
-        loads(data.decode("utf-8"))
-    return time.perf_counter() - t0
-
-
 def measure(data, rounds, min_round_s):
-    n = 1
-    t = timed_round(data, n)
-    while t < min_round_s:
-        n *= 2
-        t = timed_round(data, n)
-    best = t
-    for _ in range(rounds):
-        best = min(best, timed_round(data, n))
+    best, n = best_round(lambda d: tomllib.loads(d.decode("utf-8")), data, rounds, min_round_s)
     return len(data) * n / best / 1e6, n
 
 
