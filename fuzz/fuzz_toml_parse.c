@@ -337,6 +337,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (rc != IDT_ENOMEM && rc_small != IDT_ENOMEM) {
         CHECK(rc == IDT_OK ? rc_small == IDT_ELIMIT : rc_small == rc || rc_small == IDT_ELIMIT);
     }
+
+    /* TOML 1.0 is 1.1 less the recorded features: a 1.1 parse with no
+     * uses must read like a 1.0 parse, and 1.0 accepts nothing more. */
+    opts = (idt_toml_options)IDT_TOML_OPTIONS_INIT;
+    opts.spec = IDT_TOML_1_0;
+    idt_toml_doc *v10;
+    int rc10 = parse(&in, &opts, &v10);
+    size_t uses = 0, total = 0;
+    if (rc == IDT_OK) {
+        idt_toml_doc_v11_uses(doc, &uses, &total);
+        CHECK(uses <= IDT_TOML_FEATURE_USES_MAX && uses <= total);
+        CHECK(total == 0 || uses > 0);
+        idt_toml_nesting n;
+        idt_toml_doc_nesting(doc, &n);
+        CHECK(n.value_depth <= depth);
+    }
+    if (rc10 == IDT_OK) {
+        CHECK(rc == IDT_OK && total == 0);
+        check_same(idt_toml_doc_root(doc), idt_toml_doc_root(v10));
+    } else if (rc10 != IDT_ENOMEM) {
+        CHECK(rc != IDT_OK || total > 0); /* 1.0 refused it for 1.1 syntax */
+    }
+    idt_toml_doc_free(v10);
     idt_toml_doc_free(doc);
     idt_toml_doc_free(small);
 

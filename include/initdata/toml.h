@@ -1,9 +1,16 @@
 /*
- * initdata/toml.h - a strict TOML 1.0 parser that keeps positions.
+ * initdata/toml.h - a strict TOML 1.0 and 1.1 parser that keeps positions.
  *
- * The parser accepts exactly TOML 1.0 (https://toml.io/en/v1.0.0): nothing
- * less, and none of the TOML 1.1 relaxations, because the Init-Data
- * consumers (Kata, the attestation-agent, Trustee) use TOML 1.0 parsers.
+ * The parser accepts exactly the TOML version it is asked for
+ * (idt_toml_options.spec): TOML 1.1.0 (https://toml.io/en/v1.1.0, the
+ * default) or TOML 1.0.0 (https://toml.io/en/v1.0.0), nothing less and
+ * nothing more.  TOML 1.1 adds five things to 1.0: the escapes \e and \xHH,
+ * newlines (and comments) inside inline tables, a trailing comma in an
+ * inline table, and times without seconds ("07:32").  The Init-Data
+ * consumers of today read 1.1 (Kata 4.0 and later, the Kata Go shim since
+ * 3.28, Trustee); Kata 3.x agents read 1.0.  So that a caller can say who
+ * rejects a document, a 1.1 parse records where it uses 1.1-only syntax
+ * (idt_toml_doc_v11_uses) and how deeply it nests (idt_toml_doc_nesting).
  *
  * Model.  A parsed document is a tree of idt_toml_value nodes whose root is
  * a table.  Every node, key and string is owned by the idt_toml_doc and
@@ -110,24 +117,45 @@ struct idt_toml_value {
     void *internal_index;
 };
 
+/* The TOML specification a document is read by. */
+typedef enum idt_toml_spec {
+    IDT_TOML_1_0 = 100, /* TOML 1.0.0 */
+    IDT_TOML_1_1 = 101  /* TOML 1.1.0 */
+} idt_toml_spec;
+
 /* Parse options.  Initialise with IDT_TOML_OPTIONS_INIT so that fields added
- * later get their defaults. */
+ * later get their defaults.  Options of version 1 (without spec) are still
+ * accepted and read as TOML 1.1. */
 typedef struct idt_toml_options {
     unsigned version;  /* IDT_TOML_OPTIONS_VERSION */
     size_t max_size;   /* longest accepted input, bytes */
-    unsigned max_depth;/* deepest nesting of tables and arrays */
+    unsigned max_depth;/* deepest nesting of tables and arrays, counted
+                          together (a header's parts, dotted key parts,
+                          arrays, inline tables) */
+    idt_toml_spec spec;/* IDT_TOML_1_1 (the default) or IDT_TOML_1_0 */
 } idt_toml_options;
 
-#define IDT_TOML_OPTIONS_VERSION 1
+#define IDT_TOML_OPTIONS_VERSION 2
 #define IDT_TOML_DEFAULT_MAX_SIZE ((size_t)64 << 20) /* 64 MiB */
 #define IDT_TOML_DEFAULT_MAX_DEPTH 128u
-#define IDT_TOML_OPTIONS_INIT \
-    { IDT_TOML_OPTIONS_VERSION, IDT_TOML_DEFAULT_MAX_SIZE, IDT_TOML_DEFAULT_MAX_DEPTH }
+#define IDT_TOML_OPTIONS_INIT                                                              \
+    { IDT_TOML_OPTIONS_VERSION, IDT_TOML_DEFAULT_MAX_SIZE, IDT_TOML_DEFAULT_MAX_DEPTH,    \
+      IDT_TOML_1_1 }
+
+/* The spec's name, "1.0" or "1.1"; NULL for other values. */
+IDT_API const char *idt_toml_spec_name(idt_toml_spec spec);
+
+/*
+ * Reads "1.0" or "1.1" (len bytes) into *out.  Returns IDT_OK, or
+ * IDT_EINVAL (with a message naming the versions) for anything else.
+ */
+IDT_API int idt_toml_spec_parse(idt_toml_spec *out, const char *text, size_t len,
+                                idt_error *err);
 
 typedef struct idt_toml_doc idt_toml_doc;
 
 /*
- * Parses len bytes of TOML 1.0 text.
+ * Parses len bytes of TOML 1.1 or 1.0 text (opts->spec).
  *
  * @param[out] out   the document, owned by the caller (idt_toml_doc_free);
  *                   set to NULL on failure.
@@ -137,11 +165,11 @@ typedef struct idt_toml_doc idt_toml_doc;
  * @param err        filled on failure with the line, column and offset of
  *                   the offending byte and a message naming the TOML rule
  *                   that was broken; may be NULL.
- * @return IDT_OK; IDT_ESYNTAX for text that is not TOML 1.0 (bad syntax,
+ * @return IDT_OK; IDT_ESYNTAX for text that is not TOML of that version (bad syntax,
  *         invalid UTF-8, a forbidden control character, a duplicate key or
  *         table, an out-of-range integer or date); IDT_ELIMIT for input
  *         larger than max_size or nested deeper than max_depth; IDT_ENOMEM;
- *         IDT_EINVAL for a NULL out or an unknown options version.
+ *         IDT_EINVAL for a NULL out, an unknown options version or spec.
  */
 IDT_API int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
                            const idt_toml_options *opts, idt_error *err);
@@ -159,6 +187,57 @@ IDT_API const idt_toml_value *idt_toml_doc_root(const idt_toml_doc *doc);
  */
 IDT_API const idt_toml_entry *idt_toml_table_get(const idt_toml_value *table,
                                                  const char *key, size_t key_len);
+
+/* Syntax that TOML 1.1 added to TOML 1.0. */
+typedef enum idt_toml_feature {
+    IDT_TOML_FEATURE_ESCAPE_E = 1,          /* "\e", the escape character */
+    IDT_TOML_FEATURE_ESCAPE_X = 2,          /* "\xHH", U+0000 to U+00FF */
+    IDT_TOML_FEATURE_INLINE_NEWLINE = 3,    /* a newline or a comment inside
+                                               an inline table */
+    IDT_TOML_FEATURE_INLINE_TRAILING_COMMA = 4, /* { a = 1, } */
+    IDT_TOML_FEATURE_TIME_NO_SECONDS = 5    /* 07:32, 1979-05-27T07:32Z */
+} idt_toml_feature;
+
+/* What the feature is, for messages: "the escape \\e", "a time without
+ * seconds"...  NULL for unknown values. */
+IDT_API const char *idt_toml_feature_name(idt_toml_feature feature);
+
+/* One place where a document uses TOML 1.1-only syntax.  span points at
+ * the escape, the newline or comment, the comma, or the time. */
+typedef struct idt_toml_feature_use {
+    idt_toml_feature feature;
+    idt_span span;
+} idt_toml_feature_use;
+
+/* How many uses a document keeps (the first ones in document order). */
+#define IDT_TOML_FEATURE_USES_MAX 64u
+
+/*
+ * The places where doc uses syntax that TOML 1.1 added, in document order
+ * (borrowed from doc).  At most IDT_TOML_FEATURE_USES_MAX are kept: *count
+ * receives how many the array holds and *total (may be NULL) how many
+ * there were.  A document parsed as TOML 1.0 has none.  Returns NULL when
+ * there are none.
+ */
+IDT_API const idt_toml_feature_use *idt_toml_doc_v11_uses(const idt_toml_doc *doc,
+                                                          size_t *count, size_t *total);
+
+/*
+ * How deeply a document nests, counted the way the Rust `toml` crate 1.1
+ * (kata-agent 4.x, runtime-rs, Trustee) counts before it gives up:
+ * arrays and inline tables together (`x = [{a = [1]}]` is 3 deep; table
+ * headers do not count), and, separately, the parts of one key (a dotted
+ * key or a table header).
+ */
+typedef struct idt_toml_nesting {
+    unsigned value_depth; /* deepest nesting of arrays and inline tables */
+    idt_span value_span;  /* the '[' or '{' that first reached it */
+    unsigned key_parts;   /* most parts in one key */
+    idt_span key_span;    /* the first key with that many parts */
+} idt_toml_nesting;
+
+/* Fills *out with doc's nesting (zeros and empty spans for a NULL doc). */
+IDT_API void idt_toml_doc_nesting(const idt_toml_doc *doc, idt_toml_nesting *out);
 
 /* The TOML name of a type as toml-test spells it: "table", "array",
  * "string", "integer", "float", "bool", "datetime", "datetime-local",

@@ -1,5 +1,5 @@
 /*
- * The TOML 1.0 grammar and its definition rules.
+ * The TOML grammar (1.0 and 1.1) and its definition rules.
  *
  * How a table came to exist (toml_int.h, TF_*) decides what may extend it:
  *   [a.b] header      may pass through any table or the last element of an
@@ -11,8 +11,9 @@
  *                     dotted, so no header may define them afterwards); never
  *                     through a [header] table, an array or an inline table.
  *   { ... }           an inline table is sealed once its brace closes.
- * These are the rules of the TOML 1.0 text and of toml-test, and they agree
- * with Python's tomllib.
+ * These are the rules of the TOML 1.0 and 1.1 texts and of toml-test, and
+ * they agree with Python's tomllib.  TOML 1.1 changes none of them; it
+ * relaxes the inline table's layout (newlines, comments, a trailing comma).
  */
 #include "toml_int.h"
 
@@ -56,18 +57,35 @@ static int oom(parser *p)
     return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
 }
 
+/* Keeps the longest key for idt_toml_doc_nesting. */
+static void note_key_parts(parser *p, unsigned n, mark start)
+{
+    idt_toml_nesting *d = &p->doc->nesting;
+    if (n > d->key_parts) {
+        d->key_parts = n;
+        d->key_span = idt_toml__span_from(p, start);
+    }
+}
+
 /* Reads a dotted key into parts[]; returns the number of parts, or < 0. */
 static int dotted_key(parser *p, keypart *parts)
 {
+    mark start = idt_toml__mark(p);
     unsigned n = 0;
     for (;;) {
         if (n == p->max_depth)
             return fail_depth(p, idt_toml__mark(p));
         IDTX_TRY(idt_toml__key(p, &parts[n]));
         n++;
+        size_t end = p->pos;
         idt_toml__skip_ws(p);
-        if (peek(p, 0) != '.')
+        if (peek(p, 0) != '.') {
+            size_t after = p->pos;
+            p->pos = end; /* the span ends with the last part, not the blanks */
+            note_key_parts(p, n, start);
+            p->pos = after;
             return (int)n;
+        }
         p->pos++;
         idt_toml__skip_ws(p);
     }
@@ -178,44 +196,66 @@ static int array(parser *p, idt_toml_value *a, uint32_t depth)
     return IDT_OK;
 }
 
+/* TOML 1.0: only spaces and tabs inside an inline table; TOML 1.1 also
+ * takes newlines and comments, which are recorded as 1.1 syntax. */
+static int inline_gap(parser *p)
+{
+    idt_toml__skip_ws(p);
+    int c = peek(p, 0);
+    if (c != '\n' && c != '\r' && c != '#')
+        return IDT_OK;
+    if (!p->v11)
+        return idt_toml__fail(p, c == '#' ? "comments are not allowed inside an inline table "
+                                            "(TOML 1.0; TOML 1.1 allows them)"
+                                          : "newlines are not allowed inside an inline table "
+                                            "(TOML 1.0; TOML 1.1 allows them)");
+    idt_toml__note_v11(p, IDT_TOML_FEATURE_INLINE_NEWLINE, idt_toml__mark(p), 1);
+    return idt_toml__skip_ws_nl(p);
+}
+
 static int inline_table(parser *p, idt_toml_value *t)
 {
     p->pos++; /* { */
-    idt_toml__skip_ws(p);
-    if (peek(p, 0) == '\n' || peek(p, 0) == '\r')
-        return idt_toml__fail(p, "newlines are not allowed inside an inline table "
-                                 "(TOML 1.0)");
+    IDTX_TRY(inline_gap(p));
     if (peek(p, 0) == '}') {
         p->pos++;
         return IDT_OK;
     }
     for (;;) {
         IDTX_TRY(keyval(p, t));
-        idt_toml__skip_ws(p);
+        IDTX_TRY(inline_gap(p));
         int c = peek(p, 0);
         if (c == '}') {
             p->pos++;
             return IDT_OK;
         }
         if (c == ',') {
+            mark comma = idt_toml__mark(p);
             p->pos++;
-            idt_toml__skip_ws(p);
-            if (peek(p, 0) == '\n' || peek(p, 0) == '\r')
-                return idt_toml__fail(p, "newlines are not allowed inside an inline table "
-                                         "(TOML 1.0)");
-            if (peek(p, 0) == '}')
-                return idt_toml__fail(p, "a trailing comma is not allowed in an inline "
-                                         "table (TOML 1.0)");
-            continue;
+            IDTX_TRY(inline_gap(p));
+            if (peek(p, 0) != '}')
+                continue;
+            if (!p->v11)
+                return idt_toml__fail_at(p, comma, IDT_ESYNTAX,
+                                         "a trailing comma is not allowed in an inline table "
+                                         "(TOML 1.0; TOML 1.1 allows it)");
+            idt_toml__note_v11(p, IDT_TOML_FEATURE_INLINE_TRAILING_COMMA, comma, 1);
+            p->pos++;
+            return IDT_OK;
         }
-        if (c == '\n' || c == '\r')
-            return idt_toml__fail(p, "newlines are not allowed inside an inline table "
-                                     "(TOML 1.0)");
-        if (c == '#')
-            return idt_toml__fail(p, "comments are not allowed inside an inline table");
         if (c < 0)
             return idt_toml__fail(p, "unterminated inline table (expected '}')");
         return idt_toml__fail(p, "expected ',' or '}' in an inline table");
+    }
+}
+
+/* Counts one more array or inline table open, as the toml crate does. */
+static void enter_value(parser *p, mark m)
+{
+    idt_toml_nesting *n = &p->doc->nesting;
+    if (++p->value_depth > n->value_depth) {
+        n->value_depth = p->value_depth;
+        n->value_span = idt_toml__span_at(p, m, 1);
     }
 }
 
@@ -232,6 +272,7 @@ static int value(parser *p, uint32_t depth, idt_toml_value **out)
     if (c == '[' || c == '{') {
         if (depth + 1 > p->max_depth)
             return fail_depth(p, m);
+        enter_value(p, m);
         if (c == '[') {
             v = idt_toml__new_value(p, IDT_TOML_ARRAY, m);
             if (!v)
@@ -245,6 +286,7 @@ static int value(parser *p, uint32_t depth, idt_toml_value **out)
             IDTX_TRY(inline_table(p, v));
             v->internal_flags = (v->internal_flags & ~(uint32_t)TF_MASK) | TF_INLINE;
         }
+        p->value_depth--;
     } else {
         v = idt_toml__new_value(p, IDT_TOML_STRING, m);
         if (!v)
@@ -374,15 +416,24 @@ static int document(parser *p, idt_toml_value *root)
 int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
                    const idt_toml_options *opts, idt_error *err)
 {
-    idt_toml_options defaults = IDT_TOML_OPTIONS_INIT;
+    idt_toml_options o = IDT_TOML_OPTIONS_INIT;
     if (!out || (!src && len))
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_toml_parse: NULL argument");
     *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if (opts->version != IDT_TOML_OPTIONS_VERSION)
+    if (opts && opts->version == 1) {
+        /* A version 1 struct ends before spec: read only its fields. */
+        o.max_size = opts->max_size;
+        o.max_depth = opts->max_depth;
+    } else if (opts && opts->version == IDT_TOML_OPTIONS_VERSION) {
+        o = *opts;
+    } else if (opts) {
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_toml_parse: unknown options version %u",
                               opts->version);
+    }
+    if (!idt_toml_spec_name(o.spec))
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_toml_parse: unknown TOML spec %d",
+                              (int)o.spec);
+    opts = &o;
     if (len > opts->max_size)
         return idtx_error_set(err, IDT_ELIMIT, NULL,
                               "document of %zu bytes is larger than the limit of %zu bytes",
@@ -396,12 +447,15 @@ int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
                                                                              : opts->max_depth;
     p.arena = &arena;
     p.err = err;
+    p.v11 = opts->spec == IDT_TOML_1_1;
     idt_toml_doc *doc = idtx_arena_alloc(&arena, sizeof *doc);
     idt_toml_value *root = idt_toml__new_table(&p, TF_HEADER, 0);
     if (!doc || !root) {
         idtx_arena_dispose(&arena);
         return oom(&p);
     }
+    memset(doc, 0, sizeof *doc);
+    p.doc = doc;
     root->span = (idt_span){ 0, len, 1, 1 };
     p.current = root;
     int rc = document(&p, root);

@@ -234,12 +234,21 @@ static int time_part(parser *p, idt_toml_datetime *dt)
     mark m = idt_toml__mark(p);
     if (!fixed(p, 2, &dt->hour) || !expect(p, ':') || !fixed(p, 2, &dt->minute))
         return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid time (TOML times are HH:MM:SS)");
-    if (!expect(p, ':') || !fixed(p, 2, &dt->second))
+    bool seconds = peek(p, 0) == ':';
+    if (seconds && (!expect(p, ':') || !fixed(p, 2, &dt->second)))
+        return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid time (TOML times are HH:MM:SS)");
+    if (!seconds && !p->v11)
         return idt_toml__fail_at(p, m, IDT_ESYNTAX,
-                                 "invalid time: seconds are required in TOML 1.0 (HH:MM:SS)");
+                                 "invalid time: seconds are required in TOML 1.0 (HH:MM:SS; "
+                                 "TOML 1.1 allows HH:MM)");
     if (dt->hour > 23 || dt->minute > 59 || dt->second > 60)
         return idt_toml__fail_at(p, m, IDT_ESYNTAX, "time %02d:%02d:%02d is out of range",
                                  dt->hour, dt->minute, dt->second);
+    if (!seconds) {
+        /* HH:MM (TOML 1.1) means HH:MM:00, and takes no fraction. */
+        idt_toml__note_v11(p, IDT_TOML_FEATURE_TIME_NO_SECONDS, m, p->pos - m.offset);
+        return IDT_OK;
+    }
     if (expect(p, '.')) {
         if (!is_digit(peek(p, 0)))
             return idt_toml__fail(p, "expected a digit after the decimal point of the seconds");

@@ -206,6 +206,39 @@ static int skip_blank_lines(parser *p)
     }
 }
 
+void idt_toml__note_v11(parser *p, idt_toml_feature f, mark m, size_t len)
+{
+    idt_toml_doc *d = p->doc;
+    if (d->v11_count < IDT_TOML_FEATURE_USES_MAX)
+        d->v11[d->v11_count++] = (idt_toml_feature_use){ f, idt_toml__span_at(p, m, len) };
+    d->v11_total++;
+}
+
+/* \e and \xHH: TOML 1.1 escapes.  pos is at the 'e' or 'x'. */
+static int v11_escape(parser *p, int c)
+{
+    mark m = { p->pos - 1, p->line, (uint32_t)(p->pos - p->line_start) };
+    if (!p->v11)
+        return idt_toml__fail(p, "escape \\%c is TOML 1.1, not TOML 1.0 (valid escapes: "
+                                 "\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", c);
+    p->pos++;
+    if (c == 'x') {
+        if (idtx_hex_value(peek(p, 0)) < 0 || idtx_hex_value(peek(p, 1)) < 0)
+            return idt_toml__fail(p, "\\x escape needs 2 hex digits (TOML 1.1: \\x00 to \\xFF)");
+        p->pos += 2;
+    }
+    idt_toml__note_v11(p, c == 'e' ? IDT_TOML_FEATURE_ESCAPE_E : IDT_TOML_FEATURE_ESCAPE_X, m,
+                       p->pos - m.offset);
+    return IDT_OK;
+}
+
+/* The escapes a message lists, by version. */
+static const char *valid_escapes(const parser *p)
+{
+    return p->v11 ? "TOML 1.1 allows \\b \\t \\n \\f \\r \\e \\\" \\\\ \\xHH \\uXXXX \\UXXXXXXXX"
+                  : "TOML 1.0 allows \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX";
+}
+
 /* Validates the escape at pos (just after the backslash). */
 static int check_escape(parser *p, bool multiline)
 {
@@ -221,6 +254,8 @@ static int check_escape(parser *p, bool multiline)
     case 'U':
         p->pos++;
         return unicode_escape(p, 8, &cp);
+    case 'e': case 'x':
+        return v11_escape(p, c);
     default:
         break;
     }
@@ -237,14 +272,9 @@ static int check_escape(parser *p, bool multiline)
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
         return idt_toml__fail(p, "a backslash may end a line only in a multi-line basic "
                                  "string, followed by nothing but whitespace");
-    if (c == 'e' || c == 'x')
-        return idt_toml__fail(p, "escape \\%c is TOML 1.1, not TOML 1.0 (valid escapes: "
-                                 "\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", c);
     if (c >= 0x20 && c < 0x7f)
-        return idt_toml__fail(p, "invalid escape \\%c (TOML 1.0 allows \\b \\t \\n \\f \\r "
-                                 "\\\" \\\\ \\uXXXX \\UXXXXXXXX)", c);
-    return idt_toml__fail(p, "invalid escape sequence (TOML 1.0 allows \\b \\t \\n \\f \\r "
-                             "\\\" \\\\ \\uXXXX \\UXXXXXXXX)");
+        return idt_toml__fail(p, "invalid escape \\%c (%s)", c, valid_escapes(p));
+    return idt_toml__fail(p, "invalid escape sequence (%s)", valid_escapes(p));
 }
 
 /*
@@ -429,6 +459,8 @@ static size_t decode_body(const char *s, size_t n, bool literal, char *out)
         case 'r': out[o++] = '\r'; break;
         case '"': out[o++] = '"'; break;
         case '\\': out[o++] = '\\'; break;
+        case 'e': out[o++] = '\x1b'; break;
+        case 'x': o += put_utf8(out + o, hexn(s + i, 2)); i += 2; break;
         case 'u': o += put_utf8(out + o, hexn(s + i, 4)); i += 4; break;
         case 'U': o += put_utf8(out + o, hexn(s + i, 8)); i += 8; break;
         default: /* line-ending backslash: drop all whitespace that follows */

@@ -1,5 +1,5 @@
 /*
- * Internals of the TOML 1.0 parser.  See docs/DESIGN.md for the overview.
+ * Internals of the TOML 1.0/1.1 parser.  See docs/DESIGN.md for the overview.
  *
  * The parser is a single pass over the bytes: a scanner (scan.c) reads
  * keys, strings and whitespace; scalar.c reads numbers, booleans and
@@ -27,10 +27,15 @@ enum {
 #define DEPTH_SHIFT 8
 #define node_depth(v) ((v)->internal_flags >> DEPTH_SHIFT)
 
-/* A parsed document: the arena that owns every node, and the root. */
+/* A parsed document: the arena that owns every node, the root, and what
+ * the parse measured for callers that must say who rejects it. */
 struct idt_toml_doc {
     idtx_arena arena;
     idt_toml_value *root;
+    idt_toml_nesting nesting;
+    size_t v11_total;
+    size_t v11_count;
+    idt_toml_feature_use v11[IDT_TOML_FEATURE_USES_MAX];
 };
 
 /* A position in the source, captured before a token is read. */
@@ -50,6 +55,9 @@ typedef struct parser {
     idt_error *err;
     idt_toml_value *current; /* the table keys are added to */
     struct keypart *parts;   /* max_depth slots for the parts of a dotted key */
+    bool v11;                /* TOML 1.1 syntax is allowed */
+    unsigned value_depth;    /* arrays and inline tables open right now */
+    idt_toml_doc *doc;       /* receives the nesting and the 1.1 uses */
 } parser;
 
 /* One part of a key, decoded. */
@@ -73,6 +81,8 @@ int idt_toml__skip_ws_nl(parser *p);
 int idt_toml__end_of_line(parser *p);
 int idt_toml__newline(parser *p); /* consumes LF or CRLF at pos */
 int idt_toml__key(parser *p, keypart *out);
+/* Records a use of 1.1-only syntax at m, len bytes long. */
+void idt_toml__note_v11(parser *p, idt_toml_feature f, mark m, size_t len);
 int idt_toml__string(parser *p, idt_toml_value *v);
 
 /* ---- scalar.c ---- */

@@ -172,6 +172,60 @@ const idt_toml_value *idt_toml_doc_root(const idt_toml_doc *doc)
     return doc ? doc->root : NULL;
 }
 
+const idt_toml_feature_use *idt_toml_doc_v11_uses(const idt_toml_doc *doc, size_t *count,
+                                                   size_t *total)
+{
+    size_t n = doc ? doc->v11_count : 0;
+    if (count)
+        *count = n;
+    if (total)
+        *total = doc ? doc->v11_total : 0;
+    return n ? doc->v11 : NULL;
+}
+
+void idt_toml_doc_nesting(const idt_toml_doc *doc, idt_toml_nesting *out)
+{
+    static const idt_toml_nesting none;
+    if (out)
+        *out = doc ? doc->nesting : none;
+}
+
+const char *idt_toml_spec_name(idt_toml_spec spec)
+{
+    switch (spec) {
+    case IDT_TOML_1_0: return "1.0";
+    case IDT_TOML_1_1: return "1.1";
+    }
+    return NULL;
+}
+
+int idt_toml_spec_parse(idt_toml_spec *out, const char *text, size_t len, idt_error *err)
+{
+    static const idt_toml_spec specs[] = { IDT_TOML_1_0, IDT_TOML_1_1 };
+    for (size_t i = 0; out && text && i < sizeof specs / sizeof specs[0]; i++) {
+        const char *name = idt_toml_spec_name(specs[i]);
+        if (len == strlen(name) && memcmp(text, name, len) == 0) {
+            *out = specs[i];
+            return IDT_OK;
+        }
+    }
+    return idtx_error_set(err, IDT_EINVAL, NULL,
+                          "unknown TOML version \"%.*s\" (known: 1.0, 1.1)",
+                          text && len < 32 ? (int)len : 0, text ? text : "");
+}
+
+const char *idt_toml_feature_name(idt_toml_feature feature)
+{
+    switch (feature) {
+    case IDT_TOML_FEATURE_ESCAPE_E: return "the escape \\e";
+    case IDT_TOML_FEATURE_ESCAPE_X: return "a \\xHH escape";
+    case IDT_TOML_FEATURE_INLINE_NEWLINE: return "a newline or comment inside an inline table";
+    case IDT_TOML_FEATURE_INLINE_TRAILING_COMMA: return "a trailing comma in an inline table";
+    case IDT_TOML_FEATURE_TIME_NO_SECONDS: return "a time without seconds";
+    }
+    return NULL;
+}
+
 const idt_toml_entry *idt_toml_table_get(const idt_toml_value *table, const char *key,
                                          size_t key_len)
 {

@@ -715,7 +715,10 @@ def run_batch(tool, docs):
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":exitcode=86"
     env["UBSAN_OPTIONS"] = env.get("UBSAN_OPTIONS", "") + ":exitcode=87"
-    p = subprocess.run([tool], input=frames, capture_output=True, env=env, timeout=1500)
+    # tomllib reads TOML 1.0, so the library does too here (the 1.1 syntax the
+    # mutator writes must be rejected); test_differential_11.py covers 1.1.
+    p = subprocess.run([tool, "--toml", "1.0"], input=frames, capture_output=True, env=env,
+                       timeout=1500)
     lines = p.stdout.decode("utf-8", "replace").split("\n")
     if lines and lines[-1] == "":
         lines.pop()

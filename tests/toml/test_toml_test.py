@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""TOML 1.0 conformance: the toml-lang/toml-test suite through `initdata toml-json`.
+"""TOML 1.0 and 1.1 conformance: the toml-lang/toml-test suite through `initdata toml-json`.
 
-Every case listed in $IDT_SHARED/testdata/toml-test/tests/files-toml-1.0.0 is run:
+Each of toml-test's lists is run with its own version: every case listed in
+$IDT_SHARED/testdata/toml-test/tests/files-toml-1.0.0 with `--toml 1.0`, and every
+case listed in files-toml-1.1.0 with `--toml 1.1`:
 
   valid/X.toml    `initdata toml-json --tagged X.toml` must exit 0 and print JSON equal
                   to valid/X.json, compared the way toml-test compares: strings exactly,
@@ -14,7 +16,9 @@ Every case listed in $IDT_SHARED/testdata/toml-test/tests/files-toml-1.0.0 is ru
                   on stderr, nothing on stdout.
 
 Either way a signal or a sanitizer report is a failure.  Exit 77 (skipped) when the
-suite is not present; exit 1 unless every case passes.
+suite is not present; exit 1 unless every case of both lists passes.  The 1.0 list
+is also run without --toml, to check that 1.0's invalid cases that are valid 1.1
+are exactly the ones the 1.1 list drops.
 """
 import concurrent.futures
 import json
@@ -192,11 +196,11 @@ def same_plain(a, b):
 
 # --- the cases --------------------------------------------------------------
 
-def check_valid(tool, base, name):
+def check_valid(tool, base, name, version):
     path = os.path.join(base, name)
     with open(path[:-5] + ".json", encoding="utf-8") as f:
         expected = json.load(f)
-    rc, out, err = run([tool, "toml-json", "--tagged", path])
+    rc, out, err = run([tool, "toml-json", "--toml", version, "--tagged", path])
     if crashed(rc, err):
         return f"crashed (exit {rc}): {err.strip()[:600]}"
     if rc != 0:
@@ -208,7 +212,7 @@ def check_valid(tool, base, name):
     d = diff(expected, got)
     if d:
         return d
-    rc, out, err = run([tool, "toml-json", "-"], stdin_path=path)  # stdin, plain
+    rc, out, err = run([tool, "toml-json", "--toml", version, "-"], stdin_path=path)  # stdin, plain
     if crashed(rc, err) or rc != 0:
         return f"plain mode failed (exit {rc}): {err.strip()[:300]}"
     try:
@@ -220,8 +224,9 @@ def check_valid(tool, base, name):
     return None
 
 
-def check_invalid(tool, base, name):
-    rc, out, err = run([tool, "toml-json", "--tagged", os.path.join(base, name)])
+def check_invalid(tool, base, name, version):
+    args = [tool, "toml-json"] + (["--toml", version] if version else []) + ["--tagged"]
+    rc, out, err = run(args + [os.path.join(base, name)])
     if crashed(rc, err):
         return f"crashed (exit {rc}): {err.strip()[:600]}"
     if rc != 1:
@@ -233,6 +238,46 @@ def check_invalid(tool, base, name):
     return None
 
 
+def read_list(base, version):
+    with open(os.path.join(base, f"files-toml-{version}.0"), encoding="utf-8") as f:
+        names = [l.strip() for l in f if l.strip().endswith(".toml")]
+    return ([n for n in names if n.startswith("valid/")],
+            [n for n in names if n.startswith("invalid/")])
+
+
+def run_list(pool, tool, base, version):
+    """Runs one list with its version; prints its score; returns the failures."""
+    valid, invalid = read_list(base, version)
+    vres = list(pool.map(lambda n: check_valid(tool, base, n, version), valid))
+    ires = list(pool.map(lambda n: check_invalid(tool, base, n, version), invalid))
+    vfail = [(n, r) for n, r in zip(valid, vres) if r]
+    ifail = [(n, r) for n, r in zip(invalid, ires) if r]
+    print(f"toml-test {version}: valid {len(valid) - len(vfail)}/{len(valid)}, "
+          f"invalid {len(invalid) - len(ifail)}/{len(invalid)}")
+    if not valid or not invalid:
+        return [(f"files-toml-{version}.0", "the list has no valid or no invalid cases")]
+    return vfail + ifail
+
+
+def default_is_11(pool, tool, base):
+    """Without --toml the tool reads 1.1: of the 1.0 list's invalid cases, it
+    must accept exactly those that the 1.1 list does not hold."""
+    _, invalid10 = read_list(base, "1.0")
+    _, invalid11 = read_list(base, "1.1")
+    # spec-1.0.0/* are the 1.0 spec's own examples; the 1.1 list has the 1.1
+    # spec's (spec-1.1.0/*) instead, so they are renamed, not relaxed.
+    relaxed = sorted(n for n in set(invalid10) - set(invalid11)
+                     if not n.startswith("invalid/spec-1.0.0/"))
+    res = list(pool.map(lambda n: check_invalid(tool, base, n, None), invalid10))
+    accepted = sorted(n for n, r in zip(invalid10, res) if r and r.startswith("accepted"))
+    other = [(n, r) for n, r in zip(invalid10, res) if r and not r.startswith("accepted")]
+    print(f"toml-test default (1.1): {len(accepted)} of the 1.0 list's invalid cases "
+          f"accepted, {len(relaxed)} expected")
+    if accepted != relaxed:
+        return [("default version", f"accepted {accepted}, expected {relaxed}")] + other
+    return other
+
+
 def main():
     base = suite_dir()
     tool = os.environ.get("INITDATA")
@@ -242,20 +287,12 @@ def main():
     if not tool:
         print("INITDATA is not set", file=sys.stderr)
         return 2
-    with open(os.path.join(base, "files-toml-1.0.0"), encoding="utf-8") as f:
-        names = [l.strip() for l in f if l.strip().endswith(".toml")]
-    valid = [n for n in names if n.startswith("valid/")]
-    invalid = [n for n in names if n.startswith("invalid/")]
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 4) as pool:
-        vres = list(pool.map(lambda n: check_valid(tool, base, n), valid))
-        ires = list(pool.map(lambda n: check_invalid(tool, base, n), invalid))
-    vfail = [(n, r) for n, r in zip(valid, vres) if r]
-    ifail = [(n, r) for n, r in zip(invalid, ires) if r]
-    print(f"toml-test: valid {len(valid) - len(vfail)}/{len(valid)}, "
-          f"invalid {len(invalid) - len(ifail)}/{len(invalid)}")
-    for n, r in vfail + ifail:
+        fails = run_list(pool, tool, base, "1.0") + run_list(pool, tool, base, "1.1")
+        fails += default_is_11(pool, tool, base)
+    for n, r in fails:
         print(f"FAIL {n}: {r}")
-    return 1 if vfail or ifail or not valid or not invalid else 0
+    return 1 if fails else 0
 
 
 if __name__ == "__main__":

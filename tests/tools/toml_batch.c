@@ -2,6 +2,7 @@
  * toml_batch: parses many TOML documents in one process, for the
  * differential test against Python's tomllib (tests/toml/test_differential.py).
  *
+ * Usage: toml_batch --toml 1.0|1.1 (the TOML version every document is read as).
  * Input (stdin): documents framed as "<decimal length>\n<length bytes>".
  * Output (stdout): one line per document:
  *   - the tagged JSON (toml-test form) on one line, when the parser accepts it;
@@ -47,12 +48,12 @@ static void print_one_line(const char *prefix, const char *msg)
     putchar('\n');
 }
 
-static void process(const char *src, size_t len)
+static void process(const char *src, size_t len, const idt_toml_options *opts)
 {
     idt_toml_doc *doc = NULL;
     idt_error err = { 0 };
     char msg[IDT_ERROR_MESSAGE_MAX + 64];
-    int rc = idt_toml_parse(&doc, src, len, NULL, &err);
+    int rc = idt_toml_parse(&doc, src, len, opts, &err);
     if (rc == IDT_ESYNTAX || rc == IDT_ELIMIT) {
         idt_error_format(msg, sizeof msg, &err);
         print_one_line("ERR ", msg);
@@ -76,8 +77,14 @@ static void process(const char *src, size_t len)
     idt_toml_doc_free(doc);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    idt_toml_options opts = IDT_TOML_OPTIONS_INIT;
+    if (argc != 3 || strcmp(argv[1], "--toml") != 0 ||
+        idt_toml_spec_parse(&opts.spec, argv[2], strlen(argv[2]), NULL) < 0) {
+        fputs("usage: toml_batch --toml 1.0|1.1 < frames\n", stderr);
+        return 2;
+    }
     size_t len;
     int more;
     while ((more = read_frame_header(stdin, &len)) > 0) {
@@ -93,7 +100,7 @@ int main(void)
             more = -1;
             break;
         }
-        process(doc, len);
+        process(doc, len, &opts);
         free(doc);
     }
     if (more < 0) {
