@@ -1,7 +1,7 @@
 /*
  * initdata/doc.h - an Init-Data document: parsed, validated, exact bytes.
  *
- * An Init-Data document is a TOML 1.0 file with three top-level keys:
+ * An Init-Data document is a TOML file with three top-level keys:
  *
  *     version = "0.1.0"          # kata accepts exactly this
  *     algorithm = "sha256"       # sha256, sha384 or sha512 (sm3: not kata)
@@ -14,6 +14,15 @@
  * (idt_consumer): kata, the attestation-agent, Trustee.  sm3 is accepted by
  * the attestation-agent and Trustee only, so it is an error unless the
  * caller sets idt_doc_options.allow_sm3 (then it is a warning).
+ *
+ * TOML version.  The document is read as TOML 1.1, as the consumers of
+ * today read it (the kata-agent, kata-types and runtime-rs from Kata 4.0,
+ * the Kata Go shim since 3.28, Trustee); each use of syntax that TOML 1.1
+ * added is a warning (IDT_DOC_RULE_TOML11), because Kata 3.x agents (the
+ * Rust toml crate 0.5, TOML 1.0) reject it.  Nesting deeper than the Rust
+ * toml crate 1.1 allows (IDT_DOC_CONSUMER_MAX_NESTING) is an error
+ * (IDT_DOC_RULE_NESTING): the kata-agent 4.x, runtime-rs and Trustee fail
+ * to parse such a document.
  *
  * The document keeps its own copy of the exact bytes it was parsed from:
  * the digest is the hash of those bytes, never of a re-serialisation.
@@ -81,6 +90,25 @@ IDT_API const char *idt_consumer_name(unsigned consumer);
  */
 IDT_API int idt_consumers_format(char *buf, size_t cap, unsigned mask);
 
+/* How deeply the Rust toml crate 1.1 (kata-agent and runtime-rs from Kata
+ * 4.0, Trustee) lets a document nest: 80 arrays and inline tables (counted
+ * together; an array of inline tables is 2 per step), and 80 parts in one
+ * key (a dotted key or a table header).  Its parser stops at a recursion
+ * limit of 80. */
+#define IDT_DOC_CONSUMER_MAX_NESTING 80u
+
+/*
+ * Checks only the consumers' nesting limit: when src parses as TOML 1.1,
+ * it must not nest deeper than IDT_DOC_CONSUMER_MAX_NESTING.  For callers
+ * that pass a document through without validating it (an annotation or
+ * image encoder); text that is not TOML passes.
+ *
+ * @return IDT_OK; IDT_ELIMIT, with the position and the consumers, for too
+ *         deep a nesting; IDT_ENOMEM; IDT_EINVAL for NULL text with a
+ *         non-zero len.
+ */
+IDT_API int idt_doc_check_nesting(const char *src, size_t len, idt_error *err);
+
 /* Parse options.  Initialise with IDT_DOC_OPTIONS_INIT so that fields added
  * later keep their defaults. */
 typedef struct idt_doc_options {
@@ -95,21 +123,26 @@ typedef struct idt_doc_options {
 
 /* What a diagnostic is about.  The values are pinned. */
 typedef enum idt_doc_rule {
-    IDT_DOC_RULE_TOML = 1,       /* not TOML 1.0 (or over a size/depth limit) */
+    IDT_DOC_RULE_TOML = 1,       /* not TOML 1.1 (or over a size/depth limit) */
     IDT_DOC_RULE_MISSING = 2,    /* version, algorithm or data is absent */
     IDT_DOC_RULE_TYPE = 3,       /* version/algorithm not a string, data not a table */
     IDT_DOC_RULE_VERSION = 4,    /* version is not "0.1.0" */
     IDT_DOC_RULE_ALGORITHM = 5,  /* algorithm no consumer knows ("sha-256") */
     IDT_DOC_RULE_SM3 = 6,        /* algorithm = "sm3", which kata rejects */
     IDT_DOC_RULE_DATA_ENTRY = 7, /* a data value that is not a string */
-    IDT_DOC_RULE_LINT = 8        /* a finding of idt_lint_check (initdata/lint.h)
+    IDT_DOC_RULE_LINT = 8,       /* a finding of idt_lint_check (initdata/lint.h)
                                     about an entry, a platform or the entries
                                     together; idt_doc_diag.check says which */
+    IDT_DOC_RULE_TOML11 = 9,     /* a warning: syntax TOML 1.1 added, which
+                                    Kata 3.x agents reject */
+    IDT_DOC_RULE_NESTING = 10    /* nested deeper than the Rust toml crate 1.1
+                                    allows (IDT_DOC_CONSUMER_MAX_NESTING) */
 } idt_doc_rule;
 
 /* A rule's stable identifier ("toml", "missing-key", "wrong-type",
  * "unsupported-version", "unsupported-algorithm", "sm3",
- * "data-entry-type", "lint"), for JSON output; NULL for unknown values. */
+ * "data-entry-type", "lint", "toml-1.1", "nesting"), for JSON output;
+ * NULL for unknown values. */
 IDT_API const char *idt_doc_rule_name(idt_doc_rule rule);
 
 typedef enum idt_doc_severity {
@@ -159,7 +192,8 @@ IDT_API const idt_check_info *idt_doc_checks(size_t *count);
 /* The check with this code ("IDT-AA001"), or NULL. */
 IDT_API const idt_check_info *idt_doc_check_info(const char *code);
 
-/* Receives each diagnostic, in document order (missing keys last).  diag is
+/* Receives each diagnostic: first those about the TOML itself (1.1 syntax,
+ * nesting), then the rest in document order (missing keys last).  diag is
  * valid only during the call.  Return 0 to go on, anything else to stop:
  * idt_doc_check then returns that value. */
 typedef int (*idt_doc_diag_cb)(const idt_doc_diag *diag, void *payload);
@@ -187,10 +221,10 @@ typedef struct idt_doc_entry {
  * @param err       on failure: the first error with its line and column
  *                  and a message naming the consumers that reject it.
  *                  err->source is kept (set it to the input's name).
- * @return IDT_OK; IDT_ESYNTAX (not TOML 1.0); IDT_ESCHEMA (TOML, but not a
+ * @return IDT_OK; IDT_ESYNTAX (not TOML 1.1); IDT_ESCHEMA (TOML, but not a
  *         valid Init-Data document); IDT_ELIMIT (larger than max_size, or
- *         nested too deeply); IDT_ENOMEM; IDT_EINVAL for a NULL out or
- *         an unknown options version.
+ *         nested deeper than the consumers allow); IDT_ENOMEM; IDT_EINVAL
+ *         for a NULL out or an unknown options version.
  */
 IDT_API int idt_doc_parse(idt_doc **out, const char *src, size_t len,
                           const idt_doc_options *opts, idt_error *err);

@@ -8,7 +8,7 @@
 #include "initdata/doc.h"
 
 typedef enum idt_check_id {
-    /* The document itself (doc.c); IDT-DOC001..007 follow idt_doc_rule. */
+    /* The document itself (doc.c): idt_doc__rule_check maps the rules. */
     IDT_CHECK_DOC_TOML,
     IDT_CHECK_DOC_MISSING,
     IDT_CHECK_DOC_TYPE,
@@ -17,6 +17,8 @@ typedef enum idt_check_id {
     IDT_CHECK_DOC_SM3,
     IDT_CHECK_DOC_DATA_ENTRY,
     IDT_CHECK_DOC_ENTRY_NAME, /* a data key one typo away from a known entry */
+    IDT_CHECK_DOC_TOML11,     /* TOML 1.1-only syntax (Kata 3.x rejects it) */
+    IDT_CHECK_DOC_NESTING,    /* deeper than the toml crate 1.1 allows */
     /* aa.toml and cdh.toml, read as configuration files. */
     IDT_CHECK_ENTRY_TOML,
     IDT_CHECK_KEY_UNKNOWN,
@@ -50,6 +52,10 @@ typedef enum idt_check_id {
     IDT_CHECK_PLATFORM_SGX,
     IDT_CHECK__COUNT
 } idt_check_id;
+
+/* The check a document rule reports under (IDT_DOC_RULE_LINT has none of
+ * its own: lint sets the check itself). */
+idt_check_id idt_doc__rule_check(idt_doc_rule rule);
 
 /* The registry entry of id (never NULL for a valid id). */
 const idt_check_info *idt_doc__check(idt_check_id id);

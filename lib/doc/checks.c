@@ -11,7 +11,7 @@
 
 static const idt_check_info checks[IDT_CHECK__COUNT] = {
     [IDT_CHECK_DOC_TOML] = { "IDT-DOC001", "toml", E,
-                             "the document is not TOML 1.0 (or is over a size or depth limit)" },
+                             "the document is not TOML 1.1 (or is over a size or depth limit)" },
     [IDT_CHECK_DOC_MISSING] = { "IDT-DOC002", "missing-key", E,
                                 "version, algorithm or data is missing" },
     [IDT_CHECK_DOC_TYPE] = { "IDT-DOC003", "wrong-type", E,
@@ -27,6 +27,13 @@ static const idt_check_info checks[IDT_CHECK__COUNT] = {
     [IDT_CHECK_DOC_ENTRY_NAME] = { "IDT-DOC008", "entry-name", W,
                                    "a data entry's name is a near miss of aa.toml, cdh.toml or "
                                    "policy.rego, so no consumer reads it" },
+    [IDT_CHECK_DOC_TOML11] = { "IDT-DOC009", "toml-1.1", W,
+                               "syntax TOML 1.1 added (\\e, \\xHH, a multi-line inline table, "
+                               "a trailing comma in one, a time without seconds): Kata 3.x "
+                               "agents reject it" },
+    [IDT_CHECK_DOC_NESTING] = { "IDT-DOC010", "nesting", E,
+                                "nested deeper than the Rust toml crate 1.1 allows (80): the "
+                                "kata-agent 4.x, runtime-rs and Trustee reject it" },
     [IDT_CHECK_ENTRY_TOML] = { "IDT-TOML001", "entry-toml", E,
                                "aa.toml or cdh.toml is not TOML 1.0" },
     [IDT_CHECK_KEY_UNKNOWN] = { "IDT-KEY001", "unknown-key", W,
@@ -89,6 +96,23 @@ static const idt_check_info checks[IDT_CHECK__COUNT] = {
     [IDT_CHECK_PLATFORM_SGX] = { "IDT-PLAT004", "platform-sgx", N,
                                  "Intel SGX: kata does not set CONFIGID" },
 };
+
+idt_check_id idt_doc__rule_check(idt_doc_rule rule)
+{
+    switch (rule) {
+    case IDT_DOC_RULE_TOML: return IDT_CHECK_DOC_TOML;
+    case IDT_DOC_RULE_MISSING: return IDT_CHECK_DOC_MISSING;
+    case IDT_DOC_RULE_TYPE: return IDT_CHECK_DOC_TYPE;
+    case IDT_DOC_RULE_VERSION: return IDT_CHECK_DOC_VERSION;
+    case IDT_DOC_RULE_ALGORITHM: return IDT_CHECK_DOC_ALGORITHM;
+    case IDT_DOC_RULE_SM3: return IDT_CHECK_DOC_SM3;
+    case IDT_DOC_RULE_DATA_ENTRY: return IDT_CHECK_DOC_DATA_ENTRY;
+    case IDT_DOC_RULE_LINT: break;
+    case IDT_DOC_RULE_TOML11: return IDT_CHECK_DOC_TOML11;
+    case IDT_DOC_RULE_NESTING: return IDT_CHECK_DOC_NESTING;
+    }
+    return IDT_CHECK__COUNT;
+}
 
 const idt_check_info *idt_doc__check(idt_check_id id)
 {

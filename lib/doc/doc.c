@@ -74,6 +74,8 @@ const char *idt_doc_rule_name(idt_doc_rule rule)
     case IDT_DOC_RULE_SM3: return "sm3";
     case IDT_DOC_RULE_DATA_ENTRY: return "data-entry-type";
     case IDT_DOC_RULE_LINT: return "lint";
+    case IDT_DOC_RULE_TOML11: return "toml-1.1";
+    case IDT_DOC_RULE_NESTING: return "nesting";
     }
     return NULL;
 }
@@ -88,8 +90,8 @@ int idt_doc__emit(idt_doc__sink *s, idt_doc_severity sev, idt_doc_rule rule, int
     d.code = code;
     d.rejected_by = rejected_by;
     d.span = *at;
-    /* The document rules are the first checks, in rule order. */
-    d.check = idt_doc__check((idt_check_id)(rule - IDT_DOC_RULE_TOML))->code;
+    const idt_check_info *info = idt_doc__check(idt_doc__rule_check(rule));
+    d.check = info ? info->code : NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(d.message, sizeof d.message, fmt, ap);
@@ -152,9 +154,51 @@ static int build(idt_doc **out, char *bytes, size_t len, idt_toml_doc *toml,
     return IDT_OK;
 }
 
-/* Parses the TOML; a syntax or limit error becomes a diagnostic (every
+/* Who stops at IDT_DOC_CONSUMER_MAX_NESTING: the Rust toml crate 1.1. */
+#define NESTING_WHO "the kata-agent 4.x, runtime-rs and Trustee (the Rust toml crate 1.1) " \
+                    "stop at %u"
+
+/* The consumers' nesting limit (initdata-facts.md §9): an error for the
+ * arrays and inline tables nested deepest, and for the longest key. */
+static int check_nesting(const idt_toml_doc *toml, idt_doc__sink *s)
+{
+    const unsigned max = IDT_DOC_CONSUMER_MAX_NESTING;
+    idt_toml_nesting n;
+    idt_toml_doc_nesting(toml, &n);
+    if (n.value_depth > max &&
+        idt_doc__emit(s, IDT_DOC_ERROR, IDT_DOC_RULE_NESTING, IDT_ELIMIT,
+                      IDT_CONSUMER_KATA | IDT_CONSUMER_TRUSTEE, &n.value_span,
+                      "arrays and inline tables nested %u deep here; " NESTING_WHO
+                      " (an array of inline tables counts 2 per level)", n.value_depth, max))
+        return 1;
+    if (n.key_parts > max &&
+        idt_doc__emit(s, IDT_DOC_ERROR, IDT_DOC_RULE_NESTING, IDT_ELIMIT,
+                      IDT_CONSUMER_KATA | IDT_CONSUMER_TRUSTEE, &n.key_span,
+                      "a key of %u parts; " NESTING_WHO " parts in a dotted key or table "
+                      "header", n.key_parts, max))
+        return 1;
+    return 0;
+}
+
+/* A warning for each use of syntax that TOML 1.1 added. */
+static int check_v11(const idt_toml_doc *toml, idt_doc__sink *s)
+{
+    size_t count, total;
+    const idt_toml_feature_use *u = idt_toml_doc_v11_uses(toml, &count, &total);
+    for (size_t i = 0; i < count; i++) {
+        const char *more = i + 1 == count && total > count ? " (and more uses after this)" : "";
+        if (idt_doc__emit(s, IDT_DOC_WARNING, IDT_DOC_RULE_TOML11, IDT_ESYNTAX, 0, &u[i].span,
+                          "%s is TOML 1.1: Kata 3.x agents (the Rust toml crate 0.5) reject "
+                          "it; Kata 4.0 and later, the Kata Go shim since 3.28 and Trustee "
+                          "accept it%s", idt_toml_feature_name(u[i].feature), more))
+            return 1;
+    }
+    return 0;
+}
+
+/* Parses the TOML 1.1; a syntax or limit error becomes a diagnostic (every
  * consumer rejects a document it cannot parse), anything else is returned
- * as is. */
+ * as is.  Then the findings about the TOML itself: nesting and 1.1 syntax. */
 static int parse_toml(idt_toml_doc **toml, const char *bytes, size_t len,
                       const idt_doc_options *opts, idt_doc__sink *s)
 {
@@ -162,8 +206,14 @@ static int parse_toml(idt_toml_doc **toml, const char *bytes, size_t len,
     topts.max_size = opts->max_size;
     idt_error terr = { 0 };
     int rc = idt_toml_parse(toml, bytes, len, &topts, &terr);
-    if (rc >= 0)
+    if (rc >= 0) {
+        if (check_nesting(*toml, s) || check_v11(*toml, s)) {
+            idt_toml_doc_free(*toml);
+            *toml = NULL;
+            return s->stopped ? s->stopped : s->first_code;
+        }
         return IDT_OK;
+    }
     if (rc != IDT_ESYNTAX && rc != IDT_ELIMIT) {
         idtx_error_set(s->err, rc, NULL, "%s", terr.message);
         return rc;
@@ -172,6 +222,22 @@ static int parse_toml(idt_toml_doc **toml, const char *bytes, size_t len,
     idt_doc__emit(s, IDT_DOC_ERROR, IDT_DOC_RULE_TOML, rc, IDT_CONSUMER_ALL,
                   terr.line ? &at : &(idt_span){ 0, 0, 1, 1 }, "%s", terr.message);
     return s->stopped ? s->stopped : rc;
+}
+
+int idt_doc_check_nesting(const char *src, size_t len, idt_error *err)
+{
+    if (!src && len)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_doc_check_nesting: NULL text");
+    idt_toml_doc *toml = NULL;
+    int rc = idt_toml_parse(&toml, src, len, NULL, NULL);
+    if (rc == IDT_ENOMEM)
+        return idtx_error_set(err, rc, NULL, "out of memory");
+    if (rc < 0)
+        return IDT_OK; /* not TOML: not this function's business */
+    idt_doc__sink s = { NULL, NULL, true, 0, 0, err };
+    check_nesting(toml, &s);
+    idt_toml_doc_free(toml);
+    return s.first_code;
 }
 
 static int run(idt_doc **out, const char *src, size_t len, const idt_doc_options *opts,
