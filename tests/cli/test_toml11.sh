@@ -49,7 +49,7 @@ escape-e|note = "\e[0m"|3:9|the escape \\e
 escape-x|note = "\x41"|3:9|a \\xHH escape
 inline-newline|meta = {@@  owner = "x" }|3:9|a newline or comment inside an inline table
 inline-comment|meta = { # who@@  owner = "x" }|3:10|a newline or comment inside an inline table
-trailing-comma|meta = { owner = "x", }|3:20|a trailing comma in an inline table
+trailing-comma|meta = { owner = "x", }|3:21|a trailing comma in an inline table
 time-no-seconds|at = 07:32|3:6|a time without seconds
 datetime-no-seconds|at = 1979-05-27T07:32Z|3:17|a time without seconds
 EOF
