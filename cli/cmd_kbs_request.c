@@ -3,10 +3,8 @@
 #include "cmd.h"
 #include "diag.h"
 #include "io.h"
-#include "json_out.h"
 #include "opt.h"
 #include "initdata/doc.h"
-#include "util/error_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,20 +27,6 @@ static const cli_help help = {
     "  $ initdata kbs-request - < initdata.toml | jq -r .body | sha256sum\n",
 };
 
-static int discard(void *ctx, const char *s, size_t n)
-{
-    (void)ctx;
-    (void)s;
-    (void)n;
-    return 0;
-}
-
-static int to_stdout(void *ctx, const char *s, size_t n)
-{
-    (void)ctx;
-    return fwrite(s, 1, n, stdout) == n ? 0 : IDT_EIO;
-}
-
 int cmd_kbs_request(int argc, char **argv)
 {
     const char *path = NULL;
@@ -60,32 +44,23 @@ int cmd_kbs_request(int argc, char **argv)
     idt_error err = { 0 };
     idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
     dopts.allow_sm3 = true;
-    char *src = NULL;
-    size_t len = 0, bad_at = 0;
+    char *src = NULL, *json = NULL;
+    size_t len = 0, json_len = 0;
     idt_doc *doc = NULL;
     err.source = cli_input_name(path);
     rc = cli_read_input(&src, &len, path, dopts.max_size, &err);
     if (rc >= 0 && !no_check)
         rc = idt_doc_parse(&doc, src, len, &dopts, &err);
+    if (rc >= 0)
+        rc = idt_kbs_init_data_json(&json, &json_len, src, len, &err);
     if (rc >= 0) {
-        /* A dry run first, so that bad UTF-8 prints nothing at all. */
-        rc = cli_json_write_string(discard, NULL, src, len, false, &bad_at);
-        if (rc >= 0) {
-            fputs("{\"format\":\"toml\",\"body\":", stdout);
-            rc = cli_json_write_string(to_stdout, NULL, src, len, false, &bad_at);
-        }
-        if (rc == IDT_EFORMAT)
-            rc = idtx_error_at_offset(&err, IDT_EFORMAT, bad_at,
-                                      "the document is not UTF-8 (byte 0x%02x); a JSON body "
-                                      "cannot carry it exactly",
-                                      (unsigned char)src[bad_at]);
-        else if (rc >= 0)
-            fputs("}\n", stdout);
+        json[json_len] = '\n'; /* the NUL's byte: one line of text */
+        err.source = NULL;      /* a write error names its own file */
+        rc = cli_write_output(NULL, json, json_len + 1, &err);
     }
-    if (rc >= 0 && (fflush(stdout) != 0 || ferror(stdout)))
-        rc = idtx_error_set(&err, IDT_EIO, NULL, "cannot write to stdout");
     if (rc < 0)
         cli_diag_error(&err, src, len);
+    idt_free(json);
     idt_doc_free(doc);
     free(src);
     return cli_exit_code(rc);

@@ -3,7 +3,6 @@
 #include "cmd.h"
 #include "diag.h"
 #include "io.h"
-#include "json_emit.h"
 #include "opt.h"
 #include "initdata/toml.h"
 
@@ -69,8 +68,8 @@ int cmd_toml_json(int argc, char **argv)
     if (rc >= 0)
         rc = idt_toml_parse(&doc, src, len, &topts, &err);
     if (rc >= 0) {
-        unsigned flags = (tagged ? CLI_JSON_TAGGED : 0) | (compact ? 0 : CLI_JSON_PRETTY);
-        rc = cli_json_emit(&json, &json_len, idt_toml_doc_root(doc), flags, &err);
+        unsigned flags = (tagged ? IDT_TOML_JSON_TAGGED : 0) | (compact ? 0 : IDT_TOML_JSON_PRETTY);
+        rc = idt_toml_to_json(&json, &json_len, idt_toml_doc_root(doc), flags, &err);
     }
     if (rc >= 0) {
         err.source = NULL; /* a write error names its own file */
@@ -78,7 +77,7 @@ int cmd_toml_json(int argc, char **argv)
     }
     if (rc < 0)
         cli_diag_error(&err, src, len);
-    free(json);
+    idt_free(json);
     idt_toml_doc_free(doc);
     free(src);
     return cli_exit_code(rc);

@@ -281,6 +281,27 @@ IDT_API const idt_toml_value *idt_doc_toml_root(const idt_doc *doc);
  */
 IDT_API int idt_doc_digest(idt_digest *out, const idt_doc *doc, idt_error *err);
 
+/*
+ * The "init-data" object of Trustee's attestation request (POST
+ * /kbs/v0/attest), as the attestation-agent sends it:
+ *
+ *     {"format":"toml","body":"<the document's exact text>"}
+ *
+ * Trustee hashes body with the document's own algorithm, so the text is
+ * kept byte for byte: quotes, backslashes, control characters and DEL are
+ * escaped as JSON requires, everything else is copied.  The document is
+ * not validated here (idt_doc_parse does that).
+ *
+ * @param[out] out      the JSON, NUL-terminated, no trailing newline; free
+ *                      with idt_free; NULL on failure.
+ * @param[out] out_len  its length; may be NULL.
+ * @return IDT_OK; IDT_EFORMAT (with the offset) for text that is not UTF-8,
+ *         which a JSON string cannot carry exactly; IDT_ELIMIT; IDT_ENOMEM;
+ *         IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_kbs_init_data_json(char **out, size_t *out_len, const char *src, size_t len,
+                                   idt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -258,6 +258,49 @@ IDT_API const char *idt_toml_type_phrase(idt_toml_type type);
  */
 IDT_API int idt_toml_datetime_format(char *buf, size_t cap, const idt_toml_value *v);
 
+/*
+ * JSON output (idt_toml_to_json).
+ *
+ * Plain JSON: tables are objects (keys in document order), arrays are
+ * arrays, strings, integers, floats and booleans are JSON's own; date-times
+ * are strings in RFC 3339 form (idt_toml_datetime_format); infinities and
+ * NaN, which JSON cannot spell as numbers, are the strings "inf", "-inf"
+ * and "nan" (a string keeps them distinguishable, where null would not).
+ *
+ * Tagged JSON (IDT_TOML_JSON_TAGGED; https://github.com/toml-lang/toml-test):
+ * every scalar is {"type": T, "value": "..."} with T from idt_toml_type_name.
+ *
+ * Both forms: a float is the shortest decimal that reads back as the same
+ * double, in fixed notation for exponents -5 to 16 ("300.0", "0.1") and in
+ * exponent notation beyond ("1e-06", "1e+300"); it always has a '.' or an
+ * exponent ("1.0", not "1"), so a JSON reader keeps it a float.  Strings
+ * and keys are written with their lengths, so embedded NULs survive (as
+ * \u0000); control characters, DEL, '"' and '\\' are escaped; other
+ * characters are copied as UTF-8.
+ */
+enum {
+    IDT_TOML_JSON_TAGGED = 1u << 0, /* toml-test's tagged form */
+    IDT_TOML_JSON_PRETTY = 1u << 1  /* indent by two spaces; else one line */
+};
+
+/* Recursion bound of idt_toml_to_json, whatever options made the tree. */
+#define IDT_TOML_JSON_MAX_DEPTH 1024u
+
+/*
+ * Writes v (normally a document's root) as JSON followed by a newline.
+ *
+ * @param[out] out      a new buffer, NUL-terminated, free with idt_free;
+ *                      NULL on failure.
+ * @param[out] out_len  its length without the NUL; may be NULL.
+ * @param flags         IDT_TOML_JSON_TAGGED and/or IDT_TOML_JSON_PRETTY.
+ * @return IDT_OK; IDT_ENOMEM; IDT_ELIMIT for a tree deeper than
+ *         IDT_TOML_JSON_MAX_DEPTH; IDT_EFORMAT for a string that is not
+ *         UTF-8 (a parsed document never has one); IDT_EINVAL for NULL
+ *         arguments.
+ */
+IDT_API int idt_toml_to_json(char **out, size_t *out_len, const idt_toml_value *v,
+                             unsigned flags, idt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,7 +17,7 @@ static const char *const slot_names[NSLOTS] = { "aa.toml", "cdh.toml", "policy.r
 typedef struct plan {
     const idt_author_options *o;
     idt_digest_alg algorithm;
-    idt_author__buf aa, cdh;           /* generated contents */
+    idtx_buf aa, cdh;           /* generated contents */
     idt_author_entry slot[NSLOTS];     /* name NULL: absent */
     const char *taken_by[NSLOTS];      /* what fills a slot, for collisions */
 } plan;
@@ -138,13 +138,13 @@ static int check_options(const idt_author_options *o, idt_error *err)
 }
 
 /* `key = <string>` and a newline, as one line (or block) of aa/cdh.toml. */
-static int put_setting(idt_author__buf *b, const char *key, const char *v, size_t len,
+static int put_setting(idtx_buf *b, const char *key, const char *v, size_t len,
                        idt_author_string_style style, idt_error *err)
 {
-    IDTX_TRY(idt_author__buf_puts(b, key, err));
-    IDTX_TRY(idt_author__buf_puts(b, " = ", err));
+    IDTX_TRY(idtx_buf_puts(b, key, err));
+    IDTX_TRY(idtx_buf_puts(b, " = ", err));
     IDTX_TRY(idt_author__emit_string(b, v, len, style, err));
-    return idt_author__buf_putc(b, '\n', err);
+    return idtx_buf_putc(b, '\n', err);
 }
 
 /* aa.toml and cdh.toml exactly as on the seed page, plus the optional
@@ -154,10 +154,10 @@ static int generate_configs(plan *p, idt_error *err)
 {
     const idt_author_options *o = p->o;
     const char *url = o->kbs_url;
-    idt_author__buf *aa = &p->aa, *cdh = &p->cdh;
-    IDTX_TRY(idt_author__buf_puts(aa, "[token_configs]\n[token_configs.kbs]\n", err));
+    idtx_buf *aa = &p->aa, *cdh = &p->cdh;
+    IDTX_TRY(idtx_buf_puts(aa, "[token_configs]\n[token_configs.kbs]\n", err));
     IDTX_TRY(put_setting(aa, "url", url, strlen(url), IDT_AUTHOR_STRING_BASIC, err));
-    IDTX_TRY(idt_author__buf_puts(cdh, "[kbc]\nname = \"cc_kbc\"\n", err));
+    IDTX_TRY(idtx_buf_puts(cdh, "[kbc]\nname = \"cc_kbc\"\n", err));
     IDTX_TRY(put_setting(cdh, "url", url, strlen(url), IDT_AUTHOR_STRING_BASIC, err));
     if (o->kbs_cert) {
         IDTX_TRY(put_setting(aa, "cert", o->kbs_cert, o->kbs_cert_len,
@@ -167,7 +167,7 @@ static int generate_configs(plan *p, idt_error *err)
     }
     if (o->image_pull_proxy) {
         const char *proxy = o->image_pull_proxy;
-        IDTX_TRY(idt_author__buf_puts(cdh, "\n[image.image_pull_proxy]\n", err));
+        IDTX_TRY(idtx_buf_puts(cdh, "\n[image.image_pull_proxy]\n", err));
         IDTX_TRY(put_setting(cdh, "https_proxy", proxy, strlen(proxy),
                              IDT_AUTHOR_STRING_BASIC, err));
         if (o->no_proxy)
@@ -249,22 +249,22 @@ static int place_files(plan *p, bool *is_slot, idt_error *err)
     return check_duplicates(o, err);
 }
 
-static int put_entry(idt_author__buf *b, const idt_author_entry *e, bool blank, idt_error *err)
+static int put_entry(idtx_buf *b, const idt_author_entry *e, bool blank, idt_error *err)
 {
     if (blank)
-        IDTX_TRY(idt_author__buf_putc(b, '\n', err));
+        IDTX_TRY(idtx_buf_putc(b, '\n', err));
     IDTX_TRY(idt_author__emit_string(b, e->name, strlen(e->name), IDT_AUTHOR_STRING_BASIC, err));
-    IDTX_TRY(idt_author__buf_puts(b, " = ", err));
+    IDTX_TRY(idtx_buf_puts(b, " = ", err));
     IDTX_TRY(idt_author__emit_string(b, e->content, e->len, IDT_AUTHOR_STRING_MULTILINE, err));
-    return idt_author__buf_putc(b, '\n', err);
+    return idtx_buf_putc(b, '\n', err);
 }
 
-static int write_document(const plan *p, const bool *is_slot, idt_author__buf *doc,
+static int write_document(const plan *p, const bool *is_slot, idtx_buf *doc,
                           idt_error *err)
 {
-    IDTX_TRY(idt_author__buf_puts(doc, "version = \"0.1.0\"\nalgorithm = \"", err));
-    IDTX_TRY(idt_author__buf_puts(doc, idt_digest_alg_name(p->algorithm), err));
-    IDTX_TRY(idt_author__buf_puts(doc, "\"\n[data]\n", err));
+    IDTX_TRY(idtx_buf_puts(doc, "version = \"0.1.0\"\nalgorithm = \"", err));
+    IDTX_TRY(idtx_buf_puts(doc, idt_digest_alg_name(p->algorithm), err));
+    IDTX_TRY(idtx_buf_puts(doc, "\"\n[data]\n", err));
     /* The page users copy from writes policy.rego first and aa.toml right
      * after it, with no blank line; Kata's tests separate every entry. */
     static const int seed_order[NSLOTS] = { SLOT_POLICY, SLOT_AA, SLOT_CDH };
@@ -287,7 +287,7 @@ static int write_document(const plan *p, const bool *is_slot, idt_author__buf *d
     return IDT_OK;
 }
 
-static int build(plan *p, idt_author__buf *doc, idt_error *err)
+static int build(plan *p, idtx_buf *doc, idt_error *err)
 {
     const idt_author_options *o = p->o;
     IDTX_TRY(idt_author_pick_algorithm(&p->algorithm, o->algorithm, o->platforms,
@@ -339,13 +339,15 @@ int idt_author_new(char **out, size_t *out_len, const idt_author_options *opts,
     plan p;
     memset(&p, 0, sizeof p);
     p.o = opts;
-    p.aa = p.cdh = (idt_author__buf){ NULL, 0, 0, max, "the generated aa.toml or cdh.toml" };
-    idt_author__buf doc = { NULL, 0, 0, max, "the document" };
+    idtx_buf_init(&p.aa, max, "the generated aa.toml or cdh.toml");
+    idtx_buf_init(&p.cdh, max, "the generated aa.toml or cdh.toml");
+    idtx_buf doc;
+    idtx_buf_init(&doc, max, "the document");
     int rc = build(&p, &doc, err);
     if (rc == IDT_OK)
-        rc = idt_author__buf_take(&doc, out, out_len, err);
-    idt_author__buf_dispose(&doc);
-    idt_author__buf_dispose(&p.aa);
-    idt_author__buf_dispose(&p.cdh);
+        rc = idtx_buf_take(&doc, out, out_len, err);
+    idtx_buf_dispose(&doc);
+    idtx_buf_dispose(&p.aa);
+    idtx_buf_dispose(&p.cdh);
     return rc;
 }

@@ -29,17 +29,17 @@ static bool literal_fits(const unsigned char *s, size_t len)
 
 /* The escape for a control character or DEL, using only TOML 1.0's
  * escapes: the short ones where they exist, else \u00XX. */
-static int put_control(idt_author__buf *b, unsigned char c, idt_error *err)
+static int put_control(idtx_buf *b, unsigned char c, idt_error *err)
 {
     static const char hex[] = "0123456789ABCDEF";
     char esc[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
     switch (c) {
-    case '\b': return idt_author__buf_puts(b, "\\b", err);
-    case '\t': return idt_author__buf_puts(b, "\\t", err);
-    case '\n': return idt_author__buf_puts(b, "\\n", err);
-    case '\f': return idt_author__buf_puts(b, "\\f", err);
-    case '\r': return idt_author__buf_puts(b, "\\r", err);
-    default: return idt_author__buf_put(b, esc, 6, err);
+    case '\b': return idtx_buf_puts(b, "\\b", err);
+    case '\t': return idtx_buf_puts(b, "\\t", err);
+    case '\n': return idtx_buf_puts(b, "\\n", err);
+    case '\f': return idtx_buf_puts(b, "\\f", err);
+    case '\r': return idtx_buf_puts(b, "\\r", err);
+    default: return idtx_buf_put(b, esc, 6, err);
     }
 }
 
@@ -59,7 +59,7 @@ static bool needs_escape(unsigned char c, bool multiline)
  * form always; in the multi-line form only when it would be the third raw
  * quote in a row (""" ends the string) or the last byte (so that no raw
  * quote touches the closing """). */
-static int put_basic_body(idt_author__buf *b, const unsigned char *s, size_t len,
+static int put_basic_body(idtx_buf *b, const unsigned char *s, size_t len,
                           bool multiline, idt_error *err)
 {
     unsigned quotes = 0;
@@ -76,38 +76,38 @@ static int put_basic_body(idt_author__buf *b, const unsigned char *s, size_t len
         }
         if (!esc)
             continue;
-        IDTX_TRY(idt_author__buf_put(b, s + start, i - start, err));
+        IDTX_TRY(idtx_buf_put(b, s + start, i - start, err));
         start = i + 1;
         if (c == '"' || c == '\\') {
             char two[2] = { '\\', (char)c };
-            IDTX_TRY(idt_author__buf_put(b, two, 2, err));
+            IDTX_TRY(idtx_buf_put(b, two, 2, err));
         } else {
             IDTX_TRY(put_control(b, c, err));
         }
     }
-    return idt_author__buf_put(b, s + start, len - start, err);
+    return idtx_buf_put(b, s + start, len - start, err);
 }
 
-int idt_author__emit_string(idt_author__buf *b, const char *str, size_t len,
+int idt_author__emit_string(idtx_buf *b, const char *str, size_t len,
                             idt_author_string_style style, idt_error *err)
 {
     const unsigned char *s = (const unsigned char *)str;
     if (style == IDT_AUTHOR_STRING_MULTILINE && literal_fits(s, len)) {
         /* The LF after ''' is dropped by the parser: the content starts
          * on the next line, whatever its first byte is. */
-        IDTX_TRY(idt_author__buf_puts(b, "'''\n", err));
-        IDTX_TRY(idt_author__buf_put(b, s, len, err));
-        return idt_author__buf_puts(b, "'''", err);
+        IDTX_TRY(idtx_buf_puts(b, "'''\n", err));
+        IDTX_TRY(idtx_buf_put(b, s, len, err));
+        return idtx_buf_puts(b, "'''", err);
     }
     if (style == IDT_AUTHOR_STRING_MULTILINE || style == IDT_AUTHOR_STRING_MULTILINE_BASIC) {
-        IDTX_TRY(idt_author__buf_puts(b, "\"\"\"\n", err));
+        IDTX_TRY(idtx_buf_puts(b, "\"\"\"\n", err));
         IDTX_TRY(put_basic_body(b, s, len, true, err));
-        return idt_author__buf_puts(b, "\"\"\"", err);
+        return idtx_buf_puts(b, "\"\"\"", err);
     }
     if (style == IDT_AUTHOR_STRING_BASIC) {
-        IDTX_TRY(idt_author__buf_putc(b, '"', err));
+        IDTX_TRY(idtx_buf_putc(b, '"', err));
         IDTX_TRY(put_basic_body(b, s, len, false, err));
-        return idt_author__buf_putc(b, '"', err);
+        return idtx_buf_putc(b, '"', err);
     }
     return idtx_error_set(err, IDT_EINVAL, NULL, "unknown string style %d", (int)style);
 }
@@ -131,11 +131,11 @@ int idt_author_emit_string(char **out, size_t *out_len, const char *s, size_t le
     if (len > (SIZE_MAX / 2 - IDT_AUTHOR__DELIM_MAX) / IDT_AUTHOR__ESCAPE_MAX)
         return idtx_error_set(err, IDT_ELIMIT, NULL,
                               "a string of %zu bytes is too large to escape", len);
-    idt_author__buf b = { NULL, 0, 0, len * IDT_AUTHOR__ESCAPE_MAX + IDT_AUTHOR__DELIM_MAX,
-                          "the string" };
+    idtx_buf b;
+    idtx_buf_init(&b, len * IDT_AUTHOR__ESCAPE_MAX + IDT_AUTHOR__DELIM_MAX, "the string");
     int rc = idt_author__emit_string(&b, s, len, style, err);
     if (rc == IDT_OK)
-        rc = idt_author__buf_take(&b, out, out_len, err);
-    idt_author__buf_dispose(&b);
+        rc = idtx_buf_take(&b, out, out_len, err);
+    idtx_buf_dispose(&b);
     return rc;
 }

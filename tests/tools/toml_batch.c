@@ -10,7 +10,6 @@
  *   - "FAIL <status>: <message>" for any other outcome (a bug to report).
  * Exit status: 0, or 2 for malformed framing.
  */
-#include "json_emit.h"
 #include "initdata/toml.h"
 
 #include <stdio.h>
@@ -66,14 +65,14 @@ static void process(const char *src, size_t len, const idt_toml_options *opts)
     }
     char *json = NULL;
     size_t json_len = 0;
-    rc = cli_json_emit(&json, &json_len, idt_toml_doc_root(doc), CLI_JSON_TAGGED, &err);
+    rc = idt_toml_to_json(&json, &json_len, idt_toml_doc_root(doc), IDT_TOML_JSON_TAGGED, &err);
     if (rc < 0) {
         snprintf(msg, sizeof msg, "emit returned %s: %s", idt_status_str(rc), err.message);
         print_one_line("FAIL ", msg);
     } else {
         fwrite(json, 1, json_len, stdout); /* ends in its newline */
     }
-    free(json);
+    idt_free(json);
     idt_toml_doc_free(doc);
 }
 

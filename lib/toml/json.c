@@ -1,7 +1,7 @@
-/* A TOML value tree as plain or tagged JSON (json_emit.h). */
-#include "json_emit.h"
-#include "json_out.h"
-#include "util/error_int.h"
+/* A TOML value tree as plain or tagged JSON (toml.h, idt_toml_to_json). */
+#include "toml_int.h"
+#include "util/buf.h"
+#include "util/json.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -9,52 +9,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The output may be at most this large: a 64 MiB document of one-byte
+ * values cannot come close, and a bound keeps the arithmetic simple. */
+#define JSON_MAX ((size_t)1 << 31)
+
 typedef struct emitter {
-    char *data;
-    size_t len, cap;
+    idtx_buf out;
     unsigned flags;
     idt_error *err;
 } emitter;
 
-static int reserve(emitter *e, size_t more)
-{
-    if (more <= e->cap - e->len)
-        return IDT_OK;
-    if (more > SIZE_MAX / 2 - e->len)
-        return idtx_error_set(e->err, IDT_ENOMEM, NULL, "JSON output too large");
-    size_t want = e->len + more, ncap = e->cap ? e->cap : 4096;
-    while (ncap < want)
-        ncap *= 2;
-    char *nd = realloc(e->data, ncap);
-    if (!nd)
-        return idtx_error_set(e->err, IDT_ENOMEM, NULL, "out of memory writing JSON");
-    e->data = nd;
-    e->cap = ncap;
-    return IDT_OK;
-}
-
 static int put(emitter *e, const char *s, size_t n)
 {
-    IDTX_TRY(reserve(e, n));
-    memcpy(e->data + e->len, s, n);
-    e->len += n;
-    return IDT_OK;
+    return idtx_buf_put(&e->out, s, n, e->err);
 }
 
 static int puts_(emitter *e, const char *s)
 {
-    return put(e, s, strlen(s));
-}
-
-static int emit_sink(void *ctx, const char *s, size_t n)
-{
-    return put(ctx, s, n);
+    return idtx_buf_puts(&e->out, s, e->err);
 }
 
 static int put_string(emitter *e, const char *s, size_t n)
 {
     size_t bad = 0;
-    int rc = cli_json_write_string(emit_sink, e, s, n, false, &bad);
+    int rc = idtx_json_string(&e->out, s, n, false, &bad, e->err);
     if (rc == IDT_EFORMAT)
         return idtx_error_set(e->err, IDT_EFORMAT, NULL,
                               "string is not valid UTF-8 at byte %zu", bad);
@@ -65,22 +43,23 @@ static int put_string(emitter *e, const char *s, size_t n)
  * while its exponent is in [-5, 16] and in exponent notation otherwise,
  * with ".0" added when it would otherwise look like an integer:
  * 300.0, 0.1, 1e-06, 1e+300. */
-static void format_double(char *buf, size_t cap, double d)
+static void format_double(char buf[64], double d)
 {
     int prec = 1;
     for (; prec < 17; prec++) {
-        snprintf(buf, cap, "%.*e", prec - 1, d);
+        snprintf(buf, 64, "%.*e", prec - 1, d);
         if (strtod(buf, NULL) == d)
             break;
     }
-    snprintf(buf, cap, "%.*e", prec - 1, d);
-    int exp10 = atoi(strchr(buf, 'e') + 1);
+    snprintf(buf, 64, "%.*e", prec - 1, d);
+    long exp10 = strtol(strchr(buf, 'e') + 1, NULL, 10);
     if (exp10 >= -5 && exp10 <= 16)
-        snprintf(buf, cap, "%.*f", prec - 1 - exp10 > 0 ? prec - 1 - exp10 : 0, d);
+        snprintf(buf, 64, "%.*f", prec - 1 - (int)exp10 > 0 ? prec - 1 - (int)exp10 : 0, d);
     else
-        snprintf(buf, cap, "%.*g", prec, d);
-    if (!strpbrk(buf, ".eE"))
-        strncat(buf, ".0", cap - strlen(buf) - 1);
+        snprintf(buf, 64, "%.*g", prec, d);
+    size_t n = strlen(buf);
+    if (!strpbrk(buf, ".eE") && n + 2 < 64)
+        memcpy(buf + n, ".0", 3);
 }
 
 /* A float as a JSON number, or as a string when `quoted` (the tagged
@@ -89,16 +68,14 @@ static int put_float(emitter *e, double d, bool quoted)
 {
     char buf[64];
     if (isnan(d))
-        strcpy(buf, "nan");
+        snprintf(buf, sizeof buf, "nan");
     else if (isinf(d))
-        strcpy(buf, d > 0 ? "inf" : "-inf");
+        snprintf(buf, sizeof buf, "%s", d > 0 ? "inf" : "-inf");
     else
-        format_double(buf, sizeof buf, d);
+        format_double(buf, d);
     if (!quoted && isfinite(d))
         return puts_(e, buf);
-    IDTX_TRY(put(e, "\"", 1));
-    IDTX_TRY(puts_(e, buf));
-    return put(e, "\"", 1);
+    return idtx_buf_printf(&e->out, e->err, "\"%s\"", buf);
 }
 
 /* Writes a scalar's text: bare (plain JSON) or as the "value" string. */
@@ -110,11 +87,10 @@ static int put_scalar_text(emitter *e, const idt_toml_value *v, bool quoted)
     case IDT_TOML_STRING:
         return put_string(e, v->as.string.ptr, v->as.string.len);
     case IDT_TOML_INTEGER:
-        snprintf(buf, sizeof buf, "%s%" PRId64 "%s", q, v->as.integer, q);
-        return puts_(e, buf);
+        return idtx_buf_printf(&e->out, e->err, "%s%" PRId64 "%s", q, v->as.integer, q);
     case IDT_TOML_BOOL:
-        snprintf(buf, sizeof buf, "%s%s%s", q, v->as.boolean ? "true" : "false", q);
-        return puts_(e, buf);
+        return idtx_buf_printf(&e->out, e->err, "%s%s%s", q,
+                               v->as.boolean ? "true" : "false", q);
     case IDT_TOML_FLOAT:
         return put_float(e, v->as.floating, quoted);
     default: {
@@ -129,13 +105,19 @@ static int put_scalar_text(emitter *e, const idt_toml_value *v, bool quoted)
 
 static int put_scalar(emitter *e, const idt_toml_value *v)
 {
-    if (!(e->flags & CLI_JSON_TAGGED))
+    if (!(e->flags & IDT_TOML_JSON_TAGGED))
         return put_scalar_text(e, v, false);
-    IDTX_TRY(puts_(e, "{\"type\": \""));
-    IDTX_TRY(puts_(e, idt_toml_type_name(v->type)));
-    IDTX_TRY(puts_(e, "\", \"value\": "));
+    IDTX_TRY(idtx_buf_printf(&e->out, e->err, "{\"type\": \"%s\", \"value\": ",
+                             idt_toml_type_name(v->type)));
     IDTX_TRY(put_scalar_text(e, v, true));
     return put(e, "}", 1);
+}
+
+/* A newline and the indent of `depth`, in pretty mode. */
+static int put_indent(emitter *e, unsigned depth)
+{
+    IDTX_TRY(put(e, "\n", 1));
+    return idtx_buf_fill(&e->out, ' ', (size_t)depth * 2, e->err);
 }
 
 /* Starts the next member of a container: a comma after the first, and in
@@ -144,23 +126,15 @@ static int put_separator(emitter *e, size_t index, unsigned depth)
 {
     if (index)
         IDTX_TRY(put(e, ",", 1));
-    if (!(e->flags & CLI_JSON_PRETTY))
+    if (!(e->flags & IDT_TOML_JSON_PRETTY))
         return index ? put(e, " ", 1) : IDT_OK;
-    IDTX_TRY(put(e, "\n", 1));
-    IDTX_TRY(reserve(e, (size_t)depth * 2));
-    memset(e->data + e->len, ' ', (size_t)depth * 2);
-    e->len += (size_t)depth * 2;
-    return IDT_OK;
+    return put_indent(e, depth);
 }
 
 static int put_close(emitter *e, size_t count, unsigned depth, char bracket)
 {
-    if (count && (e->flags & CLI_JSON_PRETTY)) {
-        IDTX_TRY(put(e, "\n", 1));
-        IDTX_TRY(reserve(e, (size_t)depth * 2));
-        memset(e->data + e->len, ' ', (size_t)depth * 2);
-        e->len += (size_t)depth * 2;
-    }
+    if (count && (e->flags & IDT_TOML_JSON_PRETTY))
+        IDTX_TRY(put_indent(e, depth));
     return put(e, &bracket, 1);
 }
 
@@ -191,9 +165,9 @@ static int put_array(emitter *e, const idt_toml_value *v, unsigned depth)
 
 static int put_value(emitter *e, const idt_toml_value *v, unsigned depth)
 {
-    if (depth > CLI_JSON_MAX_DEPTH)
+    if (depth > IDT_TOML_JSON_MAX_DEPTH)
         return idtx_error_set(e->err, IDT_ELIMIT, &v->span,
-                              "value nested more than %u levels deep", CLI_JSON_MAX_DEPTH);
+                              "value nested more than %u levels deep", IDT_TOML_JSON_MAX_DEPTH);
     if (v->type == IDT_TOML_TABLE)
         return put_table(e, v, depth);
     if (v->type == IDT_TOML_ARRAY)
@@ -201,20 +175,21 @@ static int put_value(emitter *e, const idt_toml_value *v, unsigned depth)
     return put_scalar(e, v);
 }
 
-int cli_json_emit(char **out, size_t *out_len, const idt_toml_value *v, unsigned flags,
-                  idt_error *err)
+int idt_toml_to_json(char **out, size_t *out_len, const idt_toml_value *v, unsigned flags,
+                     idt_error *err)
 {
-    emitter e = { NULL, 0, 0, flags, err };
+    if (!out || !v)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_toml_to_json: NULL argument");
+    emitter e = { .flags = flags, .err = err };
+    idtx_buf_init(&e.out, JSON_MAX, "the JSON output");
     *out = NULL;
-    *out_len = 0;
+    if (out_len)
+        *out_len = 0;
     int rc = put_value(&e, v, 0);
     if (rc >= 0)
-        rc = put(&e, "\n\0", 2);
-    if (rc < 0) {
-        free(e.data);
-        return rc;
-    }
-    *out = e.data;
-    *out_len = e.len - 1;
-    return IDT_OK;
+        rc = put(&e, "\n", 1);
+    if (rc >= 0)
+        rc = idtx_buf_take(&e.out, out, out_len, err);
+    idtx_buf_dispose(&e.out);
+    return rc;
 }
