@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "doc_diag.h"
+#include "hint.h"
 #include "io.h"
 #include "opt.h"
 #include "initdata/guest.h"
@@ -111,8 +112,10 @@ static int check_args(apply_args *a, const char *platform, const char *rule, con
 
 static void print_notes(idt_guest_notes *n)
 {
+    char line[CLI_HINTED_MAX];
     for (size_t i = 0; i < n->count; i++)
-        fprintf(stderr, "initdata apply: note: %s\n", n->message[i]);
+        fprintf(stderr, "initdata apply: note: %s\n",
+                cli_hinted(line, sizeof line, n->message[i], n->hint[i]));
     if (n->dropped)
         fprintf(stderr, "initdata apply: note: (%zu more notes)\n", n->dropped);
     idt_guest_notes_clear(n);
@@ -128,8 +131,11 @@ static int fail(apply_run *r, const char *phase, int status)
         cli_diag_error(&r->err, (const char *)r->bytes, r->len);
     else if (r->err.source)
         cli_diag_error(&r->err, NULL, 0);
-    else
-        fprintf(stderr, "initdata apply: error: %s\n", r->err.message);
+    else {
+        char line[CLI_HINTED_MAX];
+        fprintf(stderr, "initdata apply: error: %s\n",
+                cli_hinted(line, sizeof line, r->err.message, r->err.hint));
+    }
     return status;
 }
 
@@ -302,7 +308,7 @@ static int install(apply_run *r)
 static void install_deny(apply_run *r)
 {
     idt_guest_install_options io = IDT_GUEST_INSTALL_OPTIONS_INIT;
-    char formatted[IDT_ERROR_MESSAGE_MAX + IDT_GUEST_PATH_MAX], reason[sizeof formatted + 64];
+    char formatted[CLI_HINTED_MAX + IDT_GUEST_PATH_MAX], reason[sizeof formatted + 64];
     char where[IDT_GUEST_PATH_MAX];
     idt_error e2 = { 0 };
     install_options(r, &io);
@@ -312,6 +318,10 @@ static void install_deny(apply_run *r)
         idt_error_format(formatted, sizeof formatted, &r->err);
     else
         snprintf(formatted, sizeof formatted, "%s", r->err.message);
+    /* the same advice the error printed with */
+    size_t used = strlen(formatted);
+    if (cli_hint(r->err.hint))
+        snprintf(formatted + used, sizeof formatted - used, " (%s)", cli_hint(r->err.hint));
     snprintf(reason, sizeof reason, "%s failed: %s", r->phase, formatted);
     if (idt_guest_install_deny(reason, &io, &r->notes, &e2) < 0) {
         print_notes(&r->notes);

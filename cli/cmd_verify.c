@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "evidence_cli.h"
+#include "hint.h"
 #include "io.h"
 #include "opt.h"
 #include "initdata/doc.h"
@@ -63,7 +64,8 @@ static void print_hex_line(FILE *f, const char *label, const uint8_t *p, size_t 
 
 static int on_diagnosis(const idt_diagnosis *d, void *payload)
 {
-    fprintf((FILE *)payload, "  - %s\n", d->message);
+    char line[CLI_HINTED_MAX];
+    fprintf((FILE *)payload, "  - %s\n", cli_hinted(line, sizeof line, d->message, d->hint));
     return 0;
 }
 

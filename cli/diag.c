@@ -1,5 +1,6 @@
 /* Compiler-style diagnostics (diag.h). */
 #include "diag.h"
+#include "hint.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,8 +29,14 @@ void cli_diag_source_line(FILE *f, const char *src, size_t len, uint32_t line,
 
 static void report(const char *kind, const idt_error *err, const char *src, size_t len)
 {
-    char msg[IDT_ERROR_MESSAGE_MAX + 512];
+    char msg[CLI_HINTED_MAX + 512];
     idt_error_format(msg, sizeof msg, err);
+    /* The message ends the formatted text: the library says what is
+     * missing, the tool adds the flag that gives it. */
+    const char *advice = cli_hint(err->hint);
+    size_t used = strlen(msg);
+    if (advice)
+        snprintf(msg + used, sizeof msg - used, " (%s)", advice);
     if (strcmp(kind, "error")) {
         /* idt_error_format always says "error"; rewrite the tag once. */
         char *tag = strstr(msg, "error: ");

@@ -2,6 +2,7 @@
 #include "evidence_cli.h"
 #include "cmd.h"
 #include "diag.h"
+#include "hint.h"
 #include "io.h"
 #include "json_out.h"
 #include "util/error_int.h"
@@ -104,21 +105,27 @@ const char *cli_check_word(idt_check_status st)
 
 void cli_evidence_print_checks(FILE *f, const cli_evidence *ce, const char *prefix)
 {
+    char detail[CLI_HINTED_MAX];
     for (size_t i = 0; i < ce->nchecks; i++)
         fprintf(f, "%s%s  %s: %s\n", prefix, cli_check_word(ce->checks[i].status),
-                ce->checks[i].name, ce->checks[i].detail);
+                ce->checks[i].name,
+                cli_hinted(detail, sizeof detail, ce->checks[i].detail, ce->checks[i].hint));
     fprintf(f, "note: %s\n", IDT_EVIDENCE_CHAIN_NOTE);
 }
 
 void cli_evidence_checks_json(FILE *f, const cli_evidence *ce)
 {
     static const char *const status[] = { "", "pass", "fail", "skip" };
+    char detail[CLI_HINTED_MAX];
     fputc('[', f);
     for (size_t i = 0; i < ce->nchecks; i++) {
+        const idt_evidence_check *k = &ce->checks[i];
         fprintf(f, "%s{\"name\":", i ? "," : "");
-        cli_json_cstring(f, ce->checks[i].name);
-        fprintf(f, ",\"status\":\"%s\",\"detail\":", status[ce->checks[i].status]);
-        cli_json_cstring(f, ce->checks[i].detail);
+        cli_json_cstring(f, k->name);
+        fprintf(f, ",\"status\":\"%s\",\"detail\":", status[k->status]);
+        cli_json_cstring(f, cli_hinted(detail, sizeof detail, k->detail, k->hint));
+        fputs(",\"hint\":", f);
+        cli_json_cstring(f, idt_hint_name(k->hint));
         fputc('}', f);
     }
     fputc(']', f);

@@ -3,9 +3,26 @@
 #include "util/error_int.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The 0.1.0 layout of idt_error.  idt_error.hint went into its tail
+ * padding, so callers built against the old header still pass a record big
+ * enough for the library to write (checked where that padding exists). */
+struct idt_error_0_1 {
+    idt_status code;
+    const char *source;
+    uint32_t line, column;
+    uint64_t offset;
+    bool has_offset;
+    char message[IDT_ERROR_MESSAGE_MAX];
+};
+#if UINTPTR_MAX > 0xffffffffu
+_Static_assert(sizeof(idt_error) == sizeof(struct idt_error_0_1),
+               "idt_error must keep its size: callers allocate it");
+#endif
 
 void idt_error_clear(idt_error *err)
 {
@@ -47,6 +64,33 @@ int idt_error_format(char *buf, size_t cap, const idt_error *err)
                         (unsigned long long)err->offset, err->message);
     return snprintf(buf, cap, "%s%serror: %s", src, err->source ? ": " : "",
                     err->message);
+}
+
+const char *idt_hint_name(idt_hint hint)
+{
+    switch (hint) {
+    case IDT_HINT_NONE: return NULL;
+    case IDT_HINT_EVIDENCE_TEE: return "evidence-tee";
+    case IDT_HINT_EVIDENCE_TEE_MISMATCH: return "evidence-tee-mismatch";
+    case IDT_HINT_EVIDENCE_VCEK: return "evidence-vcek";
+    case IDT_HINT_EVIDENCE_AK: return "evidence-ak";
+    case IDT_HINT_EVIDENCE_SIGNATURE: return "evidence-signature";
+    case IDT_HINT_EVIDENCE_PCRS: return "evidence-pcrs";
+    case IDT_HINT_VERIFY_RULES_KATA: return "verify-rules-kata";
+    case IDT_HINT_GUEST_PLATFORM: return "guest-platform";
+    case IDT_HINT_GUEST_NO_TEE: return "guest-no-tee";
+    case IDT_HINT_GUEST_DEVICE: return "guest-device";
+    case IDT_HINT_GUEST_FORCE_PCR: return "guest-force-pcr";
+    case IDT_HINT_GUEST_ALL_ENTRIES: return "guest-all-entries";
+    }
+    return NULL;
+}
+
+int idtx_error_hint(idt_error *err, idt_hint hint, int code)
+{
+    if (err)
+        err->hint = hint;
+    return code;
 }
 
 void idt_free(void *p)

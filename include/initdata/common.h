@@ -55,6 +55,54 @@ typedef struct idt_span {
 #define IDT_ERROR_MESSAGE_MAX 320
 
 /*
+ * Hints: the input or option a caller could supply so that a call gets
+ * further.  Library messages never name a tool's command-line flags (the
+ * library runs in programs that have none); they say in words what is
+ * missing ("no attestation key was given").  The hint says the same thing
+ * as a code a front end can act on in its own terms: the initdata tool
+ * prints the flag that supplies the input, a web form could highlight its
+ * field.  Hints are found in idt_error.hint, idt_evidence_check.hint,
+ * idt_diagnosis.hint and idt_guest_notes.hint; 0 (IDT_HINT_NONE) means
+ * there is nothing to suggest.  The values are pinned: a hint keeps its
+ * value for good and a retired value is never reused, so a front end may
+ * switch on them; an unknown value is to be ignored.
+ */
+typedef enum idt_hint {
+    IDT_HINT_NONE = 0,
+    /* initdata/evidence.h */
+    IDT_HINT_EVIDENCE_TEE = 1,          /* the format is not recognised: name the
+                                           TEE in idt_evidence_options.tee */
+    IDT_HINT_EVIDENCE_TEE_MISMATCH = 2, /* the TEE named in idt_evidence_options.tee
+                                           does not fit the input (0 detects it) */
+    IDT_HINT_EVIDENCE_VCEK = 3,         /* idt_evidence_options.vcek: the SNP chip's
+                                           VCEK or VLEK certificate */
+    IDT_HINT_EVIDENCE_AK = 4,           /* idt_evidence_options.ak: the TPM AK
+                                           public key */
+    IDT_HINT_EVIDENCE_SIGNATURE = 5,    /* idt_evidence_options.tpm_signature */
+    IDT_HINT_EVIDENCE_PCRS = 6,         /* idt_evidence_options.tpm_pcrs: the PCR
+                                           values of a TPM quote */
+    IDT_HINT_VERIFY_RULES_KATA = 7,     /* idt_verify_binding with IDT_RULES_KATA
+                                           gives MATCH */
+    /* initdata/guest.h */
+    IDT_HINT_GUEST_PLATFORM = 8,        /* several TEE interfaces: the caller names
+                                           the platform instead of detecting it */
+    IDT_HINT_GUEST_NO_TEE = 9,          /* no TEE interface: the caller names the
+                                           platform, or (tests only) skips the
+                                           binding check */
+    IDT_HINT_GUEST_DEVICE = 10,         /* several initdata disks: the caller names
+                                           the device (idt_guest_device_read) */
+    IDT_HINT_GUEST_FORCE_PCR = 11,      /* idt_guest_bind_options.force_pcr extends
+                                           a PCR 8 that is not all zeros */
+    IDT_HINT_GUEST_ALL_ENTRIES = 12     /* idt_guest_install_options.all_entries
+                                           installs the other data entries */
+} idt_hint;
+
+/* A stable identifier for a hint ("evidence-ak", "guest-all-entries"...: the
+ * constant's name after IDT_HINT_, lowercase, '_' as '-'); NULL for
+ * IDT_HINT_NONE and unknown values. */
+IDT_API const char *idt_hint_name(idt_hint hint);
+
+/*
  * The error record.  Filled by a failing call when the caller passes one.
  * `source` is borrowed from the caller (see idt_error_set_source); the
  * library never sets it on its own.
@@ -67,6 +115,9 @@ typedef struct idt_error {
     uint64_t offset;    /* byte offset into the input */
     bool has_offset;    /* offset is meaningful */
     char message[IDT_ERROR_MESSAGE_MAX];
+    idt_hint hint;      /* what the caller could give to get further, or
+                           IDT_HINT_NONE.  Last, where LP64 targets had
+                           padding: sizeof (idt_error) did not change. */
 } idt_error;
 
 /* Resets *err to "no error".  err may be NULL. */

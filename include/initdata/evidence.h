@@ -142,7 +142,9 @@ typedef struct idt_evidence idt_evidence;
  * @param err       on failure: what is wrong and, for binary formats, at
  *                  which byte (err->offset).
  * @return IDT_OK; IDT_ETRUNC (the input ends inside a structure);
- *         IDT_EFORMAT (malformed, or not the format opts->tee asks for);
+ *         IDT_EFORMAT (malformed; not the format opts->tee asks for, with
+ *         err->hint IDT_HINT_EVIDENCE_TEE_MISMATCH; or not recognised and no
+ *         TEE named, IDT_HINT_EVIDENCE_TEE);
  *         IDT_ESYNTAX (malformed JSON); IDT_EUNSUPPORTED (a known format in
  *         a version or variant not supported); IDT_ELIMIT (over
  *         IDT_EVIDENCE_MAX_SIZE or a nesting limit); IDT_ENOMEM;
@@ -211,7 +213,8 @@ IDT_API const idt_evidence_field *idt_evidence_report_data(const idt_evidence *e
 typedef enum idt_check_status {
     IDT_CHECK_PASS = 1,
     IDT_CHECK_FAIL = 2,
-    IDT_CHECK_SKIP = 3 /* not possible: the key or an input is missing */
+    IDT_CHECK_SKIP = 3 /* not possible: the key or an input is missing
+                          (idt_evidence_check.hint says which) */
 } idt_check_status;
 
 /* One check of the evidence's integrity. */
@@ -219,6 +222,8 @@ typedef struct idt_evidence_check {
     const char *name; /* "quote signature", "PCR digest"... (static) */
     idt_check_status status;
     char detail[IDT_ERROR_MESSAGE_MAX]; /* the key used, or what failed */
+    idt_hint hint;    /* a SKIP's missing input (IDT_HINT_EVIDENCE_AK...), or
+                         IDT_HINT_NONE; in what was padding on LP64 targets */
 } idt_evidence_check;
 
 /* No evidence produces more checks than this. */
@@ -293,7 +298,8 @@ typedef struct idt_verify_result {
  *
  * @param[out] out  the result (filled for MATCH, MISMATCH and REFUSED).
  * @return IDT_OK (whatever the outcome); IDT_EFORMAT when the evidence has
- *         no binding field (a TPM quote without PCR values); the errors of
+ *         no binding field (a TPM quote without PCR values: err->hint
+ *         IDT_HINT_EVIDENCE_PCRS); the errors of
  *         idt_doc_digest; IDT_EINVAL for NULL arguments or unknown rules.
  */
 IDT_API int idt_verify_binding(idt_verify_result *out, const idt_evidence *ev,
@@ -329,6 +335,8 @@ typedef struct idt_diagnosis {
     unsigned text;       /* IDT_DIAG_TEXT_* bits */
     size_t other_size;   /* IDT_DIAG_OTHER_SIZE: the size fitted to first */
     char message[IDT_ERROR_MESSAGE_MAX]; /* the explanation, one sentence */
+    idt_hint hint;       /* another way to call that would match
+                            (IDT_HINT_VERIFY_RULES_KATA), or IDT_HINT_NONE */
 } idt_diagnosis;
 
 /* Receives each explanation; return 0 to go on, non-zero to stop (the

@@ -63,6 +63,9 @@ typedef struct idt_guest_notes {
     size_t count;   /* messages held in message[0..count) */
     size_t dropped; /* further messages that did not fit */
     char message[IDT_GUEST_NOTES_MAX][IDT_ERROR_MESSAGE_MAX];
+    idt_hint hint[IDT_GUEST_NOTES_MAX]; /* hint[i] goes with message[i]: an
+                                           option that would change what the
+                                           note reports, or IDT_HINT_NONE */
 } idt_guest_notes;
 
 /* Empties notes.  NULL is allowed. */
@@ -86,7 +89,8 @@ IDT_API void idt_guest_notes_clear(idt_guest_notes *notes);
  * @return IDT_OK; IDT_EIO when there is no candidate, when more than one
  *         device qualifies (the message lists them: a host that attaches
  *         two initdata disks is refused rather than guessed at), or when
- *         ROOT/sys/block cannot be read; IDT_ELIMIT when a path does not
+ *         ROOT/sys/block cannot be read (several: err->hint
+ *         IDT_HINT_GUEST_DEVICE); IDT_ELIMIT when a path does not
  *         fit cap; IDT_EINVAL for NULL arguments.
  */
 IDT_API int idt_guest_device_find(char *path, size_t cap, const char *root,
@@ -134,7 +138,8 @@ IDT_API int idt_guest_device_read(unsigned char **doc, size_t *len, const char *
  *
  * @param[out] out  IDT_PLATFORM_TDX, IDT_PLATFORM_SNP or IDT_PLATFORM_VTPM.
  * @return IDT_OK; IDT_EIO when no TEE interface is present (the message
- *         lists what was looked for) or both TDX and SNP are; IDT_EINVAL.
+ *         lists what was looked for; err->hint IDT_HINT_GUEST_NO_TEE) or
+ *         both TDX and SNP are (IDT_HINT_GUEST_PLATFORM); IDT_EINVAL.
  */
 IDT_API int idt_guest_platform_detect(idt_platform *out, const char *root,
                                       idt_guest_notes *notes, idt_error *err);
@@ -227,7 +232,8 @@ typedef struct idt_guest_binding {
  * @return IDT_OK when the TEE holds the expected value; IDT_EMISMATCH when
  *         it does not (the message gives both values in hex, and says when
  *         the field is all zeros: the host launched the TEE without a
- *         binding), or when PCR 8 was not zero and force_pcr is off;
+ *         binding), or when PCR 8 was not zero and force_pcr is off
+ *         (err->hint IDT_HINT_GUEST_FORCE_PCR);
  *         IDT_EUNSUPPORTED for a digest the vTPM rule cannot use or a
  *         platform other than tdx, snp and vtpm; the errors of
  *         idt_guest_tee_read; IDT_EIO for TPM failures (the TSS2 message
@@ -320,7 +326,8 @@ IDT_API const char *idt_guest_name_check(const char *name, size_t len);
  * left beside it, which the next install removes.
  *
  * Files: see idt_guest_layout.  Of the other data entries, none is
- * installed without o->all_entries (a note names each); with it, every one
+ * installed without o->all_entries (a note names each, with the hint
+ * IDT_HINT_GUEST_ALL_ENTRIES when its name is safe); with it, every one
  * is, and a name that is not safe or that clashes with a file of the layout
  * (initdata.toml, initdata.digest) fails the whole install.
  *

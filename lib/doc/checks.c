@@ -21,7 +21,8 @@ static const idt_check_info checks[IDT_CHECK__COUNT] = {
     [IDT_CHECK_DOC_ALGORITHM] = { "IDT-DOC005", "unsupported-algorithm", E,
                                   "algorithm is not sha256, sha384 or sha512" },
     [IDT_CHECK_DOC_SM3] = { "IDT-DOC006", "sm3", E,
-                            "algorithm is sm3, which kata rejects (a warning with --allow-sm3)" },
+                            "algorithm is sm3, which kata rejects (a warning with "
+                            "idt_doc_options.allow_sm3)" },
     [IDT_CHECK_DOC_DATA_ENTRY] = { "IDT-DOC007", "data-entry-type", E,
                                    "a data entry is not a string" },
     [IDT_CHECK_DOC_ENTRY_NAME] = { "IDT-DOC008", "entry-name", W,

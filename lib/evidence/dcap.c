@@ -162,9 +162,13 @@ int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *
                         tdx ? "TDX" : "SGX", version, body_name, body_len);
     }
     if (ev->opts.tee == IDT_TEE_SGX && tdx)
-        return idtx_error_at_offset(err, IDT_EFORMAT, 4, "--tee sgx: this is a TDX quote");
+        return idtx_error_hint(err, IDT_HINT_EVIDENCE_TEE_MISMATCH,
+                               idtx_error_at_offset(err, IDT_EFORMAT, 4, "this is a TDX quote, "
+                                                    "not the sgx evidence asked for"));
     if (ev->opts.tee == IDT_TEE_TDX && !tdx && !ev->group)
-        return idtx_error_at_offset(err, IDT_EFORMAT, 4, "--tee tdx: this is an SGX quote");
+        return idtx_error_hint(err, IDT_HINT_EVIDENCE_TEE_MISMATCH,
+                               idtx_error_at_offset(err, IDT_EFORMAT, 4, "this is an SGX quote, "
+                                                    "not the tdx evidence asked for"));
     int rc = idt_ev__add_uint(ev, "QUOTE_VERSION", version, p, err);
     if (rc >= 0)
         rc = tdx ? idt_ev__tdx_body(ev, &r, body_len, err) : idt_ev__sgx_body(ev, &r, err);

@@ -243,14 +243,15 @@ static const char *size_rule(size_t size)
     return size == 32 ? "SNP HOST_DATA" : size == 48 ? "TDX MRCONFIGID" : "CCA/SGX 64-byte";
 }
 
-/* What the candidate says about the document and the consumers. */
-static void consequence(char *buf, size_t cap, const diag *g, const idt_diagnosis *d,
-                        size_t dlen)
+/* What the candidate says about the document and the consumers; sets
+ * d->hint when other rules would match. */
+static void consequence(char *buf, size_t cap, const diag *g, idt_diagnosis *d, size_t dlen)
 {
     const idt_verify_result *r = g->r;
     const char *now = idt_digest_alg_name(g->doc_alg);
     size_t len = 0;
     buf[0] = 0;
+    d->hint = IDT_HINT_NONE;
 #define ADD(...)                                                                 \
     do {                                                                         \
         int k_ = snprintf(buf + len, cap - len, __VA_ARGS__);                    \
@@ -268,10 +269,12 @@ static void consequence(char *buf, size_t cap, const diag *g, const idt_diagnosi
                        : "its line ends")
                 : "its final newline");
     if (d->placement == IDT_DIAG_FIT && r->platform == IDT_PLATFORM_CCA &&
-        r->rules == IDT_RULES_TRUSTEE && dlen < r->found_len)
+        r->rules == IDT_RULES_TRUSTEE && dlen < r->found_len) {
         ADD("; kata pads the digest to %zu bytes but Trustee compares it unpadded, so with "
-            "Trustee CCA verifies only sha512 documents (--rules kata gives MATCH)",
+            "Trustee CCA verifies only sha512 documents; kata's rules give MATCH",
             r->found_len);
+        d->hint = IDT_HINT_VERIFY_RULES_KATA;
+    }
     if (d->placement == IDT_DIAG_OTHER_SIZE)
         ADD("; the host fitted the digest as for another platform");
     if (d->placement == IDT_DIAG_PCR_PEERPODS)
@@ -365,7 +368,7 @@ static int try_field(diag *g, const idt_digest *d, unsigned text)
     static const size_t others[] = { 32, 48, 64 };
     size_t L = g->r->found_len;
     uint8_t v[IDT_BINDING_MAX], t[64];
-    idt_diagnosis dg = { IDT_DIAG_FIT, d->alg, text, 0, "" };
+    idt_diagnosis dg = { IDT_DIAG_FIT, d->alg, text, 0, "", IDT_HINT_NONE };
     fit(v, d->bytes, d->len, L);
     if (fits(g, v, L) && report(g, &dg, d->len))
         return 1;
@@ -390,7 +393,7 @@ static int try_pcr(diag *g, const idt_digest *d, unsigned text)
     if (d->len < 32)
         return 0;
     idt_diagnosis dg = { d->len == 32 ? IDT_DIAG_PCR_AA : IDT_DIAG_PCR_PEERPODS, d->alg, text, 0,
-                         "" };
+                         "", IDT_HINT_NONE };
     if (idt_ev__sha256_two(once, zeros, 32, d->bytes, 32) < 0 ||
         idt_ev__sha256_two(twice, once, 32, d->bytes, 32) < 0) {
         g->stop = idtx_error_set(g->err, IDT_ERROR, NULL, "SHA-256 failed in libcrypto");
@@ -435,7 +438,7 @@ int idt_verify_diagnose(const idt_verify_result *r, const void *doc, size_t len,
     for (size_t i = 0; i < r->found_len; i++)
         zero = zero && !r->found[i];
     if (zero) {
-        idt_diagnosis dg = { IDT_DIAG_ZEROS, (idt_digest_alg)0, 0, 0, "" };
+        idt_diagnosis dg = { IDT_DIAG_ZEROS, (idt_digest_alg)0, 0, 0, "", IDT_HINT_NONE };
         if (report(&g, &dg, 0))
             return g.stop;
     }

@@ -220,10 +220,12 @@ static int dispatch(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err
     /* A named TEE wins over detection, but reading a TDX quote as SNP only
      * produces nonsense: say what the file looks like instead. */
     if (ev->opts.tee && kind != IDT_EV_KIND_UNKNOWN && !kind_fits(ev->opts.tee, kind))
-        return idtx_error_at_offset(err, IDT_EFORMAT, 0,
-                                    "--tee %s: the input is not %s evidence; it looks like %s",
-                                    idt_tee_name(ev->opts.tee), idt_tee_name(ev->opts.tee),
-                                    idt_ev__sniff_name(p, n));
+        return idtx_error_hint(err, IDT_HINT_EVIDENCE_TEE_MISMATCH,
+                               idtx_error_at_offset(err, IDT_EFORMAT, 0,
+                                                    "the input is not the %s evidence asked "
+                                                    "for; it looks like %s",
+                                                    idt_tee_name(ev->opts.tee),
+                                                    idt_ev__sniff_name(p, n)));
     if (kind == IDT_EV_KIND_UNKNOWN) {
         switch (ev->opts.tee) {
         case IDT_TEE_TDX:
@@ -240,12 +242,15 @@ static int dispatch(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err
             kind = IDT_EV_KIND_TPM_ATTEST;
             break;
         default:
-            return idtx_error_at_offset(
-                err, IDT_EFORMAT, 0,
-                "not a known evidence format (%zu bytes): expected a DCAP quote (TDX v4/v5, "
-                "SGX v3), a 1184-byte SNP report, a CCA token (CBOR tag 399), a TPM quote "
-                "message (TPMS_ATTEST) or Trustee's evidence JSON; --tee names the TEE",
-                n);
+            return idtx_error_hint(
+                err, IDT_HINT_EVIDENCE_TEE,
+                idtx_error_at_offset(
+                    err, IDT_EFORMAT, 0,
+                    "not a known evidence format (%zu bytes): expected a DCAP quote (TDX "
+                    "v4/v5, SGX v3), a 1184-byte SNP report, a CCA token (CBOR tag 399), a TPM "
+                    "quote message (TPMS_ATTEST) or Trustee's evidence JSON, and no TEE was "
+                    "named",
+                    n));
         }
     }
     switch (kind) {
@@ -368,6 +373,7 @@ void idt_ev__check_add(idt_ev__checks *c, const char *name, idt_check_status st,
         idt_evidence_check *k = &c->out[c->n];
         k->name = name;
         k->status = st;
+        k->hint = IDT_HINT_NONE;
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(k->detail, sizeof k->detail, fmt, ap);
@@ -381,6 +387,12 @@ void idt_ev__check_add(idt_ev__checks *c, const char *name, idt_check_status st,
         idtx_error_set(c->err, IDT_EMISMATCH, NULL, "%s failed", name);
     }
     c->n++;
+}
+
+void idt_ev__check_hint(idt_ev__checks *c, idt_hint hint)
+{
+    if (c->n && c->n <= c->cap)
+        c->out[c->n - 1].hint = hint;
 }
 
 int idt_evidence_verify(idt_evidence_check *out, size_t cap, size_t *count,

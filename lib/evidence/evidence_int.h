@@ -42,7 +42,8 @@ typedef struct idt_ev__snp {
     bool present;
     idt_ev__bytes report;     /* 1184 bytes */
     idt_ev__bytes cert;       /* VCEK/VLEK, PEM or DER; n == 0 if none */
-    const char *cert_source;  /* "--vcek", "the evidence's cert_chain"... */
+    const char *cert_source;  /* where cert came from, for messages: "the
+                                 caller", "the evidence's VCEK"... */
 } idt_ev__snp;
 
 /* A CCA token's realm COSE_Sign1 (cca.c). */
@@ -86,7 +87,8 @@ typedef struct idt_ev__tpm {
     idt_ev__bytes signature;   /* TPMT_SIGNATURE or a plain RSA signature */
     idt_ev__ak_kind ak_kind;
     idt_ev__bytes ak, ak_e;    /* key bytes; ak_e: RSA exponent (JWK) */
-    const char *ak_source;     /* "--ak", "the HCL report's HCLAkPub"... */
+    const char *ak_source;     /* where the AK came from, for messages: "the
+                                  caller", "the HCL report's HCLAkPub"... */
     idt_ev__pcr_value pcrs[IDT_EV_PCR_BANKS * IDT_EV_PCRS];
     size_t npcrs;
     bool has_pcrs;
@@ -154,6 +156,8 @@ typedef struct idt_ev__checks {
 
 void idt_ev__check_add(idt_ev__checks *c, const char *name, idt_check_status st,
                        const char *fmt, ...) IDTX_PRINTF(4, 5);
+/* Gives the check just added the input that would let it run. */
+void idt_ev__check_hint(idt_ev__checks *c, idt_hint hint);
 
 /* --- formats -------------------------------------------------------------- */
 

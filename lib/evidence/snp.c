@@ -68,7 +68,7 @@ int idt_ev__parse_snp(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
     if (ev->opts.vcek_len) {
         ev->snp.cert.p = ev->opts.vcek;
         ev->snp.cert.n = ev->opts.vcek_len;
-        ev->snp.cert_source = "--vcek";
+        ev->snp.cert_source = "the caller";
     }
     return idt_ev__add_layout(ev, snp_report, sizeof snp_report / sizeof snp_report[0], p, n,
                               "HOST_DATA", "REPORT_DATA", err);
@@ -292,9 +292,9 @@ void idt_ev__check_snp(const idt_evidence *ev, idt_ev__checks *c)
     const uint8_t *r = ev->snp.report.p;
     uint32_t algo = (uint32_t)idt_ev__le_at(r + 52, 4);
     if (!ev->snp.cert.n) {
-        idt_ev__check_add(c, name, IDT_CHECK_SKIP,
-                          "no VCEK or VLEK certificate: give the chip's certificate with "
-                          "--vcek FILE (PEM or DER, from AMD's KDS)");
+        idt_ev__check_add(c, name, IDT_CHECK_SKIP, "no VCEK or VLEK certificate: the evidence "
+                          "holds none, and none was given");
+        idt_ev__check_hint(c, IDT_HINT_EVIDENCE_VCEK);
         return;
     }
     if (algo != 1) {

@@ -382,10 +382,10 @@ int idt_ev__parse_tpm_attest(idt_evidence *ev, const uint8_t *p, size_t n, idt_e
         t->ak_kind = spki ? IDT_EV_AK_SPKI : IDT_EV_AK_TPM2B;
         t->ak.p = ak;
         t->ak.n = ev->opts.ak_len;
-        t->ak_source = "--ak";
+        t->ak_source = "the caller";
     }
     idt_ev__summary(ev, "TPM 2.0 quote (TPMS_ATTEST, %zu bytes)%s", n,
-                    t->has_pcrs ? "" : "; no PCR values given (--pcrs)");
+                    t->has_pcrs ? "" : "; no PCR values given");
     return idt_ev__tpm_add_fields(ev, err);
 }
 
@@ -470,13 +470,13 @@ static void check_signature(const idt_evidence *ev, idt_ev__checks *c)
     const char *why;
     char desc[32];
     if (t->ak_kind == IDT_EV_AK_NONE) {
-        idt_ev__check_add(c, name, IDT_CHECK_SKIP,
-                          "no AK public key: give it with --ak FILE (tpm2_createak -u, or PEM)");
+        idt_ev__check_add(c, name, IDT_CHECK_SKIP, "no AK public key was given");
+        idt_ev__check_hint(c, IDT_HINT_EVIDENCE_AK);
         return;
     }
     if (!t->signature.n) {
-        idt_ev__check_add(c, name, IDT_CHECK_SKIP,
-                          "no signature: give it with --signature FILE (tpm2_quote -s)");
+        idt_ev__check_add(c, name, IDT_CHECK_SKIP, "no signature was given");
+        idt_ev__check_hint(c, IDT_HINT_EVIDENCE_SIGNATURE);
         return;
     }
     EVP_PKEY *key = ak_key(t, &why);
@@ -538,8 +538,8 @@ static void check_digest(const idt_ev__tpm *t, idt_ev__checks *c)
 {
     static const char *const name = "PCR digest";
     if (!t->has_pcrs) {
-        idt_ev__check_add(c, name, IDT_CHECK_SKIP,
-                          "no PCR values: give them with --pcrs FILE (tpm2_quote -o)");
+        idt_ev__check_add(c, name, IDT_CHECK_SKIP, "no PCR values were given");
+        idt_ev__check_hint(c, IDT_HINT_EVIDENCE_PCRS);
         return;
     }
     const EVP_MD *md = t->pcr_digest.n == 20   ? EVP_sha1()

@@ -89,10 +89,14 @@ int idt_verify_binding(idt_verify_result *out, const idt_evidence *ev, const idt
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_verify_binding: unknown rules %d",
                               (int)rules);
     const idt_evidence_field *f = idt_evidence_binding_field(ev);
+    if (!f && !ev->tpm.has_pcrs)
+        return idtx_error_hint(err, IDT_HINT_EVIDENCE_PCRS,
+                               idtx_error_set(err, IDT_EFORMAT, NULL,
+                                              "the evidence has no Init-Data field: a TPM quote "
+                                              "needs its PCR values, and none were given"));
     if (!f)
-        return idtx_error_set(err, IDT_EFORMAT, NULL,
-                              "the evidence has no Init-Data field: a TPM quote needs its PCR "
-                              "values (tpm2_quote -o, given with --pcrs)");
+        return idtx_error_set(err, IDT_EFORMAT, NULL, "the evidence has no Init-Data field: "
+                              "the TPM quote's PCR values hold no PCR 8 of the sha256 bank");
     if (f->len > IDT_BINDING_MAX)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "the %s field has %zu bytes", f->name,
                               f->len);

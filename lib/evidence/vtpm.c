@@ -29,9 +29,11 @@
 static int want_tee(idt_evidence *ev, idt_tee found, idt_error *err)
 {
     if (ev->opts.tee && ev->opts.tee != found)
-        return idtx_error_set(err, IDT_EFORMAT, NULL,
-                              "--tee %s: the JSON is %s evidence", idt_tee_name(ev->opts.tee),
-                              idt_tee_name(found));
+        return idtx_error_hint(err, IDT_HINT_EVIDENCE_TEE_MISMATCH,
+                               idtx_error_set(err, IDT_EFORMAT, NULL,
+                                              "the JSON is %s evidence, not the %s evidence "
+                                              "asked for", idt_tee_name(found),
+                                              idt_tee_name(ev->opts.tee)));
     ev->tee = found;
     return IDT_OK;
 }

@@ -10,6 +10,9 @@
 /* Appends a note; past IDT_GUEST_NOTES_MAX it only counts.  notes may be
  * NULL. */
 void idt_guest__note(idt_guest_notes *notes, const char *fmt, ...) IDTX_PRINTF(2, 3);
+/* The same, with the hint that goes with the note. */
+void idt_guest__note_hint(idt_guest_notes *notes, idt_hint hint, const char *fmt, ...)
+    IDTX_PRINTF(3, 4);
 
 /* True when root names a staged tree rather than the running system. */
 bool idt_guest__staged(const char *root);

@@ -478,12 +478,14 @@ static int add_other(file_list *l, const idt_doc_entry *e, const char *reserved,
     idtx_quote(q, e->name, e->name_len);
     if (!all && why) {
         idt_guest__note(notes, "data entry %s is not installed: only aa.toml, cdh.toml and "
-                        "policy.rego are, and its name %s, which --all-entries refuses", q, why);
+                        "policy.rego are, and its name %s, which an install of all entries "
+                        "refuses", q, why);
         return IDT_OK;
     }
     if (!all) {
-        idt_guest__note(notes, "data entry %s is not installed: only aa.toml, cdh.toml and "
-                        "policy.rego are (--all-entries installs the others)", q);
+        idt_guest__note_hint(notes, IDT_HINT_GUEST_ALL_ENTRIES, "data entry %s is not "
+                             "installed: by default only aa.toml, cdh.toml and policy.rego "
+                             "are", q);
         return IDT_OK;
     }
     if (why)
@@ -563,9 +565,8 @@ static const char *const agent_requests[] = {
 };
 
 static const char deny_head[] =
-    "# Deny-all Kata agent policy, installed by `initdata apply --deny-policy-on-error`\n"
-    "# because the Init-Data could not be verified and installed.  Every request\n"
-    "# of the agent is refused.  The error:\n";
+    "# Deny-all Kata agent policy, installed because the Init-Data could not be\n"
+    "# verified and installed.  Every request of the agent is refused.  The error:\n";
 
 /* Appends reason as comment lines: "#   " per line, bytes outside printable
  * ASCII as \xNN (Rego sources must be UTF-8; control bytes must not end

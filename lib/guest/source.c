@@ -209,9 +209,11 @@ static int pick(char *path, size_t cap, const char *root, char **cand, size_t n,
                               "magic \"initdata\"", scanned, sysblock);
     if (n > 1) {
         join_names(list, sizeof list, cand, n);
-        return idtx_error_set(err, IDT_EIO, NULL, "%zu block devices %s (%s); refusing to "
-                              "guess which one the TEE was launched with (use --device)",
-                              n, how, list);
+        return idtx_error_hint(err, IDT_HINT_GUEST_DEVICE,
+                               idtx_error_set(err, IDT_EIO, NULL, "%zu block devices %s (%s); "
+                                              "refusing to guess which one the TEE was "
+                                              "launched with: the device must be named",
+                                              n, how, list));
     }
     char rel[IDT_GUEST_PATH_MAX];
     IDTX_TRY(idt_guest__fmt(rel, sizeof rel, err, "the device path", "/dev/%s", cand[0]));

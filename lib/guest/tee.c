@@ -35,8 +35,10 @@ int idt_guest_platform_detect(idt_platform *out, const char *root, idt_guest_not
     bool snp = exists(root, SEV_DEV);
     bool tpm = exists(root, TPM_DEV);
     if (tdx && snp)
-        return idtx_error_set(err, IDT_EIO, NULL, "both a TDX (%s) and an SNP (%s) guest "
-                              "interface exist; choose one with --platform", TDX_DEV, SEV_DEV);
+        return idtx_error_hint(err, IDT_HINT_GUEST_PLATFORM,
+                               idtx_error_set(err, IDT_EIO, NULL, "both a TDX (%s) and an SNP "
+                                              "(%s) guest interface exist; refusing to guess: "
+                                              "the platform must be named", TDX_DEV, SEV_DEV));
     if (tdx || snp) {
         *out = tdx ? IDT_PLATFORM_TDX : IDT_PLATFORM_SNP;
         idt_guest__note(notes, "detected %s (%s)%s", tdx ? "TDX" : "SEV-SNP",
@@ -49,10 +51,12 @@ int idt_guest_platform_detect(idt_platform *out, const char *root, idt_guest_not
         idt_guest__note(notes, "detected a vTPM (%s) and no TDX or SNP guest device", TPM_DEV);
         return IDT_OK;
     }
-    return idtx_error_set(err, IDT_EIO, NULL, "no TEE found: none of %s, %s, %s or %s exists "
-                          "under %s; name one with --platform, or use --platform none "
-                          "--insecure-no-binding", TDX_DEV, TDX_SYSFS_DIR, SEV_DEV, TPM_DEV,
-                          idt_guest__staged(root) ? root : "/");
+    return idtx_error_hint(err, IDT_HINT_GUEST_NO_TEE,
+                           idtx_error_set(err, IDT_EIO, NULL, "no TEE found: none of %s, %s, %s "
+                                          "or %s exists under %s; the platform must be named, "
+                                          "or (for tests only) the binding check skipped",
+                                          TDX_DEV, TDX_SYSFS_DIR, SEV_DEV, TPM_DEV,
+                                          idt_guest__staged(root) ? root : "/"));
 }
 
 /* --- TDX --------------------------------------------------------------------- */

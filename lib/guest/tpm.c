@@ -117,11 +117,13 @@ static int check_before(idt_guest_binding *out, const idt_guest_bind_options *o,
     idt_guest__hex(before, out->pcr_before, 32);
     idt_guest__hex(trustee, out->expected.bytes, 32);
     if (!o->force_pcr)
-        return idtx_error_set(err, IDT_EMISMATCH, NULL, "PCR 8 is %s, not all zeros: something "
-                              "(GRUB?) extended it first, so Trustee's value %s is out of "
-                              "reach; nothing extended (--force-pcr extends anyway)", before,
-                              trustee);
-    idt_guest__note(notes, "PCR 8 was %s, not zero, and is extended anyway (--force-pcr): "
+        return idtx_error_hint(err, IDT_HINT_GUEST_FORCE_PCR,
+                               idtx_error_set(err, IDT_EMISMATCH, NULL, "PCR 8 is %s, not all "
+                                              "zeros: something (GRUB?) extended it first, so "
+                                              "Trustee's value %s is out of reach; nothing "
+                                              "extended, as the extend was not forced",
+                                              before, trustee));
+    idt_guest__note(notes, "PCR 8 was %s, not zero, and is extended anyway, as forced: "
                     "Trustee and the attestation-agent expect %s and will reject this guest",
                     before, trustee);
     return extend_value(out->expected.bytes, out->pcr_before, out->extended_with, err);

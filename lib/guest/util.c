@@ -18,19 +18,36 @@ void idt_guest_notes_clear(idt_guest_notes *notes)
     }
 }
 
-void idt_guest__note(idt_guest_notes *notes, const char *fmt, ...)
+static void vnote(idt_guest_notes *notes, idt_hint hint, const char *fmt, va_list ap)
+    IDTX_PRINTF(3, 0);
+
+static void vnote(idt_guest_notes *notes, idt_hint hint, const char *fmt, va_list ap)
 {
-    va_list ap;
     if (!notes)
         return;
     if (notes->count >= IDT_GUEST_NOTES_MAX) {
         notes->dropped++;
         return;
     }
-    va_start(ap, fmt);
     vsnprintf(notes->message[notes->count], sizeof notes->message[0], fmt, ap);
-    va_end(ap);
+    notes->hint[notes->count] = hint;
     notes->count++;
+}
+
+void idt_guest__note(idt_guest_notes *notes, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vnote(notes, IDT_HINT_NONE, fmt, ap);
+    va_end(ap);
+}
+
+void idt_guest__note_hint(idt_guest_notes *notes, idt_hint hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vnote(notes, hint, fmt, ap);
+    va_end(ap);
 }
 
 bool idt_guest__staged(const char *root)

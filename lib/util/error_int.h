@@ -23,6 +23,13 @@ int idtx_error_vset(idt_error *err, int code, const idt_span *at, const char *fm
 int idtx_error_at_offset(idt_error *err, int code, uint64_t offset, const char *fmt, ...)
     IDTX_PRINTF(4, 5);
 
+/* Attaches a hint to the error just recorded (it must come after the
+ * idtx_error_set that it completes, which clears the hint); returns code:
+ *     return idtx_error_hint(err, IDT_HINT_EVIDENCE_PCRS,
+ *                            idtx_error_set(err, IDT_EFORMAT, NULL, "..."));
+ */
+int idtx_error_hint(idt_error *err, idt_hint hint, int code);
+
 /* Propagates a negative status from a callee. */
 #define IDTX_TRY(expr)                                                       \
     do {                                                                     \

@@ -160,6 +160,9 @@ expect_in "--claims on a forged MATCH: report on stderr" err "^FAIL: the evidenc
 # the SNP report alone: no key, so the signature is skipped, and with the VCEK it passes
 run_tool evidence "$T/az/report.bin"
 expect_in "snp report without --vcek" out "skip  report signature: no VCEK"
+# the library says what is missing; the tool adds the flag (idt_hint)
+expect_in "snp report without --vcek: the tool names --vcek" out \
+    "skip  report signature: no VCEK or VLEK certificate: the evidence holds none, and none was given (give the chip's certificate with --vcek FILE: PEM or DER, from AMD's KDS)$"
 run_tool evidence --vcek "$T/az/vcek.pem" "$T/az/report.bin"
 expect_in "snp report with --vcek" out "pass  report signature"
 status "snp report with --vcek" 0
@@ -217,6 +220,8 @@ $PY cca "$EV/cca_misc_cca-example-token.cbor" "$T/cca-pad.cbor" "$($PY value sha
 run_tool verify --evidence "$T/cca-pad.cbor" "$DOC"
 same "cca padded, Trustee rules" "MISMATCH" "$(first_line)"
 expect_in "cca padded diagnosis" out "Trustee compares it unpadded, so with Trustee CCA verifies only sha512"
+expect_in "cca padded diagnosis: the tool names --rules kata" out \
+    "only sha512 documents; kata's rules give MATCH (--rules kata)$"
 run_tool verify --rules kata --evidence "$T/cca-pad.cbor" "$DOC"
 same "cca padded, kata rules" "MATCH" "$(first_line)"
 
@@ -237,6 +242,17 @@ same "Trustee PCR 8 vector" "bddaccb9c52249e97a31baea61b7d91be8221a16e703d92148d
 run_tool evidence --tee snp "$EV/tdx_quote_4.dat"
 status "--tee snp on a TDX quote" 1
 expect_in "--tee snp on a TDX quote" err "it looks like a TDX quote v4"
+expect_in "--tee snp on a TDX quote: the whole message" err \
+    "tdx_quote_4.dat: error: at byte 0: the input is not the snp evidence asked for; it looks like a TDX quote v4 (--tee named it; without --tee the format is detected)$"
+run_tool evidence --tee sgx "$EV/tdx_quote_4.dat"
+status "--tee sgx on a TDX quote" 1
+expect_in "--tee sgx on a TDX quote" err \
+    "error: at byte 4: this is a TDX quote, not the sgx evidence asked for (--tee named it; without --tee the format is detected)$"
+printf 'not evidence at all' >"$T/junk.bin"
+run_tool evidence "$T/junk.bin"
+status "unknown format" 1
+expect_in "unknown format: the tool names --tee" err \
+    "Trustee's evidence JSON, and no TEE was named (name the TEE with --tee)$"
 run_tool evidence --tee sgx "$EV/occlum_quote.dat"
 status "--tee sgx" 0
 run_tool evidence --tee nope "$EV/occlum_quote.dat"

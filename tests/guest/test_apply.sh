@@ -196,6 +196,9 @@ apply --toml "$DOC" --insecure-no-binding --root "$R"
 expect "insecure install" 0 "NOT checked against the TEE"
 installed "kata layout" "$R/run/confidential-containers/initdata" "$DOC" kata 0
 if grep -F -q '"extra.conf" is not installed' "$T/err"; then ok; else bad "no note on extra.conf"; fi
+# the library's note says what happened; the tool adds its flag (idt_hint)
+if grep -F -x -q 'initdata apply: note: data entry "extra.conf" is not installed: by default only aa.toml, cdh.toml and policy.rego are (--all-entries installs the others)' "$T/err"; then
+    ok; else bad "note on extra.conf lacks the --all-entries hint: $(cat "$T/err")"; fi
 apply --toml "$DOC" --insecure-no-binding --root "$R" --all-entries
 expect "insecure install --all-entries" 0
 installed "kata layout --all-entries" "$R/run/confidential-containers/initdata" "$DOC" kata 1
@@ -232,6 +235,16 @@ expect "--device PATH" 0
 installed "--device PATH" "$T/by-path" "$DOC" kata 0
 apply --root "$T/empty-root" --insecure-no-binding
 expect "no /sys/block" 3 "cannot list the block devices"
+
+# --- detecting the TEE: the library's message, the tool's flags -------------------
+mkdir -p "$T/no-tee"
+apply --toml "$DOC" --root "$T/no-tee"
+expect "no TEE" 3 "exists under $T/no-tee; the platform must be named, or (for tests only) the binding check skipped (name one with --platform, or use --platform none --insecure-no-binding)"
+mkdir -p "$T/two-tees/dev"
+: >"$T/two-tees/dev/tdx_guest"
+: >"$T/two-tees/dev/sev-guest"
+apply --toml "$DOC" --root "$T/two-tees"
+expect "TDX and SNP both present" 3 "guest interface exist; refusing to guess: the platform must be named (choose one with --platform)"
 if [ -f "$S/kata/agent-testdata-initdata.img" ]; then
     # Kata's own image holds "some content", which is no Init-Data document.
     apply --device "$S/kata/agent-testdata-initdata.img" --insecure-no-binding --out "$T/x"
@@ -306,6 +319,7 @@ mkdir -p "$H/two/sys/block/vdb" "$H/two/sys/block/vdc" "$H/two/dev"
 cp "$H/two/dev/vdb" "$H/two/dev/vdc"
 apply --root "$H/two" --insecure-no-binding
 expect "two initdata disks" 3 "2 block devices start with the magic"
+expect "two initdata disks: the tool names --device" 3 "launched with: the device must be named (name it with --device PATH)"
 hostile "two initdata disks (vdb and vdc)"
 
 # --- TDX -------------------------------------------------------------------------------
@@ -416,6 +430,7 @@ else
     installed "vtpm install" "$R/run/confidential-containers/initdata" "$T/kata.toml" kata 0
     apply --toml "$T/kata.toml" --platform vtpm --tcti "$TCTI" --out "$T/vtpm-again"
     expect "vtpm: PCR 8 not zero" 1 "PCR 8 is $want, not all zeros"
+    expect "vtpm: PCR 8 not zero: the tool names --force-pcr" 1 "nothing extended, as the extend was not forced (--force-pcr extends anyway)"
     same "vtpm: refused extend leaves PCR 8" "$want" "$(pcr8)"
     absent "vtpm: refused extend installs nothing" "$T/vtpm-again"
     apply --toml "$T/kata.toml" --platform vtpm --tcti "$TCTI" --force-pcr --out "$T/vtpm-again"

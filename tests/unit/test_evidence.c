@@ -21,6 +21,7 @@
 #include <openssl/x509.h>
 
 #include "vectors.h"
+#include "no_flags.h"
 #include "initdata/evidence.h"
 #include "evidence/reader.h"
 
@@ -176,6 +177,17 @@ static void test_names(void **state)
     assert_string_equal(idt_evidence_format_name(IDT_EVIDENCE_TPM_QUOTE), "tpm-quote");
     assert_null(idt_evidence_format_name((idt_evidence_format)99));
     assert_string_equal(idt_verify_rules_name(IDT_RULES_KATA), "kata");
+    /* hint names: the constant's name, lowercase, dashed; none for NONE */
+    assert_string_equal(idt_hint_name(IDT_HINT_EVIDENCE_AK), "evidence-ak");
+    assert_string_equal(idt_hint_name(IDT_HINT_EVIDENCE_TEE_MISMATCH), "evidence-tee-mismatch");
+    assert_string_equal(idt_hint_name(IDT_HINT_GUEST_ALL_ENTRIES), "guest-all-entries");
+    assert_null(idt_hint_name(IDT_HINT_NONE));
+    assert_null(idt_hint_name((idt_hint)13));
+    for (int h = 1; h <= 12; h++) {
+        const char *name = idt_hint_name((idt_hint)h);
+        assert_non_null(name);
+        assert_false(idt_test_names_flag(name));
+    }
 }
 
 /* --- DCAP quotes ------------------------------------------------------------ */
@@ -344,7 +356,22 @@ static void test_quote_errors(void **state)
     idt_evidence_options o = IDT_EVIDENCE_OPTIONS_INIT;
     o.tee = IDT_TEE_SNP;
     assert_int_equal(idt_evidence_parse(&ev, q.b, q.len, &o, &err), IDT_EFORMAT);
-    assert_non_null(strstr(err.message, "a TDX quote v4"));
+    assert_string_equal(err.message, "the input is not the snp evidence asked for; it looks like "
+                                     "a TDX quote v4");
+    assert_int_equal(err.hint, IDT_HINT_EVIDENCE_TEE_MISMATCH);
+    /* sgx named for a TDX quote: the DCAP reader says so at the version */
+    o.tee = IDT_TEE_SGX;
+    assert_int_equal(idt_evidence_parse(&ev, q.b, q.len, &o, &err), IDT_EFORMAT);
+    assert_string_equal(err.message, "this is a TDX quote, not the sgx evidence asked for");
+    assert_int_equal(err.offset, 4);
+    assert_int_equal(err.hint, IDT_HINT_EVIDENCE_TEE_MISMATCH);
+    /* nothing recognisable and no TEE named */
+    static const uint8_t junk[16] = { 0x42, 0x42 };
+    assert_int_equal(idt_evidence_parse(&ev, junk, sizeof junk, NULL, &err), IDT_EFORMAT);
+    assert_non_null(strstr(err.message, "not a known evidence format (16 bytes)"));
+    assert_non_null(strstr(err.message, "and no TEE was named"));
+    assert_false(idt_test_names_flag(err.message));
+    assert_int_equal(err.hint, IDT_HINT_EVIDENCE_TEE);
     /* a v5 body size that disagrees with its type */
     build_quote(&q, key, 5, value, sizeof value);
     put_le(q.b + 50, 584, 4);
@@ -391,7 +418,11 @@ static void test_snp(void **state)
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
     assert_int_equal(run_checks(ev, c, &n), IDT_OK);
-    assert_int_equal(find_check(c, n, "report signature")->status, IDT_CHECK_SKIP);
+    const idt_evidence_check *skip = find_check(c, n, "report signature");
+    assert_int_equal(skip->status, IDT_CHECK_SKIP);
+    assert_string_equal(skip->detail, "no VCEK or VLEK certificate: the evidence holds none, and "
+                                      "none was given");
+    assert_int_equal(skip->hint, IDT_HINT_EVIDENCE_VCEK);
     idt_doc *doc = kata();
     idt_verify_result res;
     assert_int_equal(idt_verify_binding(&res, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK);
@@ -595,9 +626,49 @@ static void test_tpm_quote(void **state)
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
     assert_int_equal(run_checks(ev, c, &n), IDT_OK);
-    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_PASS);
+    const idt_evidence_check *sc = find_check(c, n, "quote signature");
+    assert_int_equal(sc->status, IDT_CHECK_PASS);
+    assert_non_null(strstr(sc->detail, "AK from the caller"));
+    assert_int_equal(sc->hint, IDT_HINT_NONE);
     assert_int_equal(find_check(c, n, "PCR digest")->status, IDT_CHECK_PASS);
     assert_int_equal(find_check(c, n, "PCR 8 in the signed selection")->status, IDT_CHECK_PASS);
+    idt_evidence_free(ev);
+
+    /* The message alone: each missing side input is a SKIP that says what
+     * is missing in words, and a hint says which option gives it. */
+    idt_evidence_options bare = IDT_EVIDENCE_OPTIONS_INIT;
+    ev = parse_ok(msg, mlen, &bare);
+    assert_null(idt_evidence_binding_field(ev));
+    assert_non_null(strstr(idt_evidence_summary(ev), "; no PCR values given"));
+    assert_false(idt_test_names_flag(idt_evidence_summary(ev)));
+    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    sc = find_check(c, n, "quote signature");
+    assert_int_equal(sc->status, IDT_CHECK_SKIP);
+    assert_string_equal(sc->detail, "no AK public key was given");
+    assert_int_equal(sc->hint, IDT_HINT_EVIDENCE_AK);
+    sc = find_check(c, n, "PCR digest");
+    assert_int_equal(sc->status, IDT_CHECK_SKIP);
+    assert_string_equal(sc->detail, "no PCR values were given");
+    assert_int_equal(sc->hint, IDT_HINT_EVIDENCE_PCRS);
+    {
+        idt_error berr = { 0 };
+        idt_doc *kdoc = kata();
+        idt_verify_result br;
+        assert_int_equal(idt_verify_binding(&br, ev, kdoc, IDT_RULES_TRUSTEE, &berr),
+                         IDT_EFORMAT);
+        assert_string_equal(berr.message, "the evidence has no Init-Data field: a TPM quote "
+                                          "needs its PCR values, and none were given");
+        assert_int_equal(berr.hint, IDT_HINT_EVIDENCE_PCRS);
+        idt_doc_free(kdoc);
+    }
+    idt_evidence_free(ev);
+    bare.ak = spki, bare.ak_len = (size_t)slen;
+    ev = parse_ok(msg, mlen, &bare);
+    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    sc = find_check(c, n, "quote signature");
+    assert_int_equal(sc->status, IDT_CHECK_SKIP);
+    assert_string_equal(sc->detail, "no signature was given");
+    assert_int_equal(sc->hint, IDT_HINT_EVIDENCE_SIGNATURE);
     idt_evidence_free(ev);
 
     /* values of the wrong size for the selection */
@@ -618,6 +689,10 @@ static void test_tpm_quote(void **state)
     idt_doc *doc = kata();
     idt_verify_result r;
     assert_int_equal(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, &err), IDT_EFORMAT);
+    /* the values were given: no hint to give them */
+    assert_string_equal(err.message, "the evidence has no Init-Data field: the TPM quote's PCR "
+                                     "values hold no PCR 8 of the sha256 bank");
+    assert_int_equal(err.hint, IDT_HINT_NONE);
     idt_evidence_free(ev);
     idt_doc_free(doc);
 
@@ -698,6 +773,22 @@ static void test_diagnose(void **state)
     assert_int_equal(f.d[0].text, IDT_DIAG_TEXT_AS_IS);
     assert_non_null(strstr(f.d[0].message, "sha384 digest of this document; the document now "
                                            "says sha256"));
+    assert_int_equal(f.d[0].hint, IDT_HINT_NONE);
+
+    /* CCA under Trustee's rules holds the zero-padded sha256 digest: kata's
+     * rules would match, and the hint says so without naming a flag */
+    f.n = 0;
+    memset(v, 0, sizeof v);
+    unhex(v, KATA_SHA256);
+    result_for(&r, IDT_PLATFORM_CCA, v, 64);
+    assert_int_equal(idt_verify_diagnose(&r, kata_doc, dl, IDT_DIGEST_SHA256, collect, &f, NULL),
+                     1);
+    assert_int_equal(f.d[0].placement, IDT_DIAG_FIT);
+    assert_non_null(strstr(f.d[0].message, "CCA verifies only sha512 documents; kata's rules "
+                                           "give MATCH"));
+    assert_false(idt_test_names_flag(f.d[0].message));
+    assert_int_equal(f.d[0].hint, IDT_HINT_VERIFY_RULES_KATA);
+    unhex(v, KATA_SHA384);
 
     /* SNP holds its 32 bytes: the sha384 digest truncated */
     f.n = 0;

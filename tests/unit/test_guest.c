@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "vectors.h"
+#include "no_flags.h"
 #include "initdata/guest.h"
 #include "guest/guest_int.h"
 
@@ -321,6 +322,7 @@ static void test_device_find(void **state)
     idt_guest_notes_clear(&notes);
     assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO);
     assert_non_null(strstr(err.message, "cannot list the block devices"));
+    assert_int_equal(err.hint, IDT_HINT_NONE);
 
     stage_disk("vda", zeros, sizeof zeros, "root-disk\n");
     stage_disk("vdc", zeros, sizeof zeros, NULL);
@@ -343,6 +345,9 @@ static void test_device_find(void **state)
     assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO);
     assert_non_null(strstr(err.message, "2 block devices have the serial \"initdata\" (vda and "
                                         "vdc)"));
+    assert_non_null(strstr(err.message, "launched with: the device must be named"));
+    assert_false(idt_test_names_flag(err.message));
+    assert_int_equal(err.hint, IDT_HINT_GUEST_DEVICE);
 
     /* Two magics, no serial: refused. */
     put("sys/block/vda/serial", "x", 1);
@@ -563,6 +568,10 @@ static void test_platform_detect(void **state)
     idt_error err = { 0 };
     assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_EIO);
     assert_non_null(strstr(err.message, "no TEE found"));
+    assert_non_null(strstr(err.message, "; the platform must be named, or (for tests only) the "
+                                        "binding check skipped"));
+    assert_false(idt_test_names_flag(err.message));
+    assert_int_equal(err.hint, IDT_HINT_GUEST_NO_TEE);
     put("dev/tpmrm0", "", 0);
     assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK);
     assert_int_equal(p, IDT_PLATFORM_VTPM);
@@ -572,6 +581,9 @@ static void test_platform_detect(void **state)
     mkdirs("sys/devices/virtual/misc/tdx_guest");
     assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_EIO);
     assert_non_null(strstr(err.message, "both a TDX"));
+    assert_non_null(strstr(err.message, "refusing to guess: the platform must be named"));
+    assert_false(idt_test_names_flag(err.message));
+    assert_int_equal(err.hint, IDT_HINT_GUEST_PLATFORM);
     unlink(at("dev/sev-guest"));
     assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK);
     assert_int_equal(p, IDT_PLATFORM_TDX);
@@ -628,7 +640,9 @@ static void test_install_kata_then_replace(void **state)
     assert_false(exists(at("run/confidential-containers/initdata/cdh.toml")));
     assert_false(exists(at("run/confidential-containers/initdata/extra.conf")));
     assert_int_equal(notes.count, 1);
-    assert_non_null(strstr(notes.message[0], "\"extra.conf\" is not installed"));
+    assert_string_equal(notes.message[0], "data entry \"extra.conf\" is not installed: by "
+                                          "default only aa.toml, cdh.toml and policy.rego are");
+    assert_int_equal(notes.hint[0], IDT_HINT_GUEST_ALL_ENTRIES);
 
     /* Replacing: the old files go, nothing is left beside the target. */
     assert_int_equal(idt_guest_install(b, &o, NULL, &err), IDT_OK);
@@ -689,6 +703,23 @@ static void test_install_refusals(void **state)
     assert_int_equal(idt_guest_install(clash, &o, NULL, &err), IDT_ESCHEMA);
     assert_non_null(strstr(err.message, "clashes"));
     assert_false(exists(at("out/initdata")));
+
+    /* Without all_entries the unsafe name is a note, and no hint: asking
+     * for all entries would not install it either. */
+    idt_guest_notes notes;
+    idt_guest_notes_clear(&notes);
+    o.all_entries = false;
+    o.out = keep(&outp, "out/evil");
+    assert_int_equal(idt_guest_install(evil, &o, &notes, &err), IDT_OK);
+    assert_int_equal(notes.count, 1);
+    assert_string_equal(notes.message[0], "data entry \"../etc/passwd\" is not installed: only "
+                                          "aa.toml, cdh.toml and policy.rego are, and its name "
+                                          "contains '/', which an install of all entries "
+                                          "refuses");
+    assert_int_equal(notes.hint[0], IDT_HINT_NONE);
+    assert_false(exists(at("etc/passwd")));
+    o.all_entries = true;
+    o.out = keep(&outp, "out/initdata");
 
     /* A symlink planted at the target is not followed. */
     mkdirs("elsewhere");
@@ -806,6 +837,7 @@ static void test_deny_policy(void **state)
     assert_non_null(strstr(text, "\ndefault CreateContainerRequest := false\n"));
     assert_non_null(strstr(text, "\ndefault AllowRequestsFailingPolicy := false\n"));
     assert_null(strstr(text, ":= true"));
+    assert_false(idt_test_names_flag(text));
     for (size_t i = 0; i < len; i++) /* printable ASCII and newlines only */
         assert_true(text[i] == '\n' || (text[i] >= 0x20 && text[i] < 0x7f));
 
