@@ -22,7 +22,7 @@
 
 #define HARD_MAX_DEPTH 1024u /* recursion stays far from the stack's limit */
 
-static inline int peek(const parser *p, size_t ahead)
+static inline int peek(const idt_toml__parser *p, size_t ahead)
 {
     return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
 }
@@ -45,20 +45,20 @@ static const char *show_key(char buf[96], const char *k, size_t n)
     return buf;
 }
 
-static int fail_depth(parser *p, mark m)
+static int fail_depth(idt_toml__parser *p, idt_toml__pos m)
 {
     return idt_toml__fail_at(p, m, IDT_ELIMIT,
                              "nesting deeper than %u levels (a limit of this parser, "
                              "set by max_depth)", p->max_depth);
 }
 
-static int oom(parser *p)
+static int oom(idt_toml__parser *p)
 {
     return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
 }
 
 /* Keeps the longest key for idt_toml_doc_nesting. */
-static void note_key_parts(parser *p, unsigned n, mark start)
+static void note_key_parts(idt_toml__parser *p, unsigned n, idt_toml__pos start)
 {
     idt_toml_nesting *d = &p->doc->nesting;
     if (n > d->key_parts) {
@@ -68,9 +68,9 @@ static void note_key_parts(parser *p, unsigned n, mark start)
 }
 
 /* Reads a dotted key into parts[]; returns the number of parts, or < 0. */
-static int dotted_key(parser *p, keypart *parts)
+static int dotted_key(idt_toml__parser *p, idt_toml__keypart *parts)
 {
-    mark start = idt_toml__mark(p);
+    idt_toml__pos start = idt_toml__mark(p);
     unsigned n = 0;
     for (;;) {
         if (n == p->max_depth)
@@ -92,11 +92,11 @@ static int dotted_key(parser *p, keypart *parts)
 }
 
 /* Reports that key k clashes with entry e, which is already defined. */
-static int fail_redefined(parser *p, const keypart *k, const idt_toml_entry *e, const char *what,
-                          const char *rule)
+static int fail_redefined(idt_toml__parser *p, const idt_toml__keypart *k, const idt_toml_entry *e,
+                          const char *what, const char *rule)
 {
     char kb[96];
-    mark m = { k->span.offset, k->span.line, k->span.column };
+    idt_toml__pos m = { k->span.offset, k->span.line, k->span.column };
     return idt_toml__fail_at(p, m, IDT_ESYNTAX, "%s \"%s\" (%s, first defined at %u:%u; TOML: %s)",
                              what, show_key(kb, k->ptr, k->len),
                              idt_toml_type_name(e->value->type), (unsigned)e->key_span.line,
@@ -104,11 +104,11 @@ static int fail_redefined(parser *p, const keypart *k, const idt_toml_entry *e, 
 }
 
 /* Creates table k in t with the given flags. */
-static int add_table(parser *p, idt_toml_value **out, idt_toml_value *t, const keypart *k,
-                     uint32_t flags)
+static int add_table(idt_toml__parser *p, idt_toml_value **out, idt_toml_value *t,
+                     const idt_toml__keypart *k, uint32_t flags)
 {
     uint32_t depth = node_depth(t) + 1;
-    mark m = { k->span.offset, k->span.line, k->span.column };
+    idt_toml__pos m = { k->span.offset, k->span.line, k->span.column };
     if (depth > p->max_depth)
         return fail_depth(p, m);
     idt_toml_value *n = idt_toml__new_table(p, flags, depth);
@@ -120,7 +120,8 @@ static int add_table(parser *p, idt_toml_value **out, idt_toml_value *t, const k
 }
 
 /* Walks a dotted key's parent parts from t, creating dotted tables. */
-static int walk_dotted(parser *p, idt_toml_value **t, const keypart *parts, int n)
+static int walk_dotted(idt_toml__parser *p, idt_toml_value **t, const idt_toml__keypart *parts,
+                       int n)
 {
     for (int i = 0; i < n; i++) {
         idt_toml_entry *e = idt_toml__find(*t, parts[i].ptr, parts[i].len);
@@ -145,12 +146,12 @@ static int walk_dotted(parser *p, idt_toml_value **t, const keypart *parts, int 
     return IDT_OK;
 }
 
-static int value(parser *p, uint32_t depth, idt_toml_value **out);
+static int value(idt_toml__parser *p, uint32_t depth, idt_toml_value **out);
 
 /* key = value, added to table t (a section's table or an inline table). */
-static int keyval(parser *p, idt_toml_value *t)
+static int keyval(idt_toml__parser *p, idt_toml_value *t)
 {
-    keypart *parts = p->parts;
+    idt_toml__keypart *parts = p->parts;
     int n = dotted_key(p, parts);
     if (n < 0)
         return n;
@@ -160,7 +161,7 @@ static int keyval(parser *p, idt_toml_value *t)
     idt_toml__skip_ws(p);
     IDTX_TRY(walk_dotted(p, &t, parts, n - 1));
     /* The value may hold inline tables that reuse p->parts: keep our key. */
-    keypart last = parts[n - 1];
+    idt_toml__keypart last = parts[n - 1];
     idt_toml_entry *dup = idt_toml__find(t, last.ptr, last.len);
     if (dup)
         return fail_redefined(p, &last, dup, "duplicate key", "a key may be defined only once");
@@ -169,7 +170,7 @@ static int keyval(parser *p, idt_toml_value *t)
     return idt_toml__insert(p, t, &last, v);
 }
 
-static int array(parser *p, idt_toml_value *a, uint32_t depth)
+static int array(idt_toml__parser *p, idt_toml_value *a, uint32_t depth)
 {
     p->pos++; /* [ */
     for (;;) {
@@ -198,7 +199,7 @@ static int array(parser *p, idt_toml_value *a, uint32_t depth)
 
 /* TOML 1.0: only spaces and tabs inside an inline table; TOML 1.1 also
  * takes newlines and comments, which are recorded as 1.1 syntax. */
-static int inline_gap(parser *p)
+static int inline_gap(idt_toml__parser *p)
 {
     idt_toml__skip_ws(p);
     int c = peek(p, 0);
@@ -213,7 +214,7 @@ static int inline_gap(parser *p)
     return idt_toml__skip_ws_nl(p);
 }
 
-static int inline_table(parser *p, idt_toml_value *t)
+static int inline_table(idt_toml__parser *p, idt_toml_value *t)
 {
     p->pos++; /* { */
     IDTX_TRY(inline_gap(p));
@@ -230,7 +231,7 @@ static int inline_table(parser *p, idt_toml_value *t)
             return IDT_OK;
         }
         if (c == ',') {
-            mark comma = idt_toml__mark(p);
+            idt_toml__pos comma = idt_toml__mark(p);
             p->pos++;
             IDTX_TRY(inline_gap(p));
             if (peek(p, 0) != '}')
@@ -250,7 +251,7 @@ static int inline_table(parser *p, idt_toml_value *t)
 }
 
 /* Counts one more array or inline table open, as the toml crate does. */
-static void enter_value(parser *p, mark m)
+static void enter_value(idt_toml__parser *p, idt_toml__pos m)
 {
     idt_toml_nesting *n = &p->doc->nesting;
     if (++p->value_depth > n->value_depth) {
@@ -264,9 +265,9 @@ static void enter_value(parser *p, mark m)
  * arrays and inline tables nest one deeper and are bounded by max_depth
  * before the recursion, so the stack is bounded too.
  */
-static int value(parser *p, uint32_t depth, idt_toml_value **out)
+static int value(idt_toml__parser *p, uint32_t depth, idt_toml_value **out)
 {
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     int c = peek(p, 0);
     idt_toml_value *v;
     if (c == '[' || c == '{') {
@@ -302,7 +303,8 @@ static int value(parser *p, uint32_t depth, idt_toml_value **out)
 }
 
 /* Resolves the parent parts of a [header] from the root. */
-static int walk_header(parser *p, idt_toml_value **t, const keypart *parts, int n)
+static int walk_header(idt_toml__parser *p, idt_toml_value **t, const idt_toml__keypart *parts,
+                       int n)
 {
     for (int i = 0; i < n; i++) {
         idt_toml_entry *e = idt_toml__find(*t, parts[i].ptr, parts[i].len);
@@ -325,7 +327,8 @@ static int walk_header(parser *p, idt_toml_value **t, const keypart *parts, int 
     return IDT_OK;
 }
 
-static int define_table(parser *p, idt_toml_value *t, const keypart *k, idt_span hdr)
+static int define_table(idt_toml__parser *p, idt_toml_value *t, const idt_toml__keypart *k,
+                        idt_span hdr)
 {
     idt_toml_entry *e = idt_toml__find(t, k->ptr, k->len);
     idt_toml_value *v;
@@ -343,13 +346,14 @@ static int define_table(parser *p, idt_toml_value *t, const keypart *k, idt_span
     return IDT_OK;
 }
 
-static int append_table(parser *p, idt_toml_value *t, const keypart *k, idt_span hdr)
+static int append_table(idt_toml__parser *p, idt_toml_value *t, const idt_toml__keypart *k,
+                        idt_span hdr)
 {
     idt_toml_entry *e = idt_toml__find(t, k->ptr, k->len);
     idt_toml_value *a;
     if (!e) {
         uint32_t depth = node_depth(t) + 1;
-        mark m = { k->span.offset, k->span.line, k->span.column };
+        idt_toml__pos m = { k->span.offset, k->span.line, k->span.column };
         if (depth + 1 > p->max_depth)
             return fail_depth(p, m);
         a = idt_toml__new_value(p, IDT_TOML_ARRAY, m);
@@ -373,10 +377,10 @@ static int append_table(parser *p, idt_toml_value *t, const keypart *k, idt_span
     return IDT_OK;
 }
 
-static int header(parser *p, idt_toml_value *root)
+static int header(idt_toml__parser *p, idt_toml_value *root)
 {
-    keypart *parts = p->parts;
-    mark m = idt_toml__mark(p);
+    idt_toml__keypart *parts = p->parts;
+    idt_toml__pos m = idt_toml__mark(p);
     bool aot = peek(p, 1) == '[';
     p->pos += aot ? 2 : 1;
     idt_toml__skip_ws(p);
@@ -394,9 +398,9 @@ static int header(parser *p, idt_toml_value *root)
                : define_table(p, t, &parts[n - 1], hdr);
 }
 
-static int document(parser *p, idt_toml_value *root)
+static int document(idt_toml__parser *p, idt_toml_value *root)
 {
-    p->parts = idtx_arena_alloc(p->arena, sizeof(keypart) * p->max_depth);
+    p->parts = idtx_arena_alloc(p->arena, sizeof(idt_toml__keypart) * p->max_depth);
     if (!p->parts)
         return oom(p);
     if (p->len >= 3 && memcmp(p->src, "\xef\xbb\xbf", 3) == 0)
@@ -439,7 +443,7 @@ int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
                               "document of %zu bytes is larger than the limit of %zu bytes",
                               len, opts->max_size);
     idtx_arena arena = IDTX_ARENA_INIT;
-    parser p = { 0 };
+    idt_toml__parser p = { 0 };
     p.src = src ? src : "";
     p.len = len;
     p.line = 1;

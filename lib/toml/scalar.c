@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline int peek(const parser *p, size_t ahead)
+static inline int peek(const idt_toml__parser *p, size_t ahead)
 {
     return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
 }
@@ -37,7 +37,7 @@ static bool is_digit_of(int c, int base)
  * returns how many digits were read (0 after recording an error, or when
  * none are present and `what` is NULL).
  */
-static size_t digits(parser *p, int base, const char *what)
+static size_t digits(idt_toml__parser *p, int base, const char *what)
 {
     size_t n = 0;
     for (;;) {
@@ -69,8 +69,8 @@ static int digit_value(char c)
 
 /* Converts the digits in src[start, end) (underscores skipped) with
  * overflow detection: the magnitude may reach 2^63 only when negative. */
-static int to_int64(parser *p, mark m, size_t start, size_t end, int base, bool neg,
-                    int64_t *out)
+static int to_int64(idt_toml__parser *p, idt_toml__pos m, size_t start, size_t end, int base,
+                    bool neg, int64_t *out)
 {
     uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
     uint64_t v = 0;
@@ -89,7 +89,7 @@ static int to_int64(parser *p, mark m, size_t start, size_t end, int base, bool 
     return IDT_OK;
 }
 
-static int prefixed_integer(parser *p, mark m, idt_toml_value *v)
+static int prefixed_integer(idt_toml__parser *p, idt_toml__pos m, idt_toml_value *v)
 {
     int kind = peek(p, 1);
     int base = kind == 'x' ? 16 : kind == 'o' ? 8 : 2;
@@ -104,7 +104,7 @@ static int prefixed_integer(parser *p, mark m, idt_toml_value *v)
     return to_int64(p, m, start, p->pos, base, false, &v->as.integer);
 }
 
-static int special_float(parser *p, mark m, bool neg, idt_toml_value *v)
+static int special_float(idt_toml__parser *p, idt_toml__pos m, bool neg, idt_toml_value *v)
 {
     bool inf = peek(p, 0) == 'i';
     if (p->len - p->pos < 3 || memcmp(p->src + p->pos, inf ? "inf" : "nan", 3) != 0)
@@ -117,7 +117,7 @@ static int special_float(parser *p, mark m, bool neg, idt_toml_value *v)
 }
 
 /* Converts a validated decimal float; underscores are removed first. */
-static int to_double(parser *p, mark m, double *out)
+static int to_double(idt_toml__parser *p, idt_toml__pos m, double *out)
 {
     size_t n = p->pos - m.offset;
     char small[128];
@@ -137,9 +137,9 @@ static int to_double(parser *p, mark m, double *out)
     return IDT_OK;
 }
 
-static int number(parser *p, idt_toml_value *v)
+static int number(idt_toml__parser *p, idt_toml_value *v)
 {
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     int c = peek(p, 0);
     bool neg = c == '-';
     if (c == '0' && (peek(p, 1) == 'x' || peek(p, 1) == 'o' || peek(p, 1) == 'b'))
@@ -186,7 +186,7 @@ static int number(parser *p, idt_toml_value *v)
 /* ---- date-times ---------------------------------------------------------- */
 
 /* Reads exactly n decimal digits. */
-static bool fixed(parser *p, size_t n, int *out)
+static bool fixed(idt_toml__parser *p, size_t n, int *out)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
@@ -200,7 +200,7 @@ static bool fixed(parser *p, size_t n, int *out)
     return true;
 }
 
-static bool expect(parser *p, char c)
+static bool expect(idt_toml__parser *p, char c)
 {
     if (peek(p, 0) != (unsigned char)c)
         return false;
@@ -215,7 +215,7 @@ static int days_in_month(int year, int month)
     return month == 2 && leap ? 29 : days[month - 1];
 }
 
-static int date_part(parser *p, mark m, idt_toml_datetime *dt)
+static int date_part(idt_toml__parser *p, idt_toml__pos m, idt_toml_datetime *dt)
 {
     if (!fixed(p, 4, &dt->year) || !expect(p, '-') || !fixed(p, 2, &dt->month) ||
         !expect(p, '-') || !fixed(p, 2, &dt->day))
@@ -229,9 +229,9 @@ static int date_part(parser *p, mark m, idt_toml_datetime *dt)
     return IDT_OK;
 }
 
-static int time_part(parser *p, idt_toml_datetime *dt)
+static int time_part(idt_toml__parser *p, idt_toml_datetime *dt)
 {
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     if (!fixed(p, 2, &dt->hour) || !expect(p, ':') || !fixed(p, 2, &dt->minute))
         return idt_toml__fail_at(p, m, IDT_ESYNTAX, "invalid time (TOML times are HH:MM:SS)");
     bool seconds = peek(p, 0) == ':';
@@ -269,7 +269,7 @@ static int time_part(parser *p, idt_toml_datetime *dt)
     return IDT_OK;
 }
 
-static int offset_part(parser *p, idt_toml_datetime *dt)
+static int offset_part(idt_toml__parser *p, idt_toml_datetime *dt)
 {
     int c = peek(p, 0);
     if (c == 'Z' || c == 'z') {
@@ -278,7 +278,7 @@ static int offset_part(parser *p, idt_toml_datetime *dt)
     }
     if (c != '+' && c != '-')
         return 0;
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     p->pos++;
     int h, mi;
     if (!fixed(p, 2, &h) || !expect(p, ':') || !fixed(p, 2, &mi))
@@ -290,14 +290,14 @@ static int offset_part(parser *p, idt_toml_datetime *dt)
     return 1;
 }
 
-static bool time_follows(const parser *p, size_t at)
+static bool time_follows(const idt_toml__parser *p, size_t at)
 {
     return is_digit(peek(p, at)) && is_digit(peek(p, at + 1)) && peek(p, at + 2) == ':';
 }
 
-static int datetime(parser *p, idt_toml_value *v)
+static int datetime(idt_toml__parser *p, idt_toml_value *v)
 {
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     idt_toml_datetime *dt = &v->as.datetime;
     memset(dt, 0, sizeof *dt);
     if (time_follows(p, 0)) {
@@ -321,7 +321,7 @@ static int datetime(parser *p, idt_toml_value *v)
     return IDT_OK;
 }
 
-static bool date_follows(const parser *p)
+static bool date_follows(const idt_toml__parser *p)
 {
     for (size_t i = 0; i < 4; i++)
         if (!is_digit(peek(p, i)))
@@ -329,7 +329,7 @@ static bool date_follows(const parser *p)
     return peek(p, 4) == '-';
 }
 
-static int boolean(parser *p, idt_toml_value *v)
+static int boolean(idt_toml__parser *p, idt_toml_value *v)
 {
     bool t = peek(p, 0) == 't';
     const char *word = t ? "true" : "false";
@@ -343,7 +343,7 @@ static int boolean(parser *p, idt_toml_value *v)
     return IDT_OK;
 }
 
-int idt_toml__scalar(parser *p, idt_toml_value *v)
+int idt_toml__scalar(idt_toml__parser *p, idt_toml_value *v)
 {
     int c = peek(p, 0);
     if (c == 't' || c == 'f')

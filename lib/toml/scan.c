@@ -13,34 +13,34 @@
 #include <stdarg.h>
 #include <string.h>
 
-mark idt_toml__mark(const parser *p)
+idt_toml__pos idt_toml__mark(const idt_toml__parser *p)
 {
-    mark m = { p->pos, p->line, (uint32_t)(p->pos - p->line_start + 1) };
+    idt_toml__pos m = { p->pos, p->line, (uint32_t)(p->pos - p->line_start + 1) };
     return m;
 }
 
-idt_span idt_toml__span_at(const parser *p, mark m, size_t len)
+idt_span idt_toml__span_at(const idt_toml__parser *p, idt_toml__pos m, size_t len)
 {
     (void)p;
     idt_span s = { m.offset, len, m.line, m.column };
     return s;
 }
 
-idt_span idt_toml__span_from(const parser *p, mark m)
+idt_span idt_toml__span_from(const idt_toml__parser *p, idt_toml__pos m)
 {
     return idt_toml__span_at(p, m, p->pos - m.offset);
 }
 
-static int vfail_at(parser *p, mark m, int code, const char *fmt, va_list ap)
+static int vfail_at(idt_toml__parser *p, idt_toml__pos m, int code, const char *fmt, va_list ap)
     IDTX_PRINTF(4, 0);
 
-static int vfail_at(parser *p, mark m, int code, const char *fmt, va_list ap)
+static int vfail_at(idt_toml__parser *p, idt_toml__pos m, int code, const char *fmt, va_list ap)
 {
     idt_span at = idt_toml__span_at(p, m, 0);
     return idtx_error_vset(p->err, code, &at, fmt, ap);
 }
 
-int idt_toml__fail_at(parser *p, mark m, int code, const char *fmt, ...)
+int idt_toml__fail_at(idt_toml__parser *p, idt_toml__pos m, int code, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -49,7 +49,7 @@ int idt_toml__fail_at(parser *p, mark m, int code, const char *fmt, ...)
     return rc;
 }
 
-int idt_toml__fail(parser *p, const char *fmt, ...)
+int idt_toml__fail(idt_toml__parser *p, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -58,18 +58,18 @@ int idt_toml__fail(parser *p, const char *fmt, ...)
     return rc;
 }
 
-static inline int peek(const parser *p, size_t ahead)
+static inline int peek(const idt_toml__parser *p, size_t ahead)
 {
     return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
 }
 
-static inline bool at_str(const parser *p, const char *s, size_t n)
+static inline bool at_str(const idt_toml__parser *p, const char *s, size_t n)
 {
     return p->len - p->pos >= n && memcmp(p->src + p->pos, s, n) == 0;
 }
 
 /* Describes a byte that may not appear where it stands. */
-static int fail_control(parser *p, int c, const char *where)
+static int fail_control(idt_toml__parser *p, int c, const char *where)
 {
     if (c == '\r' && peek(p, 1) == '\n')
         c = '\n';
@@ -84,7 +84,7 @@ static int fail_control(parser *p, int c, const char *where)
 
 /* Validates the UTF-8 sequence at pos (first byte >= 0x80) and returns its
  * length, or 0 after recording an error. */
-static size_t utf8_seq(parser *p)
+static size_t utf8_seq(idt_toml__parser *p)
 {
     const char *why;
     size_t n = idtx_utf8_seq((const unsigned char *)p->src + p->pos, p->len - p->pos, &why);
@@ -94,13 +94,13 @@ static size_t utf8_seq(parser *p)
     return n;
 }
 
-void idt_toml__skip_ws(parser *p)
+void idt_toml__skip_ws(idt_toml__parser *p)
 {
     while (p->pos < p->len && (p->src[p->pos] == ' ' || p->src[p->pos] == '\t'))
         p->pos++;
 }
 
-int idt_toml__newline(parser *p)
+int idt_toml__newline(idt_toml__parser *p)
 {
     if (peek(p, 0) == '\r' && peek(p, 1) == '\n')
         p->pos++;
@@ -113,7 +113,7 @@ int idt_toml__newline(parser *p)
 }
 
 /* Skips a comment ('#' at pos) up to, not including, its newline. */
-static int skip_comment(parser *p)
+static int skip_comment(idt_toml__parser *p)
 {
     p->pos++;
     while (p->pos < p->len) {
@@ -134,7 +134,7 @@ static int skip_comment(parser *p)
     return IDT_OK;
 }
 
-int idt_toml__skip_ws_nl(parser *p)
+int idt_toml__skip_ws_nl(idt_toml__parser *p)
 {
     for (;;) {
         idt_toml__skip_ws(p);
@@ -148,7 +148,7 @@ int idt_toml__skip_ws_nl(parser *p)
     }
 }
 
-int idt_toml__end_of_line(parser *p)
+int idt_toml__end_of_line(idt_toml__parser *p)
 {
     idt_toml__skip_ws(p);
     if (peek(p, 0) == '#')
@@ -172,9 +172,9 @@ typedef struct strscan {
 } strscan;
 
 /* Reads \uXXXX or \UXXXXXXXX digits at pos; stores the scalar value. */
-static int unicode_escape(parser *p, size_t ndigits, uint32_t *cp)
+static int unicode_escape(idt_toml__parser *p, size_t ndigits, uint32_t *cp)
 {
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     uint32_t v = 0;
     for (size_t i = 0; i < ndigits; i++) {
         int h = idtx_hex_value(peek(p, i));
@@ -195,7 +195,7 @@ static int unicode_escape(parser *p, size_t ndigits, uint32_t *cp)
 }
 
 /* Skips spaces, tabs and newlines (after a line-ending backslash). */
-static int skip_blank_lines(parser *p)
+static int skip_blank_lines(idt_toml__parser *p)
 {
     for (;;) {
         idt_toml__skip_ws(p);
@@ -206,7 +206,7 @@ static int skip_blank_lines(parser *p)
     }
 }
 
-void idt_toml__note_v11(parser *p, idt_toml_feature f, mark m, size_t len)
+void idt_toml__note_v11(idt_toml__parser *p, idt_toml_feature f, idt_toml__pos m, size_t len)
 {
     idt_toml_doc *d = p->doc;
     if (d->v11_count < IDT_TOML_FEATURE_USES_MAX)
@@ -215,9 +215,9 @@ void idt_toml__note_v11(parser *p, idt_toml_feature f, mark m, size_t len)
 }
 
 /* \e and \xHH: TOML 1.1 escapes.  pos is at the 'e' or 'x'. */
-static int v11_escape(parser *p, int c)
+static int v11_escape(idt_toml__parser *p, int c)
 {
-    mark m = { p->pos - 1, p->line, (uint32_t)(p->pos - p->line_start) };
+    idt_toml__pos m = { p->pos - 1, p->line, (uint32_t)(p->pos - p->line_start) };
     if (!p->v11)
         return idt_toml__fail(p, "escape \\%c is TOML 1.1, not TOML 1.0 (valid escapes: "
                                  "\\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", c);
@@ -233,14 +233,14 @@ static int v11_escape(parser *p, int c)
 }
 
 /* The escapes a message lists, by version. */
-static const char *valid_escapes(const parser *p)
+static const char *valid_escapes(const idt_toml__parser *p)
 {
     return p->v11 ? "TOML 1.1 allows \\b \\t \\n \\f \\r \\e \\\" \\\\ \\xHH \\uXXXX \\UXXXXXXXX"
                   : "TOML 1.0 allows \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX";
 }
 
 /* Validates the escape at pos (just after the backslash). */
-static int check_escape(parser *p, bool multiline)
+static int check_escape(idt_toml__parser *p, bool multiline)
 {
     int c = peek(p, 0);
     uint32_t cp;
@@ -307,7 +307,7 @@ static inline bool is_plain(unsigned char c, char q)
 /* Steps over a plain byte or, in a multi-line string, a line feed (which
  * is counted here, so that a policy with a line every 30 bytes stays in
  * the fast loop).  Returns false at a byte the caller must look at. */
-static inline bool step_plain(parser *p, size_t *i, char q, bool multiline)
+static inline bool step_plain(idt_toml__parser *p, size_t *i, char q, bool multiline)
 {
     unsigned char c = (unsigned char)p->src[*i];
     if (c == '\n' && multiline) {
@@ -321,7 +321,7 @@ static inline bool step_plain(parser *p, size_t *i, char q, bool multiline)
     return true;
 }
 
-static size_t plain_run(parser *p, size_t i, char q, bool multiline)
+static size_t plain_run(idt_toml__parser *p, size_t i, char q, bool multiline)
 {
     size_t len = p->len;
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -346,13 +346,13 @@ static size_t plain_run(parser *p, size_t i, char q, bool multiline)
 }
 
 /* Pass one: validates the string at pos and finds its end. */
-static int scan_string(parser *p, strscan *s)
+static int scan_string(idt_toml__parser *p, strscan *s)
 {
     char q = p->src[p->pos];
     s->literal = q == '\'';
     s->multiline = at_str(p, s->literal ? "'''" : "\"\"\"", 3);
     s->decode = false;
-    mark open = idt_toml__mark(p);
+    idt_toml__pos open = idt_toml__mark(p);
     p->pos += s->multiline ? 3 : 1;
     if (s->multiline && (peek(p, 0) == '\n' || (peek(p, 0) == '\r' && peek(p, 1) == '\n')))
         IDTX_TRY(idt_toml__newline(p)); /* TOML trims a newline right after the opening */
@@ -474,7 +474,7 @@ static size_t decode_body(const char *s, size_t n, bool literal, char *out)
     return o;
 }
 
-static int string_value(parser *p, const char **ptr, size_t *len, strscan *s)
+static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strscan *s)
 {
     IDTX_TRY(scan_string(p, s));
     size_t raw = s->body_end - s->body;
@@ -492,7 +492,7 @@ static int string_value(parser *p, const char **ptr, size_t *len, strscan *s)
     return IDT_OK;
 }
 
-int idt_toml__string(parser *p, idt_toml_value *v)
+int idt_toml__string(idt_toml__parser *p, idt_toml_value *v)
 {
     strscan s;
     return string_value(p, &v->as.string.ptr, &v->as.string.len, &s);
@@ -504,9 +504,9 @@ static bool is_bare(int c)
            c == '_' || c == '-';
 }
 
-int idt_toml__key(parser *p, keypart *out)
+int idt_toml__key(idt_toml__parser *p, idt_toml__keypart *out)
 {
-    mark m = idt_toml__mark(p);
+    idt_toml__pos m = idt_toml__mark(p);
     int c = peek(p, 0);
     if (c == '"' || c == '\'') {
         if (at_str(p, c == '"' ? "\"\"\"" : "'''", 3))

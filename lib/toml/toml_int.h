@@ -39,12 +39,12 @@ struct idt_toml_doc {
 };
 
 /* A position in the source, captured before a token is read. */
-typedef struct mark {
+typedef struct idt_toml__pos {
     size_t offset;
     uint32_t line, column;
-} mark;
+} idt_toml__pos;
 
-typedef struct parser {
+typedef struct idt_toml__parser {
     const char *src;
     size_t len;
     size_t pos;
@@ -54,46 +54,48 @@ typedef struct parser {
     idtx_arena *arena;
     idt_error *err;
     idt_toml_value *current; /* the table keys are added to */
-    struct keypart *parts;   /* max_depth slots for the parts of a dotted key */
+    struct idt_toml__keypart *parts;   /* max_depth slots for the parts of a dotted key */
     bool v11;                /* TOML 1.1 syntax is allowed */
     unsigned value_depth;    /* arrays and inline tables open right now */
     idt_toml_doc *doc;       /* receives the nesting and the 1.1 uses */
-} parser;
+} idt_toml__parser;
 
 /* One part of a key, decoded. */
-typedef struct keypart {
+typedef struct idt_toml__keypart {
     const char *ptr;
     size_t len;
     idt_span span;
-} keypart;
+} idt_toml__keypart;
 
 /* ---- scan.c ---- */
-mark idt_toml__mark(const parser *p);
-idt_span idt_toml__span_from(const parser *p, mark m);
-idt_span idt_toml__span_at(const parser *p, mark m, size_t len);
+idt_toml__pos idt_toml__mark(const idt_toml__parser *p);
+idt_span idt_toml__span_from(const idt_toml__parser *p, idt_toml__pos m);
+idt_span idt_toml__span_at(const idt_toml__parser *p, idt_toml__pos m, size_t len);
 /* Records a syntax error at the current position / at m. */
-int idt_toml__fail(parser *p, const char *fmt, ...) IDTX_PRINTF(2, 3);
-int idt_toml__fail_at(parser *p, mark m, int code, const char *fmt, ...) IDTX_PRINTF(4, 5);
-void idt_toml__skip_ws(parser *p);
+int idt_toml__fail(idt_toml__parser *p, const char *fmt, ...) IDTX_PRINTF(2, 3);
+int idt_toml__fail_at(idt_toml__parser *p, idt_toml__pos m, int code, const char *fmt, ...)
+    IDTX_PRINTF(4, 5);
+void idt_toml__skip_ws(idt_toml__parser *p);
 /* Skips whitespace, comments and newlines (inside arrays). */
-int idt_toml__skip_ws_nl(parser *p);
+int idt_toml__skip_ws_nl(idt_toml__parser *p);
 /* Consumes an optional comment, then requires a newline or the end. */
-int idt_toml__end_of_line(parser *p);
-int idt_toml__newline(parser *p); /* consumes LF or CRLF at pos */
-int idt_toml__key(parser *p, keypart *out);
+int idt_toml__end_of_line(idt_toml__parser *p);
+int idt_toml__newline(idt_toml__parser *p); /* consumes LF or CRLF at pos */
+int idt_toml__key(idt_toml__parser *p, idt_toml__keypart *out);
 /* Records a use of 1.1-only syntax at m, len bytes long. */
-void idt_toml__note_v11(parser *p, idt_toml_feature f, mark m, size_t len);
-int idt_toml__string(parser *p, idt_toml_value *v);
+void idt_toml__note_v11(idt_toml__parser *p, idt_toml_feature f, idt_toml__pos m, size_t len);
+int idt_toml__string(idt_toml__parser *p, idt_toml_value *v);
 
 /* ---- scalar.c ---- */
-int idt_toml__scalar(parser *p, idt_toml_value *v);
+int idt_toml__scalar(idt_toml__parser *p, idt_toml_value *v);
 
 /* ---- tree.c ---- */
-idt_toml_value *idt_toml__new_value(parser *p, idt_toml_type type, mark at);
-idt_toml_value *idt_toml__new_table(parser *p, uint32_t flags, uint32_t depth);
+idt_toml_value *idt_toml__new_value(idt_toml__parser *p, idt_toml_type type, idt_toml__pos at);
+idt_toml_value *idt_toml__new_table(idt_toml__parser *p, uint32_t flags, uint32_t depth);
 idt_toml_entry *idt_toml__find(const idt_toml_value *t, const char *key, size_t len);
 /* Adds key -> value to table t (the key must be absent). */
-int idt_toml__insert(parser *p, idt_toml_value *t, const keypart *k, idt_toml_value *v);
-int idt_toml__array_push(parser *p, idt_toml_value *a, idt_toml_value *v);
+int idt_toml__insert(idt_toml__parser *p, idt_toml_value *t, const idt_toml__keypart *k,
+                     idt_toml_value *v);
+int idt_toml__array_push(idt_toml__parser *p, idt_toml_value *a, idt_toml_value *v);
 
 #endif

@@ -25,12 +25,12 @@ static uint32_t hash_key(const char *k, size_t n)
     return h;
 }
 
-static int oom(parser *p)
+static int oom(idt_toml__parser *p)
 {
     return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
 }
 
-idt_toml_value *idt_toml__new_value(parser *p, idt_toml_type type, mark at)
+idt_toml_value *idt_toml__new_value(idt_toml__parser *p, idt_toml_type type, idt_toml__pos at)
 {
     idt_toml_value *v = idtx_arena_alloc(p->arena, sizeof *v);
     if (!v) {
@@ -43,7 +43,7 @@ idt_toml_value *idt_toml__new_value(parser *p, idt_toml_type type, mark at)
     return v;
 }
 
-idt_toml_value *idt_toml__new_table(parser *p, uint32_t flags, uint32_t depth)
+idt_toml_value *idt_toml__new_table(idt_toml__parser *p, uint32_t flags, uint32_t depth)
 {
     idt_toml_value *t = idtx_arena_alloc(p->arena, sizeof *t);
     if (!t) {
@@ -64,7 +64,7 @@ static void index_put(table_index *ix, const idt_toml_entry *e, uint32_t pos)
     ix->slots[i] = pos + 1;
 }
 
-static int index_rebuild(parser *p, idt_toml_value *t, size_t want)
+static int index_rebuild(idt_toml__parser *p, idt_toml_value *t, size_t want)
 {
     size_t size = 16;
     while (size < want * 2)
@@ -102,7 +102,7 @@ idt_toml_entry *idt_toml__find(const idt_toml_value *t, const char *key, size_t 
 
 /* Grows a vector kept in the arena.  The old block is abandoned to the
  * arena; doubling bounds the waste by the final size. */
-static void *grow(parser *p, void *old, size_t count, uint32_t *cap, size_t elem)
+static void *grow(idt_toml__parser *p, void *old, size_t count, uint32_t *cap, size_t elem)
 {
     size_t ncap = *cap ? (size_t)*cap * 2 : 4;
     if (ncap > UINT32_MAX || ncap > SIZE_MAX / elem) {
@@ -120,7 +120,8 @@ static void *grow(parser *p, void *old, size_t count, uint32_t *cap, size_t elem
     return n;
 }
 
-int idt_toml__insert(parser *p, idt_toml_value *t, const keypart *k, idt_toml_value *v)
+int idt_toml__insert(idt_toml__parser *p, idt_toml_value *t, const idt_toml__keypart *k,
+                     idt_toml_value *v)
 {
     size_t n = t->as.table.count;
     if (n == t->internal_cap) {
@@ -143,7 +144,7 @@ int idt_toml__insert(parser *p, idt_toml_value *t, const keypart *k, idt_toml_va
     return IDT_OK;
 }
 
-int idt_toml__array_push(parser *p, idt_toml_value *a, idt_toml_value *v)
+int idt_toml__array_push(idt_toml__parser *p, idt_toml_value *a, idt_toml_value *v)
 {
     size_t n = a->as.array.count;
     if (n == a->internal_cap) {
