@@ -1,6 +1,7 @@
 /* initdata annotate: sets the Init-Data annotation on the pod-bearing
  * objects of Kubernetes manifests, changing no other byte (manifest.h). */
 #include "cmd.h"
+#include "codec_args.h"
 #include "diag.h"
 #include "io.h"
 #include "manifest_cli.h"
@@ -147,8 +148,14 @@ static int value_from_annotation(char **value, size_t *len, const char *arg)
     }
     unsigned char *doc = NULL;
     size_t doc_len = 0;
-    if (rc >= 0)
-        rc = idt_codec_decode(&doc, &doc_len, *value, *len, NULL, &err);
+    idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings warnings;
+    idt_codec_warnings_clear(&warnings);
+    o.warnings = &warnings;
+    if (rc >= 0) {
+        rc = idt_codec_decode(&doc, &doc_len, *value, *len, &o, &err);
+        cli_codec_warnings_print(err.source, &warnings);
+    }
     if (rc < 0) {
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);

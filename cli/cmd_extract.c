@@ -55,10 +55,21 @@ static int decode(unsigned char **doc, size_t *len, const cli_manifest *cm,
                   const idt_manifest_annotations *an, int k, bool lenient)
 {
     idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings warnings;
+    idt_codec_warnings_clear(&warnings);
     o.lenient = lenient;
+    o.warnings = &warnings;
     idt_error err;
     idt_error_clear(&err);
     int rc = idt_codec_decode(doc, len, an->value[k], an->value_len[k], &o, &err);
+    /* The value's offsets are into the annotation; the span locates it. */
+    for (size_t i = 0; i < warnings.count; i++) {
+        char msg[IDT_ERROR_MESSAGE_MAX + 96];
+        snprintf(msg, sizeof msg, "the %s value, at byte %llu: %s",
+                 idt_manifest_key_name((idt_manifest_key)k),
+                 (unsigned long long)warnings.warning[i].offset, warnings.warning[i].message);
+        cli_manifest_warn(cm, &an->span[k], msg);
+    }
     if (rc < 0) {
         char msg[IDT_ERROR_MESSAGE_MAX + 64];
         snprintf(msg, sizeof msg, "the %s value: %s", idt_manifest_key_name((idt_manifest_key)k),

@@ -107,6 +107,22 @@ static int relocate_gzip_error(int rc, const char *a, size_t n, idt_error *err)
     return rc;
 }
 
+/* Moves the warnings that gunzip appended from w->warning[first] on to
+ * the annotation, as relocate_gzip_error does for an error. */
+static void relocate_gzip_warnings(idt_codec_warnings *w, size_t first, const char *a, size_t n)
+{
+    for (size_t i = first; w && i < w->count; i++) {
+        idt_codec_warning *x = &w->warning[i];
+        char msg[IDT_ERROR_MESSAGE_MAX];
+        uint64_t k = x->offset;
+        memcpy(msg, x->message, sizeof msg);
+        if (snprintf(x->message, sizeof x->message, "gzip data byte %llu: %s",
+                     (unsigned long long)k, msg) >= (int)sizeof x->message)
+            x->message[sizeof x->message - 1] = 0;
+        x->offset = annotation_offset(a, n, (size_t)k);
+    }
+}
+
 static int not_gzip_error(const unsigned char *raw, size_t raw_len, idt_error *err)
 {
     if (raw_len == 0)
@@ -139,9 +155,8 @@ int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotatio
                      const idt_codec_options *opts, idt_error *err)
 {
     idt_codec__limits lim;
-    idt_codec_options gz_opts = IDT_CODEC_OPTIONS_INIT;
     unsigned char *raw = NULL, *doc = NULL;
-    size_t raw_len = 0, doc_len = 0;
+    size_t raw_len = 0, doc_len = 0, first_warning;
     int rc;
 
     if (!out || !out_len || (!annotation && len))
@@ -160,10 +175,11 @@ int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotatio
         free(raw);
         return rc;
     }
-    gz_opts.lenient = lim.lenient;
-    gz_opts.max_decoded = lim.max_decoded;
-    rc = idt_codec_gunzip(&doc, &doc_len, raw, raw_len, &gz_opts, err);
+    first_warning = lim.warnings ? lim.warnings->count : 0;
+    rc = idt_codec__gunzip(&doc, &doc_len, raw, raw_len, &lim,
+                           lim.lenient ? IDT_CODEC__READER_GO : IDT_CODEC__READER_FLATE2, err);
     free(raw);
+    relocate_gzip_warnings(lim.warnings, first_warning, annotation, len);
     if (rc < 0)
         return relocate_gzip_error(rc, annotation, len, err);
     rc = idt_codec__check_text(doc, doc_len, err);
