@@ -32,7 +32,8 @@ static const cli_help create_help = {
     "(u64, little-endian), gzip(FILE) (deterministic: header\n"
     "1f8b08000000000000ff, libdeflate level 12) and zero padding to a multiple\n"
     "of 512 bytes.  The image goes to IMAGE (replaced atomically) or to\n"
-    "standard output, but never to a terminal.",
+    "standard output, but never to a terminal.  An empty document is refused:\n"
+    "runtime-rs creates no device for one and the Go shim skips the image.",
     "  $ initdata image create initdata.toml -o initdata.img\n"
     "  $ initdata image create - < initdata.toml > initdata.img\n",
 };

@@ -24,7 +24,7 @@
  * mode rejects what lenient mode accepts, the message says which consumers
  * accept it.  CRC32 and ISIZE are always checked, bytes after the last
  * member are an error, and the document must be valid UTF-8 without NUL
- * bytes (the kata-agent parses it as TOML).
+ * bytes (the kata-agent parses it as TOML) and not empty (below).
  * Sizes are bounded: the decompressed size is enforced while inflating, so
  * a gzip bomb fails without allocating more than max_decoded + 1 bytes.
  *
@@ -41,6 +41,13 @@
  * A warning is something the decoder accepted although another consumer
  * refuses it; warnings go to the caller through
  * idt_codec_options.warnings, never to a stream.
+ *
+ * An empty document is refused by the encoders and the decoders with
+ * IDT_ESCHEMA: runtime-rs treats an empty annotation or document as "no
+ * Init-Data" and creates no device, the Go shim skips the image for one,
+ * and its annotation decoder panics on a value that decodes to one.  To
+ * send no Init-Data, leave the annotation out.  (idt_codec_gzip and
+ * idt_codec_gunzip handle plain gzip and accept empty data.)
  *
  * Errors carry a byte offset (idt_error.has_offset): into the annotation
  * text for annotations, into the image for images.  Problems inside the
@@ -157,9 +164,10 @@ IDT_API int idt_codec_gunzip(unsigned char **out, size_t *out_len, const void *g
  * Encodes a document as an annotation value: base64(gzip(doc)), padded, on
  * one line, without a newline.  *out (free with idt_free) is NUL-terminated;
  * *out_len excludes the NUL.  opts may be NULL.
- * The document must be UTF-8 without NUL bytes (what decoding accepts), so
- * every value this returns decodes back to doc.
+ * The document must be UTF-8 without NUL bytes and not empty (what
+ * decoding accepts), so every value this returns decodes back to doc.
  * @return IDT_OK; IDT_EFORMAT (doc not UTF-8 or has a NUL byte);
+ *         IDT_ESCHEMA (doc is empty);
  *         IDT_ELIMIT (doc above max_decoded, or the value above
  *         max_encoded — by default Kubernetes' 262144-byte annotation limit);
  *         IDT_ENOMEM; IDT_EINVAL.
@@ -176,8 +184,9 @@ IDT_API int idt_codec_encode(char **out, size_t *out_len, const void *doc, size_
  * Error and warning offsets are byte offsets into annotation; for gzip
  * problems the offset is where the base64 of the offending byte starts, and
  * the message also gives the byte offset into the gzip data.
- * @return IDT_OK; IDT_ESYNTAX (base64); IDT_EFORMAT (gzip, invalid UTF-8, a
- *         NUL byte); IDT_ETRUNC; IDT_ELIMIT (annotation above max_encoded,
+ * @return IDT_OK; IDT_ESYNTAX (base64); IDT_EFORMAT (an empty value, gzip,
+ *         invalid UTF-8, a NUL byte); IDT_ESCHEMA (the value decodes to an
+ *         empty document); IDT_ETRUNC; IDT_ELIMIT (annotation above max_encoded,
  *         document above max_decoded); IDT_ENOMEM; IDT_EINVAL.
  */
 IDT_API int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotation,
@@ -193,8 +202,9 @@ IDT_API int idt_codec_decode(unsigned char **out, size_t *out_len, const char *a
  * Builds a Kata initdata image of doc: magic, N, gzip (deterministic, as
  * idt_codec_gzip) and zero padding to a multiple of 512.  *out (free with
  * idt_free) receives *out_len bytes.  opts may be NULL.  The document must
- * be UTF-8 without NUL bytes, as for idt_codec_encode.
+ * be UTF-8 without NUL bytes and not empty, as for idt_codec_encode.
  * @return IDT_OK; IDT_EFORMAT (doc not UTF-8 or has a NUL byte);
+ *         IDT_ESCHEMA (doc is empty);
  *         IDT_ELIMIT (doc above max_decoded, or N above max_encoded, so
  *         that the default reader accepts every image we write);
  *         IDT_ENOMEM; IDT_EINVAL.
@@ -225,8 +235,8 @@ IDT_API int idt_image_check_header(uint64_t *gzip_len, const void *header, size_
  * reserved flag bits a warning.  *out (free with idt_free) is
  * NUL-terminated; *out_len excludes the NUL.  Error and warning offsets
  * are byte offsets into the image.
- * @return IDT_OK; IDT_EFORMAT; IDT_ETRUNC; IDT_ELIMIT; IDT_ENOMEM;
- *         IDT_EINVAL.
+ * @return IDT_OK; IDT_EFORMAT; IDT_ESCHEMA (the document is empty);
+ *         IDT_ETRUNC; IDT_ELIMIT; IDT_ENOMEM; IDT_EINVAL.
  */
 IDT_API int idt_image_decode(unsigned char **out, size_t *out_len, const void *image,
                              size_t len, const idt_codec_options *opts, idt_error *err);

@@ -19,7 +19,7 @@ int idt_codec_encode(char **out, size_t *out_len, const void *doc, size_t len,
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_codec_encode: NULL argument");
     *out = NULL;
     *out_len = 0;
-    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, err));
+    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, false, err));
     enc_len = idtx_base64_encoded_len(gz_len);
     if (enc_len > lim.max_encoded) {
         free(gz);
@@ -126,7 +126,10 @@ static void relocate_gzip_warnings(idt_codec_warnings *w, size_t first, const ch
 static int not_gzip_error(const unsigned char *raw, size_t raw_len, idt_error *err)
 {
     if (raw_len == 0)
-        return idtx_error_at_offset(err, IDT_EFORMAT, 0, "the annotation value is empty");
+        return idtx_error_at_offset(err, IDT_EFORMAT, 0,
+                                    "the annotation value is empty: " IDT_CODEC__EMPTY_RUNTIME_RS
+                                    ", and " IDT_CODEC__EMPTY_GO_ANNOTATION "; to send no "
+                                    "Init-Data, leave the annotation out");
     return idtx_error_at_offset(err, IDT_EFORMAT, 0,
                                 "the base64 decodes to data that is not gzip (first bytes "
                                 "%02x %02x, not 1f 8b): the value must be base64(gzip(document))"
@@ -182,6 +185,13 @@ int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotatio
     relocate_gzip_warnings(lim.warnings, first_warning, annotation, len);
     if (rc < 0)
         return relocate_gzip_error(rc, annotation, len, err);
+    if (doc_len == 0) {
+        free(doc);
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the value decodes to an empty document: the Go shim's "
+                              "annotation decoder panics on it (a nil hash, as the algorithm "
+                              "is missing), and " IDT_CODEC__EMPTY_RUNTIME_RS);
+    }
     rc = idt_codec__check_text(doc, doc_len, err);
     if (rc < 0) {
         free(doc);

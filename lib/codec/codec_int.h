@@ -48,10 +48,23 @@ int idt_codec__limits_get(idt_codec__limits *lim, const idt_codec_options *opts,
 int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err);
 
 /* The common first half of both encoders: fills *lim from opts, checks the
- * document's size and text, and gzips it (*gz freed with free()). */
+ * document's size, text and that it is not empty (the message fits the
+ * annotation or, with for_image, the image), and gzips it (*gz freed with
+ * free()). */
 int idt_codec__gzip_document(unsigned char **gz, size_t *gz_len, idt_codec__limits *lim,
                              const void *doc, size_t len, const idt_codec_options *opts,
-                             idt_error *err);
+                             bool for_image, idt_error *err);
+
+/* What the runtimes do with an empty document (facts section 9), for the
+ * messages that refuse one. */
+#define IDT_CODEC__EMPTY_RUNTIME_RS                                                  \
+    "runtime-rs treats an empty annotation or document as \"no Init-Data\" and creates " \
+    "no device"
+#define IDT_CODEC__EMPTY_GO_ANNOTATION                                               \
+    "the Go shim's annotation decoder panics on a value that decodes to an empty "    \
+    "document (a nil hash, as the algorithm is missing)"
+#define IDT_CODEC__EMPTY_GO_IMAGE                                                    \
+    "the Go shim's prepareInitdataMount skips the image for an empty document"
 
 /* Reads little-endian integers. */
 uint32_t idt_codec__le32(const unsigned char *p);

@@ -28,7 +28,7 @@ int idt_image_encode(unsigned char **out, size_t *out_len, const void *doc, size
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_image_encode: NULL argument");
     *out = NULL;
     *out_len = 0;
-    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, err));
+    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, true, err));
     if (gz_len > lim.max_encoded) {
         free(gz);
         return idtx_error_set(err, IDT_ELIMIT, NULL,
@@ -143,6 +143,13 @@ int idt_image_decode(unsigned char **out, size_t *out_len, const void *image, si
         if (err && err->has_offset)
             err->offset += IDT_IMAGE_HEADER_LEN;
         return rc;
+    }
+    if (doc_len == 0) {
+        free(doc);
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the image holds an empty document: no Kata runtime attaches "
+                              "such an image (" IDT_CODEC__EMPTY_RUNTIME_RS "; "
+                              IDT_CODEC__EMPTY_GO_IMAGE ")");
     }
     rc = idt_codec__check_text(doc, doc_len, err);
     if (rc < 0) {

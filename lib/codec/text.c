@@ -133,9 +133,20 @@ int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
 
 int idt_codec__gzip_document(unsigned char **gz, size_t *gz_len, idt_codec__limits *lim,
                              const void *doc, size_t len, const idt_codec_options *opts,
-                             idt_error *err)
+                             bool for_image, idt_error *err)
 {
     IDTX_TRY(idt_codec__limits_get(lim, opts, err));
+    /* No runtime delivers an empty document, and the Go shim dies on one:
+     * an empty encoding can only be a mistake. */
+    if (len == 0 && for_image)
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the document is empty: no Kata runtime attaches such an image ("
+                              IDT_CODEC__EMPTY_RUNTIME_RS "; " IDT_CODEC__EMPTY_GO_IMAGE ")");
+    if (len == 0)
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the document is empty: " IDT_CODEC__EMPTY_RUNTIME_RS ", and "
+                              IDT_CODEC__EMPTY_GO_ANNOTATION "; to send no Init-Data, leave "
+                              "the annotation out");
     if (len > lim->max_decoded)
         return idtx_error_set(err, IDT_ELIMIT, NULL,
                               "the document is %zu bytes, above the limit of %zu bytes", len,

@@ -82,7 +82,7 @@ for name, data in docs.items():
         f.write(data)
 PY
 
-for d in kata crlf no-newline empty big; do
+for d in kata crlf no-newline big; do
     f=$T/$d.toml
     succeeds "encode $d" encode "$f"
     cp "$T/out" "$T/$d.b64"
@@ -242,6 +242,36 @@ fails "encode: invalid UTF-8" 1 "bad.toml: error: the document is not valid UTF-
 printf 'a = "x\000"\n' >"$T/nul.toml"
 fails "image create: NUL" 1 "nul.toml: error: the document has a NUL byte at byte 6" image create "$T/nul.toml" -o "$T/x.img"
 [ ! -e "$T/x.img" ] && ok || bad "image create: NUL: wrote an image"
+
+# --- empty documents (initdata-facts.md section 9) ---------------------------------
+# runtime-rs treats an empty annotation or document as "no Init-Data" and
+# creates no device; the Go shim's prepareInitdataMount skips the image for
+# one, and its annotation decoder panics on a value that decodes to one.
+RUNTIME_RS='runtime-rs treats an empty annotation or document as "no Init-Data" and creates no device'
+fails "encode: empty document" 1 "empty.toml: error: the document is empty: $RUNTIME_RS, and the Go shim's annotation decoder panics on a value that decodes to an empty document (a nil hash, as the algorithm is missing); to send no Init-Data, leave the annotation out" \
+    encode "$T/empty.toml"
+fails "image create: empty document" 1 "empty.toml: error: the document is empty: no Kata runtime attaches such an image ($RUNTIME_RS; the Go shim's prepareInitdataMount skips the image for an empty document)" \
+    image create "$T/empty.toml" -o "$T/empty.img"
+[ ! -e "$T/empty.img" ] && ok || bad "image create: empty document: wrote an image"
+fails "encode -: empty standard input" 1 "<stdin>: error: the document is empty" encode - </dev/null
+: >"$T/empty-value.b64"
+fails "decode: empty value" 1 "empty-value.b64: error: at byte 0: the annotation value is empty: $RUNTIME_RS, and the Go shim's annotation decoder panics on a value that decodes to an empty document" \
+    decode "$T/empty-value.b64"
+echo >"$T/newline-value.b64" # one final newline is not part of the value
+fails "decode: a lone newline" 1 "the annotation value is empty" decode "$T/newline-value.b64"
+# Oracles: coreutils gzip of nothing, and Python's image of it.
+gzip -c </dev/null | base64 -w0 >"$T/empty-doc.b64"
+fails "decode: gzip of nothing" 1 "empty-doc.b64: error: the value decodes to an empty document: the Go shim's annotation decoder panics on it (a nil hash, as the algorithm is missing), and $RUNTIME_RS" \
+    decode "$T/empty-doc.b64"
+fails "decode --lenient: gzip of nothing" 1 "the value decodes to an empty document" \
+    decode --lenient "$T/empty-doc.b64"
+python3 -c '
+import gzip, struct, sys
+gz = gzip.compress(b"")
+img = b"initdata" + struct.pack("<Q", len(gz)) + gz
+open(sys.argv[1], "wb").write(img + bytes(-len(img) % 512))' "$T/empty-doc.img"
+fails "image read: empty document" 1 "empty-doc.img: error: the image holds an empty document: no Kata runtime attaches such an image ($RUNTIME_RS; the Go shim's prepareInitdataMount skips the image for an empty document)" \
+    image read "$T/empty-doc.img"
 
 # --- each consumer's gzip header rules (initdata-facts.md section 9) ----------------
 # Members built by Python's zlib and struct, so that our writer is no oracle.

@@ -758,5 +758,26 @@ check(rc == 0 and out == long_pod and
       b"(FNAME) is 600 bytes; accepted as flate2" in err,
       f"annotate --annotation: an FNAME Go refuses is a warning ({err[:300]})")
 
+# Empty documents (initdata-facts.md section 9): runtime-rs treats one as
+# "no Init-Data" and creates no device; the Go shim's annotation decoder
+# panics on a value that decodes to one.  annotate refuses both ways in.
+empty_doc = os.path.join(WORK, "empty.toml")
+open(empty_doc, "wb").close()
+rc, out, err = run(["annotate", "--initdata", empty_doc, "-"], SEED_POD.encode())
+check(rc == 1 and out == b"" and
+      b"empty.toml: error: the document is empty: runtime-rs treats an empty annotation or "
+      b"document as \"no Init-Data\" and creates no device, and the Go shim's annotation "
+      b"decoder panics on a value that decodes to an empty document" in err,
+      f"annotate --initdata of an empty document: exit 1 ({err[:300]})")
+EMPTY_VALUE = base64.b64encode(gzip.compress(b"")).decode()
+rc, out, err = run(["annotate", "--annotation", EMPTY_VALUE, "-"], SEED_POD.encode())
+check(rc == 1 and out == b"" and
+      b"--annotation: error: the value decodes to an empty document: the Go shim's annotation "
+      b"decoder panics on it" in err and b"runtime-rs treats" in err,
+      f"annotate --annotation of an empty document: exit 1 ({err[:300]})")
+rc, out, err = run(["annotate", "--annotation", "", "-"], SEED_POD.encode())
+check(rc == 1 and b"the annotation value is empty: runtime-rs treats" in err,
+      f"annotate --annotation '': exit 1 ({err[:300]})")
+
 print(f"manifest: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -672,7 +672,78 @@ static void test_annotation__base64_errors(void **state)
     /* Non-canonical: Go accepts, Rust rejects.  "Zh==" is 'f' with a stray bit. */
     assert_annotation_fails("Zh==", 4, NULL, IDT_ESYNTAX, 1,
                             "non-canonical base64: 'h' before the '=' padding");
-    assert_annotation_fails("", 0, NULL, IDT_EFORMAT, 0, "the annotation value is empty");
+    assert_annotation_fails("", 0, NULL, IDT_EFORMAT, 0,
+                            "the annotation value is empty: runtime-rs treats an empty "
+                            "annotation or document as \"no Init-Data\" and creates no device, "
+                            "and the Go shim's annotation decoder panics on a value that decodes "
+                            "to an empty document (a nil hash, as the algorithm is missing); to "
+                            "send no Init-Data, leave the annotation out");
+}
+
+/* Empty documents: runtime-rs treats an empty annotation or document as
+ * "no Init-Data" and creates no device; the Go shim's prepareInitdataMount
+ * skips the image for one, and its annotation decoder panics on a value
+ * that decodes to one (initdata-facts.md section 9). */
+static void test_codec__empty_documents(void **state)
+{
+    (void)state;
+    idt_error err = { 0 };
+    char *a = (char *)1;
+    unsigned char *img = (unsigned char *)1, *doc = NULL;
+    size_t n = 7;
+
+    assert_int_equal(idt_codec_encode(&a, &n, "", 0, NULL, &err), IDT_ESCHEMA);
+    assert_null(a);
+    assert_int_equal(n, 0);
+    assert_error(&err, IDT_ESCHEMA, -1,
+                 "the document is empty: runtime-rs treats an empty annotation or document as "
+                 "\"no Init-Data\" and creates no device, and the Go shim's annotation decoder "
+                 "panics on a value that decodes to an empty document (a nil hash, as the "
+                 "algorithm is missing); to send no Init-Data, leave the annotation out");
+    assert_int_equal(idt_codec_encode(&a, &n, NULL, 0, NULL, &err), IDT_ESCHEMA);
+    assert_int_equal(idt_image_encode(&img, &n, "", 0, NULL, &err), IDT_ESCHEMA);
+    assert_null(img);
+    assert_error(&err, IDT_ESCHEMA, -1,
+                 "the document is empty: no Kata runtime attaches such an image (runtime-rs "
+                 "treats an empty annotation or document as \"no Init-Data\" and creates no "
+                 "device; the Go shim's prepareInitdataMount skips the image for an empty "
+                 "document)");
+
+    /* gzip of nothing is valid gzip: the decoders refuse the document,
+     * in both modes, after checking the gzip. */
+    bytes e = gzip_of("", 0);
+    assert_gz_fails(e, false, IDT_ESCHEMA, -1,
+                    "the value decodes to an empty document: the Go shim's annotation decoder "
+                    "panics on it (a nil hash, as the algorithm is missing), and runtime-rs "
+                    "treats an empty annotation or document as \"no Init-Data\" and creates no "
+                    "device");
+    assert_gz_fails(e, true, IDT_ESCHEMA, -1, "decodes to an empty document");
+    bytes bad = concat((bytes){ NULL, 0 }, e.p, e.n);
+    bad.p[bad.n - 8] ^= 1;
+    assert_gz_fails(bad, false, IDT_EFORMAT, (long long)((bad.n - 8) / 3 * 4), "CRC32");
+    free(bad.p);
+    /* Two empty members joined are still nothing. */
+    bytes two = concat((bytes){ NULL, 0 }, e.p, e.n);
+    two = concat(two, e.p, e.n);
+    assert_gz_fails(two, true, IDT_ESCHEMA, -1, "decodes to an empty document");
+    free(two.p);
+
+    /* An image of it, laid out by hand. */
+    bytes im = { NULL, 0 };
+    unsigned char header[16] = { 'i', 'n', 'i', 't', 'd', 'a', 't', 'a', (unsigned char)e.n };
+    im = concat(im, header, sizeof header);
+    im = concat(im, e.p, e.n);
+    while (im.n % 512)
+        im = concat(im, "", 1);
+    assert_int_equal(idt_image_decode(&doc, &n, im.p, im.n, NULL, &err), IDT_ESCHEMA);
+    assert_null(doc);
+    assert_error(&err, IDT_ESCHEMA, -1,
+                 "the image holds an empty document: no Kata runtime attaches such an image "
+                 "(runtime-rs treats an empty annotation or document as \"no Init-Data\" and "
+                 "creates no device; the Go shim's prepareInitdataMount skips the image for an "
+                 "empty document)");
+    free(im.p);
+    free(e.p);
 }
 
 static void test_annotation__not_gzip(void **state)
@@ -1069,6 +1140,7 @@ int main(void)
         cmocka_unit_test(test_annotation__encode_roundtrip),
         cmocka_unit_test(test_annotation__base64_errors),
         cmocka_unit_test(test_annotation__not_gzip),
+        cmocka_unit_test(test_codec__empty_documents),
         cmocka_unit_test(test_annotation__text_rules),
         cmocka_unit_test(test_annotation__limits_and_arguments),
         cmocka_unit_test(test_annotation__shared_vectors),
