@@ -594,8 +594,13 @@ case("both keys present, --key current removes the legacy entry", BOTH_POD, BOTH
     "    " + LEG + ": b\n", "").replace(CUR + ": a", CUR + ": {V}").replace(
     "{" + LEG + ": b, ", "{"), drop=(LEG,))
 rc, out, err = run(["annotate", "--initdata", DOC, "-"], LEGACY_POD.encode())
-check(b"warning:" in err and b"legacy key" in err and b"3.8 to 3.19" in err,
-      "legacy key: warned on stderr")
+check(b"warning:" in err and b"legacy key" in err and
+      b"which only the Go runtime of Kata 3.8 to 3.19 reads: renamed it to " + CUR.encode() in err,
+      "legacy key: warned on stderr, naming the Go runtime")
+rc, out, err = run(["annotate", "--initdata", DOC, "--key", "legacy", "-"], SEED_POD.encode())
+check(rc == 0 and b"is written, which only the Go runtime of Kata 3.8 to 3.19 reads (Kata 3.20 "
+      b"and later, and runtime-rs already in 3.19, ignore it)" in err,
+      f"--key legacy: warned that only the Go runtime of 3.8 to 3.19 reads it ({err[:300]})")
 
 # --- the genpolicy sample: replace its annotation -------------------------
 
