@@ -1,6 +1,7 @@
 /* initdata annotate: sets the Init-Data annotation on the pod-bearing
  * objects of Kubernetes manifests, changing no other byte (manifest.h). */
 #include "cmd.h"
+#include "codec_args.h"
 #include "diag.h"
 #include "io.h"
 #include "manifest_cli.h"
@@ -26,9 +27,10 @@ static const cli_help help = {
     "base64(gzip(FILE)) of the exact document bytes, so its digest is FILE's.\n"
     "\n"
     "--key current (default) writes io.katacontainers.config.hypervisor.cc_init_data\n"
-    "(Kata 3.20 and later) and turns a legacy\n"
-    "io.katacontainers.config.runtime.cc_init_data entry into it; --key legacy\n"
-    "writes only the legacy key (Kata 3.8 to 3.19); --key both writes both.\n"
+    "(the Go runtime from Kata 3.20, runtime-rs already in 3.19) and turns a\n"
+    "legacy io.katacontainers.config.runtime.cc_init_data entry into it; --key\n"
+    "legacy writes only the legacy key (read only by the Go runtime of Kata 3.8\n"
+    "to 3.19); --key both writes both.\n"
     "An object whose annotations would total more than 262144 bytes (Kubernetes'\n"
     "limit) is refused.  Without -i the result goes to standard output (one\n"
     "MANIFEST); with -i every MANIFEST is replaced atomically, and only when all of\n"
@@ -117,7 +119,9 @@ static int value_from_document(char **value, size_t *len, const char *path)
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);
     }
-    int ec = check_document(err.source, doc, doc_len);
+    /* The encoder's refusal of an empty document says what the runtimes do
+     * with one; the TOML rules would only say that version is missing. */
+    int ec = doc_len ? check_document(err.source, doc, doc_len) : CLI_EXIT_OK;
     if (ec == CLI_EXIT_OK && (rc = idt_codec_encode(value, len, doc, doc_len, NULL, &err)) < 0) {
         cli_diag_error(&err, NULL, 0);
         ec = cli_exit_code(rc);
@@ -147,8 +151,14 @@ static int value_from_annotation(char **value, size_t *len, const char *arg)
     }
     unsigned char *doc = NULL;
     size_t doc_len = 0;
-    if (rc >= 0)
-        rc = idt_codec_decode(&doc, &doc_len, *value, *len, NULL, &err);
+    idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings warnings;
+    idt_codec_warnings_clear(&warnings);
+    o.warnings = &warnings;
+    if (rc >= 0) {
+        rc = idt_codec_decode(&doc, &doc_len, *value, *len, &o, &err);
+        cli_codec_warnings_print(err.source, &warnings);
+    }
     if (rc < 0) {
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);

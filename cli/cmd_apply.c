@@ -1,6 +1,7 @@
 /* initdata apply: inside the confidential VM, find the Init-Data, check it
  * against the TEE and install it, all or nothing (initdata/guest.h). */
 #include "cmd.h"
+#include "codec_args.h"
 #include "diag.h"
 #include "doc_diag.h"
 #include "hint.h"
@@ -48,6 +49,7 @@ typedef struct apply_run {
     size_t len;
     idt_doc *doc;
     idt_guest_notes notes;
+    idt_codec_warnings warnings; /* what the decoder accepted that a consumer refuses */
     idt_error err;
     const char *phase; /* where it failed: "source", "validation", ... */
     int status;
@@ -155,6 +157,9 @@ static int read_source(apply_run *r)
     idt_codec_options copts = IDT_CODEC_OPTIONS_INIT;
     int rc;
 
+    idt_codec_warnings_clear(&r->warnings);
+    copts.warnings = &r->warnings;
+
     if (a->toml) {
         char *text = NULL;
         r->name = cli_input_name(a->toml);
@@ -170,6 +175,7 @@ static int read_source(apply_run *r)
         r->err.source = r->name;
         rc = idt_codec_decode(&r->bytes, &r->len, a->annotation, strlen(a->annotation), &copts,
                               &r->err);
+        cli_codec_warnings_print(r->name, &r->warnings);
         return rc < 0 ? fail(r, "source", rc) : IDT_OK;
     }
     if (!a->device || !strcmp(a->device, "auto")) {
@@ -183,6 +189,7 @@ static int read_source(apply_run *r)
     r->name = r->device;
     r->err.source = r->name;
     rc = idt_guest_device_read(&r->bytes, &r->len, r->device, &copts, &r->err);
+    cli_codec_warnings_print(r->name, &r->warnings);
     return rc < 0 ? fail(r, "source", rc) : IDT_OK;
 }
 

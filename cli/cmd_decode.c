@@ -18,9 +18,13 @@ static const cli_help help = {
     "base64 without line breaks, padding, exactly one gzip member.  With\n"
     "--lenient it is decoded as the Go decoders (kata shim, cloud-api-adaptor)\n"
     "do: CR and LF are skipped and concatenated gzip members are joined.\n"
-    "Either way CRC32 and ISIZE are checked, trailing bytes are an error, and\n"
-    "the document must be UTF-8 without NUL bytes.  Errors give the byte\n"
-    "offset into FILE and say which consumers reject the value.",
+    "The gzip header follows the same split: reserved flag bits are an error\n"
+    "(flate2) or, with --lenient, a warning (Go ignores them); an FNAME or\n"
+    "FCOMMENT of 512 bytes or more is a warning (Go refuses it) or, with\n"
+    "--lenient, an error.  Either way CRC32 and ISIZE are checked, trailing\n"
+    "bytes are an error, and the document must be UTF-8 without NUL bytes.\n"
+    "Errors and warnings give the byte offset into FILE and say which\n"
+    "consumers accept the value and which reject it.",
     "  $ initdata decode annotation.b64 > initdata.toml\n"
     "  $ kubectl get pod p -o jsonpath='{.metadata.annotations.io\\.katacontainers"
     "\\.config\\.hypervisor\\.cc_init_data}' | initdata decode -\n"
@@ -34,6 +38,7 @@ static void note_if_lenient_accepts(const char *name, const char *value, size_t 
     unsigned char *doc = NULL;
     size_t doc_len = 0;
     opts.lenient = true;
+    opts.warnings = NULL; /* only whether it decodes matters here */
     if (idt_codec_decode(&doc, &doc_len, value, len, &opts, NULL) == IDT_OK)
         fprintf(stderr, "%s: note: the Go decoders (kata shim, cloud-api-adaptor) accept this "
                 "value; --lenient decodes it as they do\n", name);
@@ -60,7 +65,10 @@ int cmd_decode(int argc, char **argv)
     if (rc != CLI_CONTINUE)
         return rc;
     idt_codec_options copts = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings warnings;
+    idt_codec_warnings_clear(&warnings);
     copts.lenient = lenient;
+    copts.warnings = &warnings;
     if ((rc = cli_parse_size("decode", "max-size", max_size, &copts.max_encoded)) != CLI_CONTINUE ||
         (rc = cli_parse_size("decode", "max-output", max_output, &copts.max_decoded)) !=
             CLI_CONTINUE)
@@ -78,6 +86,7 @@ int cmd_decode(int argc, char **argv)
     if (len && value[len - 1] == '\n') /* the file's last line end */
         len--;
     rc = idt_codec_decode(&doc, &doc_len, value, len, &copts, &err);
+    cli_codec_warnings_print(err.source, &warnings);
     if (rc < 0) {
         cli_diag_error(&err, NULL, 0);
         if (!lenient && (rc == IDT_ESYNTAX || rc == IDT_EFORMAT))

@@ -15,7 +15,9 @@ static const cli_help help = {
     "(gzip header 1f8b08000000000000ff: MTIME 0, OS 255; libdeflate level 12), so\n"
     "the same document always gives the same value.  The exact bytes are\n"
     "compressed: the digest of the decoded value equals the digest of FILE.\n"
-    "A value above Kubernetes' 262144-byte annotation limit is an error.",
+    "A value above Kubernetes' 262144-byte annotation limit is an error, and\n"
+    "so is an empty document: runtime-rs treats it as no Init-Data and the Go\n"
+    "shim's annotation decoder panics on it.",
     "  $ initdata encode initdata.toml\n"
     "  H4sIAAAAAAAA/...\n"
     "  $ initdata encode -o annotation.b64 - < initdata.toml\n"

@@ -19,14 +19,15 @@ static const cli_help help = {
     "initdata extract [OPTIONS] MANIFEST",
     "For every pod-bearing object of MANIFEST that carries the Init-Data annotation\n"
     "(io.katacontainers.config.hypervisor.cc_init_data, or the legacy\n"
-    "io.katacontainers.config.runtime.cc_init_data that only Kata 3.8 to 3.19\n"
-    "read), print the object's kind and name, the key, the annotation's size, the\n"
-    "total of the object's annotations against Kubernetes' 262144-byte limit, and\n"
-    "the decoded document; with --summary its algorithm, entries and digest\n"
-    "instead.  --raw prints only the exact document bytes of the one annotation\n"
-    "found (use --select to pick it), for piping into other commands.  The value\n"
-    "is decoded as strictly as the Rust consumers (kata-agent, genpolicy) do;\n"
-    "--lenient uses the Go consumers' rules (kata shim, cloud-api-adaptor).",
+    "io.katacontainers.config.runtime.cc_init_data that only the Go runtime of\n"
+    "Kata 3.8 to 3.19 reads), print the object's kind and name, the key, the\n"
+    "annotation's size, the total of the object's annotations against\n"
+    "Kubernetes' 262144-byte limit, and the decoded document; with --summary\n"
+    "its algorithm, entries and digest instead.  --raw prints only the exact\n"
+    "document bytes of the one annotation found (use --select to pick it), for\n"
+    "piping into other commands.  The value is decoded as strictly as the Rust\n"
+    "consumers (kata-agent, genpolicy) do; --lenient uses the Go consumers'\n"
+    "rules (kata shim, cloud-api-adaptor).",
     "  $ initdata extract pod.yaml\n"
     "  $ initdata extract --summary deploy.yaml\n"
     "  $ initdata extract --select Deployment/web --raw app.yaml | initdata digest -\n"
@@ -47,18 +48,30 @@ typedef struct found {
 
 static const char *key_role(int k)
 {
-    return k == IDT_MANIFEST_KEY_CURRENT ? "current key, Kata 3.20 and later"
-                                         : "legacy key: only Kata 3.8 to 3.19 read it";
+    return k == IDT_MANIFEST_KEY_CURRENT
+               ? "current key: the Go runtime from Kata 3.20, runtime-rs already in 3.19"
+               : "legacy key: only the Go runtime of Kata 3.8 to 3.19 reads it";
 }
 
 static int decode(unsigned char **doc, size_t *len, const cli_manifest *cm,
                   const idt_manifest_annotations *an, int k, bool lenient)
 {
     idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings warnings;
+    idt_codec_warnings_clear(&warnings);
     o.lenient = lenient;
+    o.warnings = &warnings;
     idt_error err;
     idt_error_clear(&err);
     int rc = idt_codec_decode(doc, len, an->value[k], an->value_len[k], &o, &err);
+    /* The value's offsets are into the annotation; the span locates it. */
+    for (size_t i = 0; i < warnings.count; i++) {
+        char msg[IDT_ERROR_MESSAGE_MAX + 96];
+        snprintf(msg, sizeof msg, "the %s value, at byte %llu: %s",
+                 idt_manifest_key_name((idt_manifest_key)k),
+                 (unsigned long long)warnings.warning[i].offset, warnings.warning[i].message);
+        cli_manifest_warn(cm, &an->span[k], msg);
+    }
     if (rc < 0) {
         char msg[IDT_ERROR_MESSAGE_MAX + 64];
         snprintf(msg, sizeof msg, "the %s value: %s", idt_manifest_key_name((idt_manifest_key)k),

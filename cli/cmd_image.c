@@ -32,7 +32,8 @@ static const cli_help create_help = {
     "(u64, little-endian), gzip(FILE) (deterministic: header\n"
     "1f8b08000000000000ff, libdeflate level 12) and zero padding to a multiple\n"
     "of 512 bytes.  The image goes to IMAGE (replaced atomically) or to\n"
-    "standard output, but never to a terminal.",
+    "standard output, but never to a terminal.  An empty document is refused:\n"
+    "runtime-rs creates no device for one and the Go shim skips the image.",
     "  $ initdata image create initdata.toml -o initdata.img\n"
     "  $ initdata image create - < initdata.toml > initdata.img\n",
 };
@@ -44,6 +45,8 @@ static const cli_help read_help = {
     "magic, N against the size of the image and the limit, the zero padding\n"
     "to 512 bytes, the gzip member (header, CRC32, ISIZE, no trailing bytes)\n"
     "and UTF-8 are all checked; an error gives the byte offset into IMAGE.\n"
+    "The gzip header is read as the kata-agent reads it: FHCRC is refused (the\n"
+    "agent cannot read it), reserved flag bits are accepted with a warning.\n"
     "From a block device only the header and the image it announces are read.",
     "  $ initdata image read initdata.img\n"
     "  $ initdata image read -o initdata.toml /dev/vdb\n"
@@ -172,6 +175,9 @@ static int image_read(int argc, char **argv)
     if (rc != CLI_CONTINUE)
         return rc;
     idt_codec_options copts = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings warnings;
+    idt_codec_warnings_clear(&warnings);
+    copts.warnings = &warnings;
     if ((rc = cli_parse_size("image read", "max-size", max_size, &copts.max_encoded)) !=
             CLI_CONTINUE ||
         (rc = cli_parse_size("image read", "max-output", max_output, &copts.max_decoded)) !=
@@ -184,8 +190,10 @@ static int image_read(int argc, char **argv)
     size_t len = 0, doc_len = 0;
     err.source = cli_input_name(input);
     rc = read_image(&img, &len, input, &copts, &err);
-    if (rc >= 0)
+    if (rc >= 0) {
         rc = idt_image_decode(&doc, &doc_len, img, len, &copts, &err);
+        cli_codec_warnings_print(err.source, &warnings);
+    }
     if (rc >= 0) {
         err.source = NULL;
         rc = cli_write_output(output, doc, doc_len, &err);

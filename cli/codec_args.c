@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cli_parse_size(const char *cmd, const char *name, const char *text, size_t *out)
 {
@@ -47,4 +49,21 @@ int cli_codec_fail(int rc, const idt_error *err)
 {
     cli_diag_error(err, NULL, 0);
     return cli_exit_code(rc);
+}
+
+void cli_codec_warnings_print(const char *source, idt_codec_warnings *w)
+{
+    for (size_t i = 0; i < w->count; i++) {
+        idt_error where;
+        idt_error_clear(&where);
+        where.source = source;
+        where.offset = w->warning[i].offset;
+        where.has_offset = true;
+        memcpy(where.message, w->warning[i].message, sizeof where.message);
+        cli_diag_warning(&where, NULL, 0);
+    }
+    if (w->dropped)
+        fprintf(stderr, "%s: warning: %zu more gzip header warnings like these\n",
+                source ? source : "initdata", w->dropped);
+    idt_codec_warnings_clear(w);
 }

@@ -3,7 +3,7 @@
 #define CLI_CODEC_ARGS_H
 
 #include <stddef.h>
-#include "initdata/common.h"
+#include "initdata/codec.h"
 
 /*
  * Parses a byte count for option --NAME of command cmd: decimal digits,
@@ -21,6 +21,10 @@ int cli_parse_size(const char *cmd, const char *name, const char *text, size_t *
  */
 int cli_read_bounded(char **out, size_t *len, const char *path, size_t max, size_t slack,
                      const char *what, const char *option, idt_error *err);
+
+/* Prints each warning of w compiler style ("SOURCE: warning: at byte N:
+ * MESSAGE"), then how many did not fit, and empties w. */
+void cli_codec_warnings_print(const char *source, idt_codec_warnings *w);
 
 /* Prints err (compiler style) and returns the exit code of rc. */
 int cli_codec_fail(int rc, const idt_error *err);

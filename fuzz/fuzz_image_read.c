@@ -6,6 +6,7 @@
  * sizes.  Promises checked (a broken one aborts):
  *   - a failure leaves *out NULL, err->code is the status, the message is
  *     non-empty and the offset lies within the image;
+ *   - every warning's offset lies within the gzip data of the image;
  *   - a success implies: idt_image_check_header accepts the header with the
  *     image's size, 16 + N fits, the size is a multiple of 512; the document
  *     is NUL-terminated UTF-8 without NUL, and its own image (written by
@@ -67,14 +68,22 @@ static void check_headers(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings w;
     idt_error err;
     unsigned char *doc = (unsigned char *)1;
     size_t len = 3;
     uint64_t n = 0;
 
     o.max_decoded = MAX_DECODED;
+    o.warnings = &w;
+    idt_codec_warnings_clear(&w);
     idt_error_clear(&err);
     int rc = idt_image_decode(&doc, &len, data, size, &o, &err);
+    CHECK(w.count <= IDT_CODEC_WARNINGS_MAX);
+    for (size_t i = 0; i < w.count; i++)
+        CHECK(w.warning[i].offset >= IDT_IMAGE_HEADER_LEN && w.warning[i].offset < size &&
+              w.warning[i].message[0]);
+    o.warnings = NULL;
     if (rc != IDT_OK) {
         CHECK(rc < 0 && rc != IDT_EINVAL && rc != IDT_ERROR);
         CHECK(doc == NULL && len == 0);

@@ -10,14 +10,15 @@
 #           kernel_params annotation), carrying the Init-Data annotation under
 #           io.katacontainers.config.hypervisor.cc_init_data, the key current
 #           Kata reads (the page shows the older ...runtime.cc_init_data,
-#           which Kata 3.20 and later ignore).
+#           which only the Go runtime of Kata 3.8 to 3.19 reads).
 #   Check   `initdata extract --summary pod.yaml`, and the annotation decodes
 #           to the exact bytes of initdata.toml.
 #
 # Usage: sh scripts/run-default.sh [BIN] [OUTDIR]
 #   BIN      the tool (default: build/initdata)
 #   OUTDIR   where the two files go (default: $SEED_OUT, else ./seed-out)
-#   SEED_LEGACY_KEY=1  use the page's legacy key instead, for Kata 3.8 to 3.19
+#   SEED_LEGACY_KEY=1  use the page's legacy key instead, for the Go runtime of
+#                      Kata 3.8 to 3.19
 set -eu
 
 BIN=${1:-build/initdata}

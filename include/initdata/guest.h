@@ -102,7 +102,9 @@ IDT_API int idt_guest_device_find(char *path, size_t cap, const char *root,
  * against that size and opts->max_encoded (idt_image_check_header), then
  * only the image the header announces (16 + N rounded up to 512, at most
  * the device size), decoded as idt_image_decode does (strict unless
- * opts->lenient).  Nothing is allocated before N is known to fit.
+ * opts->lenient), by the kata-agent's gzip header rules: FHCRC is refused,
+ * reserved flag bits go to opts->warnings.  Nothing is allocated before N
+ * is known to fit.
  * Bytes on the device after the image are not read.  The file offset of
  * fd is not used (pread).
  *
@@ -111,7 +113,8 @@ IDT_API int idt_guest_device_find(char *path, size_t cap, const char *root,
  * @param opts      NULL for IDT_CODEC_OPTIONS_INIT.
  * @param err       error offsets are byte offsets on the device.
  * @return IDT_OK; the errors of idt_image_check_header and idt_image_decode
- *         (IDT_EFORMAT, IDT_ETRUNC, IDT_ELIMIT); IDT_EIO when fd is not a
+ *         (IDT_EFORMAT, IDT_ESCHEMA for an empty document, IDT_ETRUNC,
+ *         IDT_ELIMIT); IDT_EIO when fd is not a
  *         regular file or block device or a read fails; IDT_ENOMEM;
  *         IDT_EINVAL.
  */

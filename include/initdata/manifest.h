@@ -1,10 +1,14 @@
 /*
  * initdata/manifest.h - the Init-Data annotation in Kubernetes YAML.
  *
- * Kata reads Init-Data from one Pod annotation (initdata-facts section 4):
+ * Kata reads Init-Data from one Pod annotation (initdata-facts sections 4
+ * and 9):
  *
- *   io.katacontainers.config.hypervisor.cc_init_data   Kata 3.20 and later
- *   io.katacontainers.config.runtime.cc_init_data      Kata 3.8 to 3.19 only
+ *   io.katacontainers.config.hypervisor.cc_init_data   the Go runtime from
+ *                                                      Kata 3.20.0, runtime-rs
+ *                                                      already in 3.19.0
+ *   io.katacontainers.config.runtime.cc_init_data      the Go runtime of Kata
+ *                                                      3.8.0 to 3.19.x only
  *                                                      (the "legacy" key of
  *                                                      the older CoCo docs)
  *
@@ -64,8 +68,8 @@ extern "C" {
 #define IDT_MANIFEST_KEY_LEGACY_NAME "io.katacontainers.config.runtime.cc_init_data"
 
 typedef enum idt_manifest_key {
-    IDT_MANIFEST_KEY_CURRENT = 0, /* Kata 3.20 and later */
-    IDT_MANIFEST_KEY_LEGACY = 1   /* Kata 3.8 to 3.19 */
+    IDT_MANIFEST_KEY_CURRENT = 0, /* Go runtime from Kata 3.20, runtime-rs already in 3.19 */
+    IDT_MANIFEST_KEY_LEGACY = 1   /* only the Go runtime of Kata 3.8 to 3.19 */
 } idt_manifest_key;
 
 /* Which keys an edit writes: a mask of (1u << idt_manifest_key). */

@@ -19,7 +19,7 @@ int idt_codec_encode(char **out, size_t *out_len, const void *doc, size_t len,
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_codec_encode: NULL argument");
     *out = NULL;
     *out_len = 0;
-    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, err));
+    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, false, err));
     enc_len = idtx_base64_encoded_len(gz_len);
     if (enc_len > lim.max_encoded) {
         free(gz);
@@ -107,10 +107,29 @@ static int relocate_gzip_error(int rc, const char *a, size_t n, idt_error *err)
     return rc;
 }
 
+/* Moves the warnings that gunzip appended from w->warning[first] on to
+ * the annotation, as relocate_gzip_error does for an error. */
+static void relocate_gzip_warnings(idt_codec_warnings *w, size_t first, const char *a, size_t n)
+{
+    for (size_t i = first; w && i < w->count; i++) {
+        idt_codec_warning *x = &w->warning[i];
+        char msg[IDT_ERROR_MESSAGE_MAX];
+        uint64_t k = x->offset;
+        memcpy(msg, x->message, sizeof msg);
+        if (snprintf(x->message, sizeof x->message, "gzip data byte %llu: %s",
+                     (unsigned long long)k, msg) >= (int)sizeof x->message)
+            x->message[sizeof x->message - 1] = 0;
+        x->offset = annotation_offset(a, n, (size_t)k);
+    }
+}
+
 static int not_gzip_error(const unsigned char *raw, size_t raw_len, idt_error *err)
 {
     if (raw_len == 0)
-        return idtx_error_at_offset(err, IDT_EFORMAT, 0, "the annotation value is empty");
+        return idtx_error_at_offset(err, IDT_EFORMAT, 0,
+                                    "the annotation value is empty: " IDT_CODEC__EMPTY_RUNTIME_RS
+                                    ", and " IDT_CODEC__EMPTY_GO_ANNOTATION "; to send no "
+                                    "Init-Data, leave the annotation out");
     return idtx_error_at_offset(err, IDT_EFORMAT, 0,
                                 "the base64 decodes to data that is not gzip (first bytes "
                                 "%02x %02x, not 1f 8b): the value must be base64(gzip(document))"
@@ -139,9 +158,8 @@ int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotatio
                      const idt_codec_options *opts, idt_error *err)
 {
     idt_codec__limits lim;
-    idt_codec_options gz_opts = IDT_CODEC_OPTIONS_INIT;
     unsigned char *raw = NULL, *doc = NULL;
-    size_t raw_len = 0, doc_len = 0;
+    size_t raw_len = 0, doc_len = 0, first_warning;
     int rc;
 
     if (!out || !out_len || (!annotation && len))
@@ -160,12 +178,20 @@ int idt_codec_decode(unsigned char **out, size_t *out_len, const char *annotatio
         free(raw);
         return rc;
     }
-    gz_opts.lenient = lim.lenient;
-    gz_opts.max_decoded = lim.max_decoded;
-    rc = idt_codec_gunzip(&doc, &doc_len, raw, raw_len, &gz_opts, err);
+    first_warning = lim.warnings ? lim.warnings->count : 0;
+    rc = idt_codec__gunzip(&doc, &doc_len, raw, raw_len, &lim,
+                           lim.lenient ? IDT_CODEC__READER_GO : IDT_CODEC__READER_FLATE2, err);
     free(raw);
+    relocate_gzip_warnings(lim.warnings, first_warning, annotation, len);
     if (rc < 0)
         return relocate_gzip_error(rc, annotation, len, err);
+    if (doc_len == 0) {
+        free(doc);
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the value decodes to an empty document: the Go shim's "
+                              "annotation decoder panics on it (a nil hash, as the algorithm "
+                              "is missing), and " IDT_CODEC__EMPTY_RUNTIME_RS);
+    }
     rc = idt_codec__check_text(doc, doc_len, err);
     if (rc < 0) {
         free(doc);

@@ -100,22 +100,76 @@ static bool is_gzip_magic(const unsigned char *p, size_t n)
     return n >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
-/* Skips a zero-terminated header string (FNAME, FCOMMENT). */
+/* Go's compress/gzip reads FNAME and FCOMMENT into a 512-byte buffer that
+ * must also hold the NUL, so 512 bytes of text are one too many. */
+#define GO_HEADER_STRING_MAX 511
+
+/* How one member's header is read: whose rules, and where warnings go. */
+typedef struct header_rules {
+    idt_codec__reader reader;
+    idt_codec_warnings *warnings;
+} header_rules;
+
+/* Skips a zero-terminated header string (FNAME, FCOMMENT) and applies Go's
+ * bound on it: an error when decoding by Go's rules, a warning when
+ * flate2's rules accept it. */
 static int skip_string(const unsigned char *p, size_t n, size_t *pos, const char *what,
-                       idt_error *err)
+                       const header_rules *r, idt_error *err)
 {
     const unsigned char *z = memchr(p + *pos, 0, n - *pos);
+    size_t at = *pos, len;
     if (!z)
         return idtx_error_at_offset(err, IDT_ETRUNC, *pos,
                                     "gzip header: the %s has no terminating NUL before the end "
                                     "of the data", what);
-    *pos = (size_t)(z - p) + 1;
+    len = (size_t)(z - (p + at));
+    *pos = at + len + 1;
+    if (len <= GO_HEADER_STRING_MAX)
+        return IDT_OK;
+    if (r->reader == IDT_CODEC__READER_GO)
+        return idtx_error_at_offset(err, IDT_EFORMAT, at,
+                                    "gzip header: the %s is %zu bytes: " IDT_CODEC__GO_GZIP
+                                    " refuses a name or comment of 512 bytes or more (it reads "
+                                    "them into a 512-byte buffer); " IDT_CODEC__FLATE2 " and "
+                                    "the kata-agent accept it", what, len);
+    if (r->reader == IDT_CODEC__READER_FLATE2)
+        idt_codec__warn(r->warnings, IDT_CODEC_FINDING_LONG_HEADER_STRING, at,
+                        "gzip header: the %s is %zu bytes; accepted as " IDT_CODEC__FLATE2
+                        " accepts it, but " IDT_CODEC__GO_GZIP " refuses a name or comment of "
+                        "512 bytes or more (lenient decoding refuses it)", what, len);
     return IDT_OK;
+}
+
+/* Reserved flag bits: flate2 rejects them; Go's compress/gzip and the
+ * kata-agent's async-compression never look at them. */
+static int reserved_flags(unsigned bits, size_t at, const header_rules *r, idt_error *err)
+{
+    switch (r->reader) {
+    case IDT_CODEC__READER_FLATE2:
+        return idtx_error_at_offset(err, IDT_EFORMAT, at,
+                                    "gzip header: reserved flag bits 0x%02x are set: "
+                                    IDT_CODEC__FLATE2 " rejects them, as RFC 1952 asks; "
+                                    IDT_CODEC__GO_GZIP " and the kata-agent's image reader "
+                                    "ignore them", bits);
+    case IDT_CODEC__READER_GO:
+        idt_codec__warn(r->warnings, IDT_CODEC_FINDING_RESERVED_FLAGS, at,
+                        "gzip header: reserved flag bits 0x%02x are set; accepted as "
+                        IDT_CODEC__GO_GZIP " ignores them, but " IDT_CODEC__FLATE2
+                        " rejects them", bits);
+        return IDT_OK;
+    default:
+        idt_codec__warn(r->warnings, IDT_CODEC_FINDING_RESERVED_FLAGS, at,
+                        "gzip header: reserved flag bits 0x%02x are set; accepted as the "
+                        "kata-agent accepts them (async-compression ignores them, as Go's "
+                        "compress/gzip does), but flate2 (kata-types, runtime-rs) rejects "
+                        "them and RFC 1952 says a reader must", bits);
+        return IDT_OK;
+    }
 }
 
 /* Parses the member header at p[at..n) and sets *data_at to its deflate data. */
 static int parse_header(const unsigned char *p, size_t n, size_t at, size_t *data_at,
-                        idt_error *err)
+                        const header_rules *r, idt_error *err)
 {
     size_t pos = at + 10;
     unsigned flg;
@@ -134,9 +188,14 @@ static int parse_header(const unsigned char *p, size_t n, size_t at, size_t *dat
                                     p[at + 2]);
     flg = p[at + 3];
     if (flg & FRESERVED)
+        IDTX_TRY(reserved_flags(flg & FRESERVED, at + 3, r, err));
+    if ((flg & FHCRC) && r->reader == IDT_CODEC__READER_AGENT)
         return idtx_error_at_offset(err, IDT_EFORMAT, at + 3,
-                                    "gzip header: reserved flag bits 0x%02x are set (RFC 1952 "
-                                    "says a reader must reject them)", flg & FRESERVED);
+                                    "gzip header: FHCRC (flag 0x02) is set: the kata-agent "
+                                    "cannot read this image, as async-compression does not "
+                                    "consume the 2-byte header CRC16 and inflate fails on it "
+                                    "(\"deflate decompression error\"); " IDT_CODEC__GO_GZIP
+                                    " and flate2 accept FHCRC, but no Kata runtime writes it");
     if (flg & FEXTRA) {
         size_t xlen;
         if (n - pos < 2)
@@ -150,9 +209,9 @@ static int parse_header(const unsigned char *p, size_t n, size_t at, size_t *dat
         pos += xlen;
     }
     if (flg & FNAME)
-        IDTX_TRY(skip_string(p, n, &pos, "file name (FNAME)", err));
+        IDTX_TRY(skip_string(p, n, &pos, "file name (FNAME)", r, err));
     if (flg & FCOMMENT)
-        IDTX_TRY(skip_string(p, n, &pos, "comment (FCOMMENT)", err));
+        IDTX_TRY(skip_string(p, n, &pos, "comment (FCOMMENT)", r, err));
     if (flg & FHCRC) {
         uint32_t want;
         if (n - pos < 2)
@@ -254,12 +313,13 @@ static int after_member(const unsigned char *p, size_t n, size_t at, bool lenien
 }
 
 static int gunzip_members(struct libdeflate_decompressor *d, outbuf *ob,
-                          const unsigned char *p, size_t n, bool lenient, idt_error *err)
+                          const unsigned char *p, size_t n, bool lenient,
+                          const header_rules *r, idt_error *err)
 {
     size_t at = 0;
     for (;;) {
         size_t data_at = 0, used = 0, start = ob->len;
-        IDTX_TRY(parse_header(p, n, at, &data_at, err));
+        IDTX_TRY(parse_header(p, n, at, &data_at, r, err));
         IDTX_TRY(inflate_data(d, ob, p, n, data_at, &used, err));
         IDTX_TRY(check_trailer(ob, start, p, n, data_at + used, err));
         at = data_at + used + 8;
@@ -269,27 +329,24 @@ static int gunzip_members(struct libdeflate_decompressor *d, outbuf *ob,
     }
 }
 
-int idt_codec_gunzip(unsigned char **out, size_t *out_len, const void *gz, size_t len,
-                     const idt_codec_options *opts, idt_error *err)
+int idt_codec__gunzip(unsigned char **out, size_t *out_len, const unsigned char *gz, size_t len,
+                      const idt_codec__limits *lim, idt_codec__reader reader, idt_error *err)
 {
-    idt_codec__limits lim;
+    header_rules rules = { reader, lim->warnings };
     struct libdeflate_decompressor *d;
     outbuf ob = { NULL, 0, 0, 0 };
     int rc;
 
-    if (!out || !out_len || (!gz && len))
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_codec_gunzip: NULL argument");
     *out = NULL;
     *out_len = 0;
-    IDTX_TRY(idt_codec__limits_get(&lim, opts, err));
-    ob.max = lim.max_decoded;
+    ob.max = lim->max_decoded;
     IDTX_TRY(outbuf_reserve(&ob, first_guess(gz, len, ob.max), err));
     d = libdeflate_alloc_decompressor();
     if (!d) {
         free(ob.p);
         return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory (deflate decompressor)");
     }
-    rc = gunzip_members(d, &ob, gz ? gz : "", len, lim.lenient, err);
+    rc = gunzip_members(d, &ob, gz, len, lim->lenient, &rules, err);
     libdeflate_free_decompressor(d);
     if (rc < 0) {
         free(ob.p);
@@ -299,4 +356,18 @@ int idt_codec_gunzip(unsigned char **out, size_t *out_len, const void *gz, size_
     *out = ob.p;
     *out_len = ob.len;
     return IDT_OK;
+}
+
+int idt_codec_gunzip(unsigned char **out, size_t *out_len, const void *gz, size_t len,
+                     const idt_codec_options *opts, idt_error *err)
+{
+    idt_codec__limits lim;
+
+    if (!out || !out_len || (!gz && len))
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_codec_gunzip: NULL argument");
+    *out = NULL;
+    *out_len = 0;
+    IDTX_TRY(idt_codec__limits_get(&lim, opts, err));
+    return idt_codec__gunzip(out, out_len, gz ? gz : (const void *)"", len, &lim,
+                             lim.lenient ? IDT_CODEC__READER_GO : IDT_CODEC__READER_FLATE2, err);
 }

@@ -28,7 +28,7 @@ int idt_image_encode(unsigned char **out, size_t *out_len, const void *doc, size
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_image_encode: NULL argument");
     *out = NULL;
     *out_len = 0;
-    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, err));
+    IDTX_TRY(idt_codec__gzip_document(&gz, &gz_len, &lim, doc, len, opts, true, err));
     if (gz_len > lim.max_encoded) {
         free(gz);
         return idtx_error_set(err, IDT_ELIMIT, NULL,
@@ -121,8 +121,9 @@ int idt_image_decode(unsigned char **out, size_t *out_len, const void *image, si
                      const idt_codec_options *opts, idt_error *err)
 {
     const unsigned char *img = image;
+    idt_codec__limits lim;
     unsigned char *doc = NULL;
-    size_t doc_len = 0;
+    size_t doc_len = 0, first_warning;
     uint64_t n = 0;
     int rc;
 
@@ -130,13 +131,25 @@ int idt_image_decode(unsigned char **out, size_t *out_len, const void *image, si
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_image_decode: NULL argument");
     *out = NULL;
     *out_len = 0;
+    IDTX_TRY(idt_codec__limits_get(&lim, opts, err));
     IDTX_TRY(idt_image_check_header(&n, img, len, len, opts, err));
     IDTX_TRY(check_padding(img, len, IDT_IMAGE_HEADER_LEN + (size_t)n, err));
-    rc = idt_codec_gunzip(&doc, &doc_len, img + IDT_IMAGE_HEADER_LEN, (size_t)n, opts, err);
+    first_warning = lim.warnings ? lim.warnings->count : 0;
+    rc = idt_codec__gunzip(&doc, &doc_len, img + IDT_IMAGE_HEADER_LEN, (size_t)n, &lim,
+                           IDT_CODEC__READER_AGENT, err);
+    for (size_t i = first_warning; lim.warnings && i < lim.warnings->count; i++)
+        lim.warnings->warning[i].offset += IDT_IMAGE_HEADER_LEN;
     if (rc < 0) {
         if (err && err->has_offset)
             err->offset += IDT_IMAGE_HEADER_LEN;
         return rc;
+    }
+    if (doc_len == 0) {
+        free(doc);
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the image holds an empty document: no Kata runtime attaches "
+                              "such an image (" IDT_CODEC__EMPTY_RUNTIME_RS "; "
+                              IDT_CODEC__EMPTY_GO_IMAGE ")");
     }
     rc = idt_codec__check_text(doc, doc_len, err);
     if (rc < 0) {

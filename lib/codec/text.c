@@ -3,7 +3,9 @@
 #include "util/error_int.h"
 #include "util/utf8.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 int idt_codec__limits_get(idt_codec__limits *lim, const idt_codec_options *opts,
@@ -12,11 +14,14 @@ int idt_codec__limits_get(idt_codec__limits *lim, const idt_codec_options *opts,
     idt_codec_options def = IDT_CODEC_OPTIONS_INIT;
     if (!opts)
         opts = &def;
-    if (opts->version != IDT_CODEC_OPTIONS_VERSION)
+    /* Version 1 is version 2 without `warnings`: a caller built against it
+     * passes a shorter struct, whose end must not be read. */
+    if (opts->version != 1 && opts->version != IDT_CODEC_OPTIONS_VERSION)
         return idtx_error_set(err, IDT_EINVAL, NULL,
-                              "idt_codec_options.version is %u; this library knows version %u",
-                              opts->version, IDT_CODEC_OPTIONS_VERSION);
+                              "idt_codec_options.version is %u; this library knows versions 1 "
+                              "and %u", opts->version, IDT_CODEC_OPTIONS_VERSION);
     lim->lenient = opts->lenient;
+    lim->warnings = opts->version >= 2 ? opts->warnings : NULL;
     lim->max_encoded = opts->max_encoded ? opts->max_encoded : IDT_CODEC_MAX_ENCODED_DEFAULT;
     lim->max_decoded = opts->max_decoded ? opts->max_decoded : IDT_CODEC_MAX_DECODED_DEFAULT;
     /* Buffers get one more byte for a NUL; keep every size sum far from overflow. */
@@ -25,6 +30,34 @@ int idt_codec__limits_get(idt_codec__limits *lim, const idt_codec_options *opts,
     if (lim->max_encoded > SIZE_MAX / 4)
         lim->max_encoded = SIZE_MAX / 4;
     return IDT_OK;
+}
+
+void idt_codec_warnings_clear(idt_codec_warnings *w)
+{
+    if (w) {
+        w->found = 0;
+        w->count = 0;
+        w->dropped = 0;
+    }
+}
+
+void idt_codec__warn(idt_codec_warnings *w, idt_codec_finding finding, uint64_t offset,
+                     const char *fmt, ...)
+{
+    va_list ap;
+    if (!w)
+        return;
+    w->found |= (unsigned)finding;
+    if (w->count >= IDT_CODEC_WARNINGS_MAX) {
+        w->dropped++;
+        return;
+    }
+    idt_codec_warning *x = &w->warning[w->count++];
+    x->finding = finding;
+    x->offset = offset;
+    va_start(ap, fmt);
+    vsnprintf(x->message, sizeof x->message, fmt, ap);
+    va_end(ap);
 }
 
 uint32_t idt_codec__le32(const unsigned char *p)
@@ -100,9 +133,20 @@ int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
 
 int idt_codec__gzip_document(unsigned char **gz, size_t *gz_len, idt_codec__limits *lim,
                              const void *doc, size_t len, const idt_codec_options *opts,
-                             idt_error *err)
+                             bool for_image, idt_error *err)
 {
     IDTX_TRY(idt_codec__limits_get(lim, opts, err));
+    /* No runtime delivers an empty document, and the Go shim dies on one:
+     * an empty encoding can only be a mistake. */
+    if (len == 0 && for_image)
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the document is empty: no Kata runtime attaches such an image ("
+                              IDT_CODEC__EMPTY_RUNTIME_RS "; " IDT_CODEC__EMPTY_GO_IMAGE ")");
+    if (len == 0)
+        return idtx_error_set(err, IDT_ESCHEMA, NULL,
+                              "the document is empty: " IDT_CODEC__EMPTY_RUNTIME_RS ", and "
+                              IDT_CODEC__EMPTY_GO_ANNOTATION "; to send no Init-Data, leave "
+                              "the annotation out");
     if (len > lim->max_decoded)
         return idtx_error_set(err, IDT_ELIMIT, NULL,
                               "the document is %zu bytes, above the limit of %zu bytes", len,

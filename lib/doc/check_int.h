@@ -50,6 +50,7 @@ typedef enum idt_check_id {
     IDT_CHECK_PLATFORM_CCA,
     IDT_CHECK_PLATFORM_SE,
     IDT_CHECK_PLATFORM_SGX,
+    IDT_CHECK_PLATFORM_CCA_RUNTIME_RS, /* runtime-rs gives CCA guests no Init-Data */
     IDT_CHECK__COUNT
 } idt_check_id;
 

@@ -96,6 +96,10 @@ static const idt_check_info checks[IDT_CHECK__COUNT] = {
                                 "IBM SE: nobody checks the binding" },
     [IDT_CHECK_PLATFORM_SGX] = { "IDT-PLAT004", "platform-sgx", N,
                                  "Intel SGX: kata does not set CONFIGID" },
+    [IDT_CHECK_PLATFORM_CCA_RUNTIME_RS] = { "IDT-PLAT005", "platform-cca-runtime-rs", W,
+                                            "Arm CCA: runtime-rs builds no Init-Data device for "
+                                            "CCA guests (the Go runtime passes the value to "
+                                            "QEMU)" },
 };
 
 idt_check_id idt_doc__rule_check(idt_doc_rule rule)

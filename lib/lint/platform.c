@@ -45,4 +45,13 @@ void idt_lint__platforms(idt_lint__ctx *c)
                              named ? "" : "if this runs on ", idt_platform_name(k->platform),
                              idt_digest_alg_name(alg), why);
     }
+    /* Not about the algorithm: every CCA document is affected, so only
+     * naming cca says it, or every unnamed check would carry it. */
+    if (named & IDT_LINT_PLATFORM(IDT_PLATFORM_CCA))
+        idt_lint__report_doc(c, IDT_CHECK_PLATFORM_CCA_RUNTIME_RS,
+                             idt_doc__check(IDT_CHECK_PLATFORM_CCA_RUNTIME_RS)->severity, 0, &at,
+                             "cca with runtime-rs: runtime-rs builds no Init-Data device for CCA "
+                             "guests (its platform match has no CCA arm), so a CCA pod it starts "
+                             "gets no Init-Data at all; the Go runtime passes the CCA "
+                             "personalization value to QEMU");
 }

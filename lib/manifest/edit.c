@@ -612,11 +612,14 @@ static int notes_for(planner *p, idt_manifest_report *r, size_t index, const dec
                                           : "set it as asked";
         rc = idt_manifest__note(r, IDT_MANIFEST_NOTE_LEGACY_KEY, index, node_span(p, t->key[L]),
                                 "%s has the legacy key " IDT_MANIFEST_KEY_LEGACY_NAME
-                                ", which only Kata 3.8 to 3.19 read: %s", p->label, what);
+                                ", which only the Go runtime of Kata 3.8 to 3.19 reads: %s",
+                                p->label, what);
     } else if (d->act[C] == ACT_NONE) {
         rc = idt_manifest__note(r, IDT_MANIFEST_NOTE_LEGACY_KEY, index, node_span(p, p->o->root),
                                 "%s: only the legacy key " IDT_MANIFEST_KEY_LEGACY_NAME
-                                " is written; Kata 3.20 and later ignore it", p->label);
+                                " is written, which only the Go runtime of Kata 3.8 to 3.19 "
+                                "reads (Kata 3.20 and later, and runtime-rs already in 3.19, "
+                                "ignore it)", p->label);
     }
     if (rc == IDT_OK && !t->runtime_class)
         rc = idt_manifest__note(r, IDT_MANIFEST_NOTE_NO_RUNTIME_CLASS, index,

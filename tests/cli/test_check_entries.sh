@@ -125,6 +125,23 @@ note IDT-PLAT004 2:13 -" "$got"
 same "warnings alone pass" 0 "$rc"
 codes init-data-with-policy.toml --platform se --strict
 same "--strict fails on a warning" 1 "$rc"
+# runtime-rs has no CCA arm in its platform match, so it builds no
+# Init-Data device for a CCA guest; the Go runtime passes the value to QEMU
+# (initdata-facts.md section 9).  A warning whatever the algorithm, and
+# only with cca named (provision-test's notes above have none).
+codes init-data-with-policy.toml --platform cca
+same "cca named, sha256: IDT-PLAT002 (Trustee) and IDT-PLAT005 (runtime-rs)" "error IDT-PLAT002 2:13 -
+warning IDT-PLAT005 2:13 -" "$(echo "$got" | grep PLAT)"
+python3 -c 'import sys; d = open(sys.argv[1]).read(); open(sys.argv[2], "w").write(d.replace("sha256", "sha512", 1))' \
+    init-data-with-policy.toml cca-sha512.toml
+codes cca-sha512.toml -p cca
+same "cca named, sha512: only IDT-PLAT005" "warning IDT-PLAT005 2:13 -" "$(echo "$got" | grep PLAT)"
+same "cca named, sha512: a warning alone passes" 0 "$rc"
+run_tool check -p cca cca-sha512.toml
+grep -F -q "cca-sha512.toml:2:13: warning: cca with runtime-rs: runtime-rs builds no Init-Data device for CCA guests (its platform match has no CCA arm), so a CCA pod it starts gets no Init-Data at all; the Go runtime passes the CCA personalization value to QEMU [IDT-PLAT005]" "$T/err" &&
+    ok || bad "check -p cca: the IDT-PLAT005 line: $(cat "$T/err")"
+codes cca-sha512.toml -p cca --strict
+same "cca named, --strict: IDT-PLAT005 fails" 1 "$rc"
 
 # --- the text report -------------------------------------------------------------
 run_tool check $P simple-init-data.toml

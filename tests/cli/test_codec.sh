@@ -33,6 +33,21 @@ fails() {
         ok
     fi
 }
+# warns NAME MESSAGE-PART ARGS...: exit 0, that warning on stderr and no error
+warns() {
+    name=$1 part=$2
+    shift 2
+    run_tool "$@"
+    if [ "$rc" -ne 0 ]; then
+        bad "$name: exit $rc, want 0: $(cat "$T/err")"
+    elif ! grep -F -q -- "$part" "$T/err"; then
+        bad "$name: stderr lacks '$part': $(cat "$T/err")"
+    elif grep -q ': error: ' "$T/err"; then
+        bad "$name: an error on success: $(cat "$T/err")"
+    else
+        ok
+    fi
+}
 # same_file NAME WANT GOT: byte-identical files
 same_file() {
     if cmp -s "$2" "$3"; then ok; else bad "$1: $3 differs from $2"; fi
@@ -67,7 +82,7 @@ for name, data in docs.items():
         f.write(data)
 PY
 
-for d in kata crlf no-newline empty big; do
+for d in kata crlf no-newline big; do
     f=$T/$d.toml
     succeeds "encode $d" encode "$f"
     cp "$T/out" "$T/$d.b64"
@@ -227,6 +242,112 @@ fails "encode: invalid UTF-8" 1 "bad.toml: error: the document is not valid UTF-
 printf 'a = "x\000"\n' >"$T/nul.toml"
 fails "image create: NUL" 1 "nul.toml: error: the document has a NUL byte at byte 6" image create "$T/nul.toml" -o "$T/x.img"
 [ ! -e "$T/x.img" ] && ok || bad "image create: NUL: wrote an image"
+
+# --- empty documents (initdata-facts.md section 9) ---------------------------------
+# runtime-rs treats an empty annotation or document as "no Init-Data" and
+# creates no device; the Go shim's prepareInitdataMount skips the image for
+# one, and its annotation decoder panics on a value that decodes to one.
+RUNTIME_RS='runtime-rs treats an empty annotation or document as "no Init-Data" and creates no device'
+fails "encode: empty document" 1 "empty.toml: error: the document is empty: $RUNTIME_RS, and the Go shim's annotation decoder panics on a value that decodes to an empty document (a nil hash, as the algorithm is missing); to send no Init-Data, leave the annotation out" \
+    encode "$T/empty.toml"
+fails "image create: empty document" 1 "empty.toml: error: the document is empty: no Kata runtime attaches such an image ($RUNTIME_RS; the Go shim's prepareInitdataMount skips the image for an empty document)" \
+    image create "$T/empty.toml" -o "$T/empty.img"
+[ ! -e "$T/empty.img" ] && ok || bad "image create: empty document: wrote an image"
+fails "encode -: empty standard input" 1 "<stdin>: error: the document is empty" encode - </dev/null
+: >"$T/empty-value.b64"
+fails "decode: empty value" 1 "empty-value.b64: error: at byte 0: the annotation value is empty: $RUNTIME_RS, and the Go shim's annotation decoder panics on a value that decodes to an empty document" \
+    decode "$T/empty-value.b64"
+echo >"$T/newline-value.b64" # one final newline is not part of the value
+fails "decode: a lone newline" 1 "the annotation value is empty" decode "$T/newline-value.b64"
+# Oracles: coreutils gzip of nothing, and Python's image of it.
+gzip -c </dev/null | base64 -w0 >"$T/empty-doc.b64"
+fails "decode: gzip of nothing" 1 "empty-doc.b64: error: the value decodes to an empty document: the Go shim's annotation decoder panics on it (a nil hash, as the algorithm is missing), and $RUNTIME_RS" \
+    decode "$T/empty-doc.b64"
+fails "decode --lenient: gzip of nothing" 1 "the value decodes to an empty document" \
+    decode --lenient "$T/empty-doc.b64"
+python3 -c '
+import gzip, struct, sys
+gz = gzip.compress(b"")
+img = b"initdata" + struct.pack("<Q", len(gz)) + gz
+open(sys.argv[1], "wb").write(img + bytes(-len(img) % 512))' "$T/empty-doc.img"
+fails "image read: empty document" 1 "empty-doc.img: error: the image holds an empty document: no Kata runtime attaches such an image ($RUNTIME_RS; the Go shim's prepareInitdataMount skips the image for an empty document)" \
+    image read "$T/empty-doc.img"
+
+# --- each consumer's gzip header rules (initdata-facts.md section 9) ----------------
+# Members built by Python's zlib and struct, so that our writer is no oracle.
+G=$T/g
+mkdir "$G"
+python3 - "$G" "$T/kata.toml" <<'PY'
+import base64, os, struct, sys, zlib
+g, doc = sys.argv[1], open(sys.argv[2], "rb").read()
+c = zlib.compressobj(9, zlib.DEFLATED, -15)
+deflate = c.compress(doc) + c.flush()
+trailer = struct.pack("<II", zlib.crc32(doc), len(doc))
+def member(flg, fields=b""):
+    head = bytes([0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 0xff]) + fields
+    if flg & 2:  # FHCRC: the low 16 bits of the CRC32 of the header so far
+        head += struct.pack("<H", zlib.crc32(head) & 0xffff)
+    return head + deflate + trailer
+def out(name, data):
+    open(os.path.join(g, name), "wb").write(data)
+def b64(name, gz):
+    out(name + ".b64", base64.b64encode(gz))
+def image(name, gz):
+    img = b"initdata" + struct.pack("<Q", len(gz)) + gz
+    out(name + ".img", img + bytes(-len(img) % 512))
+for name, gz in {
+    "fhcrc": member(2),
+    "reserved": member(0x20),
+    "reserved-all": member(0xe0),
+    "fname511": member(8, b"n" * 511 + b"\0"),
+    "fname512": member(8, b"n" * 512 + b"\0"),
+    "fcomment4000": member(16, b"c" * 4000 + b"\0"),
+}.items():
+    b64(name, gz)
+    image(name, gz)
+PY
+# kata-agent: async-compression's gzip header parser does not consume
+# FHCRC's CRC16, so inflate fails on it ("deflate decompression error").
+fails "image read: FHCRC" 1 "fhcrc.img: error: at byte 19: gzip header: FHCRC (flag 0x02) is set: the kata-agent cannot read this image, as async-compression does not consume the 2-byte header CRC16 and inflate fails on it (\"deflate decompression error\"); Go's compress/gzip (kata shim, cloud-api-adaptor) and flate2 accept FHCRC, but no Kata runtime writes it" \
+    image read "$G/fhcrc.img"
+# Go's compress/gzip and flate2 check FHCRC and accept it in annotations.
+succeeds "decode: FHCRC" decode "$G/fhcrc.b64"
+same_file "decode: FHCRC" "$T/kata.toml" "$T/out"
+succeeds "decode --lenient: FHCRC" decode --lenient "$G/fhcrc.b64"
+# kata-agent: async-compression ignores the reserved FLG bits; we accept
+# them in an image with a warning at the flag byte (16 + 3).
+warns "image read: reserved bits" "reserved.img: warning: at byte 19: gzip header: reserved flag bits 0x20 are set; accepted as the kata-agent accepts them (async-compression ignores them, as Go's compress/gzip does), but flate2 (kata-types, runtime-rs) rejects them and RFC 1952 says a reader must" \
+    image read "$G/reserved.img"
+same_file "image read: reserved bits" "$T/kata.toml" "$T/out"
+warns "image read: all reserved bits" "at byte 19: gzip header: reserved flag bits 0xe0 are set; accepted" \
+    image read "$G/reserved-all.img"
+# flate2 (kata-types: strict) rejects reserved bits; Go's compress/gzip
+# (--lenient) ignores them: accepted with a warning.
+fails "decode: reserved bits" 1 "reserved.b64: error: at byte 4: gzip data byte 3: gzip header: reserved flag bits 0x20 are set: flate2 (kata-types, genpolicy, runtime-rs) rejects them, as RFC 1952 asks; Go's compress/gzip (kata shim, cloud-api-adaptor) and the kata-agent's image reader ignore them" \
+    decode "$G/reserved.b64"
+grep -F -q "reserved.b64: note: the Go decoders (kata shim, cloud-api-adaptor) accept this value; --lenient" "$T/err" &&
+    ok || bad "decode: reserved bits: no note: $(cat "$T/err")"
+warns "decode --lenient: reserved bits" "reserved.b64: warning: at byte 4: gzip data byte 3: gzip header: reserved flag bits 0x20 are set; accepted as Go's compress/gzip (kata shim, cloud-api-adaptor) ignores them, but flate2 (kata-types, genpolicy, runtime-rs) rejects them" \
+    decode --lenient "$G/reserved.b64"
+same_file "decode --lenient: reserved bits" "$T/kata.toml" "$T/out"
+# Go's compress/gzip reads FNAME/FCOMMENT into a 512-byte buffer, NUL
+# included: 511 bytes pass, 512 fail; flate2 takes any length.
+succeeds "decode: FNAME of 511 bytes" decode "$G/fname511.b64"
+succeeds "decode --lenient: FNAME of 511 bytes" decode --lenient "$G/fname511.b64"
+fails "decode --lenient: FNAME of 512 bytes" 1 "fname512.b64: error: at byte 12: gzip data byte 10: gzip header: the file name (FNAME) is 512 bytes: Go's compress/gzip (kata shim, cloud-api-adaptor) refuses a name or comment of 512 bytes or more (it reads them into a 512-byte buffer); flate2 (kata-types, genpolicy, runtime-rs) and the kata-agent accept it" \
+    decode --lenient "$G/fname512.b64"
+warns "decode: FNAME of 512 bytes" "fname512.b64: warning: at byte 12: gzip data byte 10: gzip header: the file name (FNAME) is 512 bytes; accepted as flate2 (kata-types, genpolicy, runtime-rs) accepts it, but Go's compress/gzip (kata shim, cloud-api-adaptor) refuses a name or comment of 512 bytes or more (lenient decoding refuses it)" \
+    decode "$G/fname512.b64"
+same_file "decode: FNAME of 512 bytes" "$T/kata.toml" "$T/out"
+fails "decode --lenient: FCOMMENT of 4000 bytes" 1 "the comment (FCOMMENT) is 4000 bytes: Go's compress/gzip" \
+    decode --lenient "$G/fcomment4000.b64"
+succeeds "image read: FNAME of 512 bytes (the agent takes any)" image read "$G/fname512.img"
+# Oracle: Python's own gzip reader agrees that these members are well formed.
+for f in fhcrc reserved fname512 fcomment4000; do
+    python3 -c 'import base64, gzip, sys; sys.stdout.buffer.write(gzip.decompress(base64.b64decode(open(sys.argv[1]).read())))' \
+        "$G/$f.b64" >"$T/py.out" 2>/dev/null
+    same_file "python gzip reads $f" "$T/kata.toml" "$T/py.out"
+done
 
 # --- usage, I/O, help ------------------------------------------------------------
 fails "decode: no file" 2 "missing FILE" decode

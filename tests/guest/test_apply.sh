@@ -251,6 +251,32 @@ if [ -f "$S/kata/agent-testdata-initdata.img" ]; then
     expect "kata's image: read, then refused as a document" 1 "agent-testdata-initdata.img:1:"
 fi
 
+# The kata-agent's gzip rules (initdata-facts.md section 9), on images built
+# by Python's zlib: async-compression ignores the reserved FLG bits (read,
+# with a warning) and cannot read FHCRC (its header parser leaves the CRC16
+# to inflate).
+python3 - "$DOC" "$T/agent" <<'PY'
+import struct, sys, zlib
+doc, out = open(sys.argv[1], "rb").read(), sys.argv[2]
+c = zlib.compressobj(9, zlib.DEFLATED, -15)
+body = c.compress(doc) + c.flush() + struct.pack("<II", zlib.crc32(doc), len(doc))
+for name, flg in (("reserved", 0x40), ("fhcrc", 2)):
+    head = bytes([0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 0xff])
+    if flg & 2:
+        head += struct.pack("<H", zlib.crc32(head) & 0xffff)
+    gz = head + body
+    img = b"initdata" + struct.pack("<Q", len(gz)) + gz
+    open(out + "-" + name + ".img", "wb").write(img + bytes(-len(img) % 512))
+PY
+apply --device "$T/agent-reserved.img" --insecure-no-binding --out "$T/agent-out"
+expect "image with reserved gzip flags: read as the kata-agent reads it" 0 \
+    "agent-reserved.img: warning: at byte 19: gzip header: reserved flag bits 0x40 are set; accepted as the kata-agent accepts them"
+installed "image with reserved gzip flags" "$T/agent-out" "$DOC" kata 0
+apply --device "$T/agent-fhcrc.img" --insecure-no-binding --out "$T/agent-out2"
+expect "image with FHCRC: refused as the kata-agent fails on it" 1 \
+    "agent-fhcrc.img: error: at byte 19: gzip header: FHCRC (flag 0x02) is set: the kata-agent cannot read this image"
+absent "image with FHCRC: nothing installed" "$T/agent-out2"
+
 # --- hostile sources ---------------------------------------------------------------------
 H=$T/hostile
 mkdir -p "$H"

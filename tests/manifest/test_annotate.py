@@ -18,9 +18,11 @@ import copy
 import gzip
 import json
 import os
+import struct
 import subprocess
 import sys
 import tempfile
+import zlib
 
 import yaml
 
@@ -592,8 +594,13 @@ case("both keys present, --key current removes the legacy entry", BOTH_POD, BOTH
     "    " + LEG + ": b\n", "").replace(CUR + ": a", CUR + ": {V}").replace(
     "{" + LEG + ": b, ", "{"), drop=(LEG,))
 rc, out, err = run(["annotate", "--initdata", DOC, "-"], LEGACY_POD.encode())
-check(b"warning:" in err and b"legacy key" in err and b"3.8 to 3.19" in err,
-      "legacy key: warned on stderr")
+check(b"warning:" in err and b"legacy key" in err and
+      b"which only the Go runtime of Kata 3.8 to 3.19 reads: renamed it to " + CUR.encode() in err,
+      "legacy key: warned on stderr, naming the Go runtime")
+rc, out, err = run(["annotate", "--initdata", DOC, "--key", "legacy", "-"], SEED_POD.encode())
+check(rc == 0 and b"is written, which only the Go runtime of Kata 3.8 to 3.19 reads (Kata 3.20 "
+      b"and later, and runtime-rs already in 3.19, ignore it)" in err,
+      f"--key legacy: warned that only the Go runtime of 3.8 to 3.19 reads it ({err[:300]})")
 
 # --- the genpolicy sample: replace its annotation -------------------------
 
@@ -720,6 +727,62 @@ rc, out, err = run(["extract", "-"], LEGACY_POD.encode())
 check(rc == 1 and b"error:" in err, "extract of a broken value: exit 1")
 rc, out, err = run(["extract", "--raw", "-"], MULTI_OUT.replace("{V}", VALUE).encode())
 check(rc == 1 and b"2 objects" in err, "extract --raw with two annotations: exit 1")
+
+# The gzip header rules of the annotation decoders (initdata-facts.md
+# section 9), on members built with zlib: flate2 (strict) rejects reserved
+# FLG bits and takes any FNAME; Go's compress/gzip (--lenient) ignores the
+# reserved bits and refuses an FNAME of 512 bytes or more.
+def member(flg, fields=b""):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    head = bytes([0x1f, 0x8b, 8, flg, 0, 0, 0, 0, 0, 0xff]) + fields
+    return (head + c.compress(DOC_BYTES) + c.flush() +
+            struct.pack("<II", zlib.crc32(DOC_BYTES), len(DOC_BYTES)))
+
+
+LONG_NAME = base64.b64encode(member(8, b"n" * 600 + b"\0")).decode()
+RESERVED = base64.b64encode(member(0x20)).decode()
+long_pod = SEED_POD_OUT.replace("{V}", LONG_NAME).encode()
+rc, out, err = run(["extract", "--raw", "-"], long_pod)
+check(rc == 0 and out == DOC_BYTES and b": warning: the " + CUR.encode() +
+      b" value, at byte 12: gzip data byte 10: gzip header: the file name (FNAME) is 600 bytes; "
+      b"accepted as flate2" in err, f"extract: an FNAME Go refuses is a warning ({err[:300]})")
+rc, out, err = run(["extract", "--lenient", "--raw", "-"], long_pod)
+check(rc == 1 and out == b"" and b"refuses a name or comment of 512 bytes or more" in err,
+      f"extract --lenient: an FNAME Go refuses is an error ({err[:300]})")
+reserved_pod = SEED_POD_OUT.replace("{V}", RESERVED).encode()
+rc, out, err = run(["extract", "--lenient", "--raw", "-"], reserved_pod)
+check(rc == 0 and out == DOC_BYTES and b": warning: the " + CUR.encode() + b" value, at byte 4: "
+      b"gzip data byte 3: gzip header: reserved flag bits 0x20 are set; accepted as Go's "
+      b"compress/gzip" in err, f"extract --lenient: reserved bits are a warning ({err[:300]})")
+rc, out, err = run(["extract", "--raw", "-"], reserved_pod)
+check(rc == 1 and b"reserved flag bits 0x20 are set: flate2" in err,
+      f"extract: reserved bits are an error ({err[:300]})")
+rc, out, err = run(["annotate", "--annotation", LONG_NAME, "-"], SEED_POD.encode())
+check(rc == 0 and out == long_pod and
+      b"--annotation: warning: at byte 12: gzip data byte 10: gzip header: the file name "
+      b"(FNAME) is 600 bytes; accepted as flate2" in err,
+      f"annotate --annotation: an FNAME Go refuses is a warning ({err[:300]})")
+
+# Empty documents (initdata-facts.md section 9): runtime-rs treats one as
+# "no Init-Data" and creates no device; the Go shim's annotation decoder
+# panics on a value that decodes to one.  annotate refuses both ways in.
+empty_doc = os.path.join(WORK, "empty.toml")
+open(empty_doc, "wb").close()
+rc, out, err = run(["annotate", "--initdata", empty_doc, "-"], SEED_POD.encode())
+check(rc == 1 and out == b"" and
+      b"empty.toml: error: the document is empty: runtime-rs treats an empty annotation or "
+      b"document as \"no Init-Data\" and creates no device, and the Go shim's annotation "
+      b"decoder panics on a value that decodes to an empty document" in err,
+      f"annotate --initdata of an empty document: exit 1 ({err[:300]})")
+EMPTY_VALUE = base64.b64encode(gzip.compress(b"")).decode()
+rc, out, err = run(["annotate", "--annotation", EMPTY_VALUE, "-"], SEED_POD.encode())
+check(rc == 1 and out == b"" and
+      b"--annotation: error: the value decodes to an empty document: the Go shim's annotation "
+      b"decoder panics on it" in err and b"runtime-rs treats" in err,
+      f"annotate --annotation of an empty document: exit 1 ({err[:300]})")
+rc, out, err = run(["annotate", "--annotation", "", "-"], SEED_POD.encode())
+check(rc == 1 and b"the annotation value is empty: runtime-rs treats" in err,
+      f"annotate --annotation '': exit 1 ({err[:300]})")
 
 print(f"manifest: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

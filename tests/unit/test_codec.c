@@ -302,15 +302,17 @@ static void test_gzip__header_errors(void **state)
     (void)state;
     bytes m = member_with_header(kata_doc, 2 | 8, "x", "", true);
     assert_gz_fails(m, false, IDT_EFORMAT, 12 / 3 * 4, "gzip data byte 12: gzip header CRC16");
-    free(m.p);
 
     bytes r = gzip_of(kata_doc, KATA_LEN);
     r.p[3] = 0x20;
     assert_gz_fails(r, false, IDT_EFORMAT, 4, "reserved flag bits 0x20 are set");
     r.p[3] = 0;
+    /* Lenient decoding accepts reserved bits, but a bad CRC16 still fails. */
+    assert_gz_fails(m, true, IDT_EFORMAT, 12 / 3 * 4, "gzip header CRC16");
     r.p[2] = 7;
     assert_gz_fails(r, false, IDT_EFORMAT, 0, "gzip compression method 7; only 8");
     free(r.p);
+    free(m.p);
 
     /* FNAME without its NUL: the name runs to the end of the data. */
     static const unsigned char open_name[] = { 0x1f, 0x8b, 8, 8, 0, 0, 0, 0, 0, 3, 'a', 'b' };
@@ -324,6 +326,166 @@ static void test_gzip__header_errors(void **state)
     bytes x = concat((bytes){ NULL, 0 }, long_extra, sizeof long_extra);
     assert_gz_fails(x, false, IDT_ETRUNC, 16, "FEXTRA field of 200 bytes");
     free(x.p);
+}
+
+/* Decodes the annotation of gz with warnings collected in *w (appended). */
+static int decode_warned(const bytes gz, bool lenient, idt_codec_warnings *w, idt_error *err)
+{
+    idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    unsigned char *doc = NULL;
+    size_t n = 0;
+    char *a = base64_of(gz.p, gz.n);
+    o.lenient = lenient;
+    o.warnings = w;
+    int rc = idt_codec_decode(&doc, &n, a, strlen(a), &o, err);
+    if (rc == IDT_OK) {
+        assert_int_equal(n, KATA_LEN);
+        assert_memory_equal(doc, kata_doc, KATA_LEN);
+    }
+    idt_free(doc);
+    free(a);
+    return rc;
+}
+
+/* A header string of len bytes (FNAME when name, else FCOMMENT). */
+static bytes member_with_string(bool name, size_t len)
+{
+    char *text = malloc(len + 1);
+    assert_non_null(text);
+    memset(text, 'n', len);
+    text[len] = 0;
+    bytes m = member_with_header(kata_doc, name ? 8 : 16, text, text, false);
+    free(text);
+    return m;
+}
+
+/* Reserved FLG bits: flate2 (kata-types, the Rust annotation decoders)
+ * rejects them; Go's compress/gzip (kata shim, cloud-api-adaptor) never
+ * looks at them (initdata-facts.md section 9).  So strict decoding fails
+ * and lenient decoding accepts with a warning. */
+static void test_gzip__reserved_flags_by_consumer(void **state)
+{
+    (void)state;
+    idt_codec_warnings w;
+    idt_error err = { 0 };
+    bytes r = gzip_of(kata_doc, KATA_LEN);
+    r.p[3] = 0x20;
+    idt_codec_warnings_clear(&w);
+    assert_int_equal(decode_warned(r, false, &w, &err), IDT_EFORMAT);
+    assert_error(&err, IDT_EFORMAT, 4,
+                 "gzip data byte 3: gzip header: reserved flag bits 0x20 are set: flate2 "
+                 "(kata-types, genpolicy, runtime-rs) rejects them, as RFC 1952 asks; Go's "
+                 "compress/gzip (kata shim, cloud-api-adaptor) and the kata-agent's image "
+                 "reader ignore them");
+    assert_int_equal(w.count, 0);
+    assert_int_equal(w.found, 0);
+
+    assert_int_equal(decode_warned(r, true, &w, &err), IDT_OK);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.dropped, 0);
+    assert_int_equal(w.found, IDT_CODEC_FINDING_RESERVED_FLAGS);
+    assert_int_equal(w.warning[0].finding, IDT_CODEC_FINDING_RESERVED_FLAGS);
+    assert_int_equal(w.warning[0].offset, 4); /* the base64 group of gzip byte 3 */
+    assert_string_equal(w.warning[0].message,
+                        "gzip data byte 3: gzip header: reserved flag bits 0x20 are set; "
+                        "accepted as Go's compress/gzip (kata shim, cloud-api-adaptor) ignores "
+                        "them, but flate2 (kata-types, genpolicy, runtime-rs) rejects them");
+    /* All three bits; a second call appends. */
+    r.p[3] = 0xe0;
+    assert_int_equal(decode_warned(r, true, &w, &err), IDT_OK);
+    assert_int_equal(w.count, 2);
+    assert_non_null(strstr(w.warning[1].message, "reserved flag bits 0xe0 are set; accepted"));
+
+    /* idt_codec_gunzip: the same rules, offsets into the gzip data. */
+    idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    unsigned char *doc = NULL;
+    size_t n = 0;
+    idt_codec_warnings_clear(&w);
+    o.warnings = &w;
+    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_EFORMAT);
+    assert_error(&err, IDT_EFORMAT, 3, "reserved flag bits 0xe0 are set: flate2");
+    o.lenient = true;
+    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK);
+    assert_int_equal(n, KATA_LEN);
+    idt_free(doc);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.warning[0].offset, 3);
+    assert_memory_equal(w.warning[0].message, "gzip header: reserved", 21);
+
+    /* Without a record the warning is dropped, not an error. */
+    o.warnings = NULL;
+    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK);
+    idt_free(doc);
+    /* A version-1 caller has no `warnings` field: it must not be read. */
+    idt_codec_warnings_clear(&w);
+    o.version = 1;
+    o.warnings = &w;
+    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK);
+    idt_free(doc);
+    assert_int_equal(w.count, 0);
+
+    /* Ten joined members, each with reserved bits: eight kept, two counted. */
+    bytes many = { NULL, 0 };
+    for (int i = 0; i < 10; i++)
+        many = concat(many, r.p, r.n);
+    o.version = IDT_CODEC_OPTIONS_VERSION;
+    assert_int_equal(idt_codec_gunzip(&doc, &n, many.p, many.n, &o, &err), IDT_OK);
+    assert_int_equal(n, 10 * KATA_LEN);
+    idt_free(doc);
+    assert_int_equal(w.count, IDT_CODEC_WARNINGS_MAX);
+    assert_int_equal(w.dropped, 2);
+    assert_int_equal(w.warning[7].offset, 7 * r.n + 3);
+    idt_codec_warnings_clear(&w);
+    assert_int_equal(w.count + w.dropped + w.found, 0);
+    idt_codec_warnings_clear(NULL);
+    free(many.p);
+    free(r.p);
+}
+
+/* FNAME and FCOMMENT: Go's compress/gzip reads them into a 512-byte
+ * buffer that must hold the NUL too, so 511 bytes pass and 512 fail
+ * (ErrHeader); flate2 takes any length (initdata-facts.md section 9). */
+static void test_gzip__long_header_strings_by_consumer(void **state)
+{
+    (void)state;
+    idt_codec_warnings w;
+    idt_error err = { 0 };
+    idt_codec_warnings_clear(&w);
+    for (int name = 0; name < 2; name++) {
+        bytes ok = member_with_string(name, 511);
+        assert_int_equal(decode_warned(ok, false, &w, &err), IDT_OK);
+        assert_int_equal(decode_warned(ok, true, &w, &err), IDT_OK);
+        assert_int_equal(w.count, 0);
+        free(ok.p);
+    }
+    bytes m = member_with_string(true, 512);
+    assert_int_equal(decode_warned(m, true, &w, &err), IDT_EFORMAT);
+    /* The name starts at gzip byte 10, in the base64 group at 12. */
+    assert_error(&err, IDT_EFORMAT, 12,
+                 "gzip data byte 10: gzip header: the file name (FNAME) is 512 bytes: Go's "
+                 "compress/gzip (kata shim, cloud-api-adaptor) refuses a name or comment of 512 "
+                 "bytes or more (it reads them into a 512-byte buffer); flate2 (kata-types, "
+                 "genpolicy, runtime-rs) and the kata-agent accept it");
+    assert_int_equal(w.count, 0);
+    assert_int_equal(decode_warned(m, false, &w, &err), IDT_OK);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.found, IDT_CODEC_FINDING_LONG_HEADER_STRING);
+    assert_int_equal(w.warning[0].offset, 12);
+    assert_string_equal(w.warning[0].message,
+                        "gzip data byte 10: gzip header: the file name (FNAME) is 512 bytes; "
+                        "accepted as flate2 (kata-types, genpolicy, runtime-rs) accepts it, but "
+                        "Go's compress/gzip (kata shim, cloud-api-adaptor) refuses a name or "
+                        "comment of 512 bytes or more (lenient decoding refuses it)");
+    free(m.p);
+
+    idt_codec_warnings_clear(&w);
+    bytes c = member_with_string(false, 4000);
+    assert_int_equal(decode_warned(c, true, &w, &err), IDT_EFORMAT);
+    assert_error(&err, IDT_EFORMAT, 12, "the comment (FCOMMENT) is 4000 bytes: Go's");
+    assert_int_equal(decode_warned(c, false, &w, &err), IDT_OK);
+    assert_int_equal(w.count, 1);
+    assert_non_null(strstr(w.warning[0].message, "the comment (FCOMMENT) is 4000 bytes;"));
+    free(c.p);
 }
 
 /* Hostile gzip data inside an otherwise valid annotation. */
@@ -510,7 +672,78 @@ static void test_annotation__base64_errors(void **state)
     /* Non-canonical: Go accepts, Rust rejects.  "Zh==" is 'f' with a stray bit. */
     assert_annotation_fails("Zh==", 4, NULL, IDT_ESYNTAX, 1,
                             "non-canonical base64: 'h' before the '=' padding");
-    assert_annotation_fails("", 0, NULL, IDT_EFORMAT, 0, "the annotation value is empty");
+    assert_annotation_fails("", 0, NULL, IDT_EFORMAT, 0,
+                            "the annotation value is empty: runtime-rs treats an empty "
+                            "annotation or document as \"no Init-Data\" and creates no device, "
+                            "and the Go shim's annotation decoder panics on a value that decodes "
+                            "to an empty document (a nil hash, as the algorithm is missing); to "
+                            "send no Init-Data, leave the annotation out");
+}
+
+/* Empty documents: runtime-rs treats an empty annotation or document as
+ * "no Init-Data" and creates no device; the Go shim's prepareInitdataMount
+ * skips the image for one, and its annotation decoder panics on a value
+ * that decodes to one (initdata-facts.md section 9). */
+static void test_codec__empty_documents(void **state)
+{
+    (void)state;
+    idt_error err = { 0 };
+    char *a = (char *)1;
+    unsigned char *img = (unsigned char *)1, *doc = NULL;
+    size_t n = 7;
+
+    assert_int_equal(idt_codec_encode(&a, &n, "", 0, NULL, &err), IDT_ESCHEMA);
+    assert_null(a);
+    assert_int_equal(n, 0);
+    assert_error(&err, IDT_ESCHEMA, -1,
+                 "the document is empty: runtime-rs treats an empty annotation or document as "
+                 "\"no Init-Data\" and creates no device, and the Go shim's annotation decoder "
+                 "panics on a value that decodes to an empty document (a nil hash, as the "
+                 "algorithm is missing); to send no Init-Data, leave the annotation out");
+    assert_int_equal(idt_codec_encode(&a, &n, NULL, 0, NULL, &err), IDT_ESCHEMA);
+    assert_int_equal(idt_image_encode(&img, &n, "", 0, NULL, &err), IDT_ESCHEMA);
+    assert_null(img);
+    assert_error(&err, IDT_ESCHEMA, -1,
+                 "the document is empty: no Kata runtime attaches such an image (runtime-rs "
+                 "treats an empty annotation or document as \"no Init-Data\" and creates no "
+                 "device; the Go shim's prepareInitdataMount skips the image for an empty "
+                 "document)");
+
+    /* gzip of nothing is valid gzip: the decoders refuse the document,
+     * in both modes, after checking the gzip. */
+    bytes e = gzip_of("", 0);
+    assert_gz_fails(e, false, IDT_ESCHEMA, -1,
+                    "the value decodes to an empty document: the Go shim's annotation decoder "
+                    "panics on it (a nil hash, as the algorithm is missing), and runtime-rs "
+                    "treats an empty annotation or document as \"no Init-Data\" and creates no "
+                    "device");
+    assert_gz_fails(e, true, IDT_ESCHEMA, -1, "decodes to an empty document");
+    bytes bad = concat((bytes){ NULL, 0 }, e.p, e.n);
+    bad.p[bad.n - 8] ^= 1;
+    assert_gz_fails(bad, false, IDT_EFORMAT, (long long)((bad.n - 8) / 3 * 4), "CRC32");
+    free(bad.p);
+    /* Two empty members joined are still nothing. */
+    bytes two = concat((bytes){ NULL, 0 }, e.p, e.n);
+    two = concat(two, e.p, e.n);
+    assert_gz_fails(two, true, IDT_ESCHEMA, -1, "decodes to an empty document");
+    free(two.p);
+
+    /* An image of it, laid out by hand. */
+    bytes im = { NULL, 0 };
+    unsigned char header[16] = { 'i', 'n', 'i', 't', 'd', 'a', 't', 'a', (unsigned char)e.n };
+    im = concat(im, header, sizeof header);
+    im = concat(im, e.p, e.n);
+    while (im.n % 512)
+        im = concat(im, "", 1);
+    assert_int_equal(idt_image_decode(&doc, &n, im.p, im.n, NULL, &err), IDT_ESCHEMA);
+    assert_null(doc);
+    assert_error(&err, IDT_ESCHEMA, -1,
+                 "the image holds an empty document: no Kata runtime attaches such an image "
+                 "(runtime-rs treats an empty annotation or document as \"no Init-Data\" and "
+                 "creates no device; the Go shim's prepareInitdataMount skips the image for an "
+                 "empty document)");
+    free(im.p);
+    free(e.p);
 }
 
 static void test_annotation__not_gzip(void **state)
@@ -778,9 +1011,6 @@ static void test_image__hostile(void **state)
     img.p[16 + gn - 8] ^= 0xff;
     assert_image_fails(img, IDT_EFORMAT, 16 + gn - 8, "gzip CRC32 mismatch");
     img.p[16 + gn - 8] ^= 0xff;
-    img.p[16 + 3] = 0x80;
-    assert_image_fails(img, IDT_EFORMAT, 19, "reserved flag bits 0x80");
-    img.p[16 + 3] = 0;
     /* N shorter than the gzip: the rest is padding that is not zero (the
      * first ISIZE byte, 12). */
     put_le32(img.p + 8, gn - 4);
@@ -810,6 +1040,90 @@ static void test_image__hostile(void **state)
     free(img.p);
 }
 
+/* The kata-agent's image reader (async-compression) ignores the reserved
+ * FLG bits and fails on FHCRC: its header parser never consumes the two
+ * CRC16 bytes, so inflate sees them ("deflate decompression error";
+ * initdata-facts.md section 9). */
+static bytes image_with_gzip(const bytes gz)
+{
+    bytes img = { NULL, 0 };
+    unsigned char header[16] = { 'i', 'n', 'i', 't', 'd', 'a', 't', 'a' };
+    put_le32(header + 8, (uint32_t)gz.n);
+    img = concat(img, header, sizeof header);
+    img = concat(img, gz.p, gz.n);
+    while (img.n % 512)
+        img = concat(img, "", 1);
+    return img;
+}
+
+static void test_image__agent_header_rules(void **state)
+{
+    (void)state;
+    idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
+    idt_codec_warnings w;
+    idt_error err = { 0 };
+    unsigned char *doc = NULL;
+    size_t n = 0;
+
+    /* FHCRC, even with a correct CRC16: refused at the flag byte. */
+    bytes hc = member_with_header(kata_doc, 2, NULL, NULL, false);
+    bytes img = image_with_gzip(hc);
+    assert_image_fails(img, IDT_EFORMAT, 19,
+                       "gzip header: FHCRC (flag 0x02) is set: the kata-agent cannot read this "
+                       "image, as async-compression does not consume the 2-byte header CRC16 "
+                       "and inflate fails on it (\"deflate decompression error\"); Go's "
+                       "compress/gzip (kata shim, cloud-api-adaptor) and flate2 accept FHCRC, "
+                       "but no Kata runtime writes it");
+    o.lenient = true; /* joining members changes nothing here */
+    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_EFORMAT);
+    assert_null(doc);
+    free(img.p);
+    /* The same member is fine in an annotation, for both decoders. */
+    assert_decodes(hc, false, kata_doc, KATA_LEN);
+    assert_decodes(hc, true, kata_doc, KATA_LEN);
+    free(hc.p);
+
+    /* Reserved bits: accepted, with a warning at the image offset. */
+    bytes r = gzip_of(kata_doc, KATA_LEN);
+    r.p[3] = 0x80;
+    img = image_with_gzip(r);
+    idt_codec_warnings_clear(&w);
+    o = (idt_codec_options)IDT_CODEC_OPTIONS_INIT;
+    o.warnings = &w;
+    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_OK);
+    assert_int_equal(n, KATA_LEN);
+    assert_memory_equal(doc, kata_doc, KATA_LEN);
+    idt_free(doc);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.found, IDT_CODEC_FINDING_RESERVED_FLAGS);
+    assert_int_equal(w.warning[0].offset, 19);
+    assert_string_equal(w.warning[0].message,
+                        "gzip header: reserved flag bits 0x80 are set; accepted as the "
+                        "kata-agent accepts them (async-compression ignores them, as Go's "
+                        "compress/gzip does), but flate2 (kata-types, runtime-rs) rejects them "
+                        "and RFC 1952 says a reader must");
+    /* A long FNAME is the agent's business only: no warning. */
+    free(img.p);
+    bytes named = member_with_string(true, 600);
+    img = image_with_gzip(named);
+    idt_codec_warnings_clear(&w);
+    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_OK);
+    idt_free(doc);
+    assert_int_equal(w.count, 0);
+    /* A failing read keeps the warnings about the bytes before the error. */
+    free(img.p);
+    bytes bad = concat((bytes){ NULL, 0 }, r.p, r.n);
+    bad.p[bad.n - 8] ^= 1; /* CRC32 */
+    img = image_with_gzip(bad);
+    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_EFORMAT);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.warning[0].offset, 19);
+    free(img.p);
+    free(bad.p);
+    free(named.p);
+    free(r.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -819,16 +1133,20 @@ int main(void)
         cmocka_unit_test(test_gzip__deterministic_header_and_trailer),
         cmocka_unit_test(test_gzip__every_header_field),
         cmocka_unit_test(test_gzip__header_errors),
+        cmocka_unit_test(test_gzip__reserved_flags_by_consumer),
+        cmocka_unit_test(test_gzip__long_header_strings_by_consumer),
         cmocka_unit_test(test_gzip__hostile_members),
         cmocka_unit_test(test_gzip__bomb_is_bounded),
         cmocka_unit_test(test_annotation__encode_roundtrip),
         cmocka_unit_test(test_annotation__base64_errors),
         cmocka_unit_test(test_annotation__not_gzip),
+        cmocka_unit_test(test_codec__empty_documents),
         cmocka_unit_test(test_annotation__text_rules),
         cmocka_unit_test(test_annotation__limits_and_arguments),
         cmocka_unit_test(test_annotation__shared_vectors),
         cmocka_unit_test(test_image__layout_and_roundtrip),
         cmocka_unit_test(test_image__hostile),
+        cmocka_unit_test(test_image__agent_header_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

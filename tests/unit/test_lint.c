@@ -330,6 +330,14 @@ static const lint_case cases[] = {
     { HEAD("sha256"), P(TDX), 0, "IDT-PLAT003", ABSENT, 0, 0 },
     { HEAD("sha256"), P(SGX), 0, "IDT-PLAT004", NOTE, 2, 13 },
     { HEAD("sha256"), 0, 0, "IDT-PLAT004", ABSENT, 0, 0 },
+    /* runtime-rs has no CCA arm in its platform match, so it builds no
+     * Init-Data device for a CCA guest; the Go runtime passes the value to
+     * QEMU (initdata-facts.md section 9).  Whatever the algorithm, and only
+     * when cca is named. */
+    { HEAD("sha512"), P(CCA), 0, "IDT-PLAT005", WARN, 2, 13 },
+    { HEAD("sha256"), P(CCA) | P(TDX), 0, "IDT-PLAT005", WARN, 2, 13 },
+    { HEAD("sha512"), 0, 0, "IDT-PLAT005", ABSENT, 0, 0 },
+    { HEAD("sha512"), P(TDX) | P(SNP) | P(VTPM), 0, "IDT-PLAT005", ABSENT, 0, 0 },
 };
 
 #define NCASES (sizeof cases / sizeof cases[0])
@@ -479,6 +487,13 @@ static void test_lint__messages(void **state)
                         "default rule \"ExecProcesRequest\" is not a request the kata agent "
                         "knows, so the agent never asks for it and it has no effect; did you "
                         "mean \"ExecProcessRequest\"?");
+    run(&f, HEAD("sha512"), P(CCA), 0);
+    assert_string_equal(find(&f, "IDT-PLAT005")->message,
+                        "cca with runtime-rs: runtime-rs builds no Init-Data device for CCA "
+                        "guests (its platform match has no CCA arm), so a CCA pod it starts gets "
+                        "no Init-Data at all; the Go runtime passes the CCA personalization "
+                        "value to QEMU");
+    assert_int_equal(find(&f, "IDT-PLAT005")->rejected_by, 0);
     run(&f, HEAD("sha256"), 0, 0);
     assert_string_equal(find(&f, "IDT-PLAT003")->message,
                         "if this runs on se with a sha256 document: nobody checks the IBM SE "
