@@ -17,7 +17,10 @@ static const cli_help help = {
     "compressed: the digest of the decoded value equals the digest of FILE.\n"
     "A value above Kubernetes' 262144-byte annotation limit is an error, and\n"
     "so is an empty document: runtime-rs treats it as no Init-Data and the Go\n"
-    "shim's annotation decoder panics on it.",
+    "shim's annotation decoder panics on it.  The document is not validated\n"
+    "(check does that), but one nested deeper than the kata-agent 4.x,\n"
+    "runtime-rs and Trustee can parse (80 arrays and inline tables, or 80 key\n"
+    "parts) is refused.",
     "  $ initdata encode initdata.toml\n"
     "  H4sIAAAAAAAA/...\n"
     "  $ initdata encode -o annotation.b64 - < initdata.toml\n"
@@ -41,8 +44,7 @@ int cmd_encode(int argc, char **argv)
     char *doc = NULL, *value = NULL;
     size_t len = 0, value_len = 0;
     err.source = cli_input_name(input);
-    rc = cli_read_bounded(&doc, &len, input, IDT_CODEC_MAX_DECODED_DEFAULT, 0, "the document",
-                          NULL, &err);
+    rc = cli_read_document(&doc, &len, input, &err);
     if (rc >= 0)
         rc = idt_codec_encode(&value, &value_len, doc, len, NULL, &err);
     if (rc >= 0) {

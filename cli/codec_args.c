@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "io.h"
 #include "opt.h"
+#include "initdata/doc.h"
 #include "util/error_int.h"
 
 #include <errno.h>
@@ -43,6 +44,13 @@ int cli_read_bounded(char **out, size_t *len, const char *path, size_t max, size
         idtx_error_set(err, rc, NULL, "%s is larger than the limit of %zu bytes%s%s%s", what,
                        max, option ? " (" : "", option ? option : "", option ? " raises it)" : "");
     return rc;
+}
+
+int cli_read_document(char **out, size_t *len, const char *path, idt_error *err)
+{
+    IDTX_TRY(cli_read_bounded(out, len, path, IDT_CODEC_MAX_DECODED_DEFAULT, 0, "the document",
+                              NULL, err));
+    return idt_doc_check_nesting(*out, *len, err);
 }
 
 int cli_codec_fail(int rc, const idt_error *err)

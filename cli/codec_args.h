@@ -22,6 +22,14 @@ int cli_parse_size(const char *cmd, const char *name, const char *text, size_t *
 int cli_read_bounded(char **out, size_t *len, const char *path, size_t max, size_t slack,
                      const char *what, const char *option, idt_error *err);
 
+/*
+ * Reads the document an encoder passes through (encode, image create):
+ * bounded like cli_read_bounded, then refused when it nests deeper than
+ * the Rust consumers allow (idt_doc_check_nesting).  The encoders refuse
+ * an empty document themselves.
+ */
+int cli_read_document(char **out, size_t *len, const char *path, idt_error *err);
+
 /* Prints each warning of w compiler style ("SOURCE: warning: at byte N:
  * MESSAGE"), then how many did not fit, and empties w. */
 void cli_codec_warnings_print(const char *source, idt_codec_warnings *w);
