@@ -5,7 +5,8 @@
 #   make fuzz      every libFuzzer target for FUZZ_SECONDS each (default 600);
 #                  FUZZ_TARGETS="toml_parse ..." runs only those
 #   make bench     the benchmarks, next to their peers, with ratios
-#   make difftest-long  the tomllib differential test, random seed, DIFF_N docs
+#   make difftest-long  the tomllib differential tests (TOML 1.0 and 1.1), random
+#                  seeds, DIFF_N docs each; fails if either does
 #   make install   PREFIX=/usr/local DESTDIR=
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -55,8 +56,12 @@ bench: build
 	@sh bench/run.sh build
 
 difftest-long: test-gcc
-	@IDT_DIFF_N=$(DIFF_N) IDT_DIFF_SEED=random INITDATA=build-test/initdata \
-		IDT_TOOL_toml_batch=build-test/tests/toml_batch python3 tests/toml/test_differential.py
+	@rc=0; \
+	IDT_DIFF_N=$(DIFF_N) IDT_DIFF_SEED=random INITDATA=build-test/initdata \
+		IDT_TOOL_toml_batch=build-test/tests/toml_batch python3 tests/toml/test_differential.py || rc=1; \
+	IDT_DIFF11_N=$(DIFF_N) IDT_DIFF11_SEED=random INITDATA=build-test/initdata \
+		IDT_TOOL_toml_batch=build-test/tests/toml_batch python3 tests/toml/test_differential_11.py || rc=1; \
+	exit $$rc
 
 install: build
 	@DESTDIR=$(DESTDIR) cmake --install build

@@ -40,6 +40,9 @@ the oracle or does not generate the input class:
     document has a CRLF (escaped "\\r\\n" is generated only in LF documents).
 Output: `differential: N documents, M valid, K invalid, D disagreements`, then the first
 few disagreements with their documents.  Exit status 1 if D > 0.
+
+test_differential_11.py (TOML 1.1) imports this module: its generator (Gen, whose
+inline_layout() it overrides), oracle(), judge(), run_batches() and seed_from_env().
 """
 import datetime as dt
 import json
@@ -342,9 +345,11 @@ class Gen:
 
     def inline_table(self, depth):
         t = Table("inline")
-        pairs = []
-        for _ in range(self.r.choice([0, 1, 2, 3])):
-            pairs.append(self.keyval(t, depth + 1, None))
+        pairs = [self.keyval(t, depth + 1, None) for _ in range(self.r.choice([0, 1, 2, 3]))]
+        return self.inline_layout(pairs)
+
+    def inline_layout(self, pairs):
+        """An inline table's text around its `key = value` pairs (TOML 1.0: one line)."""
         if not pairs:
             return "{" + self.ws() + "}"
         return "{" + self.ws() + ("," + self.ws()).join(p + self.ws() for p in pairs) + "}"
@@ -710,14 +715,13 @@ def diff(exp, got, crlf, path="$"):
 
 # ============================================================================
 
-def run_batch(tool, docs):
+def run_batch(tool, docs, spec):
+    """One toml_batch process reading every document as TOML `spec` ("1.0" or "1.1")."""
     frames = b"".join(b"%d\n%s" % (len(d), d) for d in docs)
     env = dict(os.environ)
     env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":exitcode=86"
     env["UBSAN_OPTIONS"] = env.get("UBSAN_OPTIONS", "") + ":exitcode=87"
-    # tomllib reads TOML 1.0, so the library does too here (the 1.1 syntax the
-    # mutator writes must be rejected); test_differential_11.py covers 1.1.
-    p = subprocess.run([tool, "--toml", "1.0"], input=frames, capture_output=True, env=env,
+    p = subprocess.run([tool, "--toml", spec], input=frames, capture_output=True, env=env,
                        timeout=1500)
     lines = p.stdout.decode("utf-8", "replace").split("\n")
     if lines and lines[-1] == "":
@@ -725,13 +729,53 @@ def run_batch(tool, docs):
     return p.returncode, lines, p.stderr.decode("utf-8", "replace")
 
 
+def run_batches(tool, docs, spec):
+    """toml_batch's line for each document.  Batches of CHUNK documents keep memory
+    flat for long runs; a crash names the document it happened on ("FAIL ..."), and
+    the rest of its batch is "SKIP"."""
+    lines = []
+    for start in range(0, len(docs), CHUNK):
+        part = docs[start:start + CHUNK]
+        rc, out, err = run_batch(tool, part, spec)
+        if rc != 0 or len(out) != len(part):
+            done = min(len(out), len(part) - 1)
+            out = out[:done] + ["FAIL toml_batch exited %d on this document: %s"
+                                % (rc, err.strip()[-1500:])] + ["SKIP"] * (len(part) - done - 1)
+        lines += out
+    return lines
+
+
+def judge(kind, want, line, crlf):
+    """Compares toml_batch's line with the oracle's ("ok", tagged) or ("err", reason).
+    Returns None when they agree, else what differs; "SKIP" lines agree."""
+    if line == "SKIP":  # after a crash in the same batch
+        return None
+    if line.startswith("FAIL"):
+        return line
+    if line.startswith("ERR"):
+        return "tomllib accepts, ours rejects: %s" % line[4:] if kind == "ok" else None
+    if kind == "err":
+        return "tomllib rejects (%s), ours accepts: %s" % (want, line[:200])
+    try:
+        got = json.loads(line)
+    except ValueError as e:
+        return "ours printed bad JSON (%s): %s" % (e, line[:200])
+    d = diff(want, got, crlf)
+    return "values differ: " + d if d else None
+
+
+def seed_from_env(var, default):
+    """The seed in $var (default `default`); "random" picks one."""
+    text = os.environ.get(var, default)
+    return random.SystemRandom().randrange(1 << 32) if text == "random" else int(text)
+
+
 def main():
     tool = os.environ.get("IDT_TOOL_toml_batch")
     if not tool:
         print("IDT_TOOL_toml_batch is not set", file=sys.stderr)
         return 2
-    seed_env = os.environ.get("IDT_DIFF_SEED", "20240611")
-    seed = random.SystemRandom().randrange(1 << 32) if seed_env == "random" else int(seed_env)
+    seed = seed_from_env("IDT_DIFF_SEED", "20240611")
     n = int(os.environ.get("IDT_DIFF_N", "10000"))
     print("differential: seed %d (IDT_DIFF_SEED=%d reproduces this run)" % (seed, seed))
     rng = random.Random(seed)
@@ -742,43 +786,20 @@ def main():
         lines = gen.document()
         docs.append(gen.join(lines).encode("utf-8") if rng.random() < 0.5 else mut.mutate(lines))
 
-    # Batches of CHUNK documents keep memory flat for long runs; a crash
-    # names the document it happened on.
-    lines, disagreements = [], []
-    for start in range(0, len(docs), CHUNK):
-        part = docs[start:start + CHUNK]
-        rc, out, err = run_batch(tool, part)
-        if rc != 0 or len(out) != len(part):
-            done = min(len(out), len(part) - 1)
-            out = out[:done] + ["FAIL toml_batch exited %d on this document: %s"
-                                % (rc, err.strip()[-1500:])] + ["SKIP"] * (len(part) - done - 1)
-        lines += out
+    # tomllib reads TOML 1.0, so the library does too here (the 1.1 syntax the
+    # mutator writes must be rejected); test_differential_11.py covers 1.1.
+    lines = run_batches(tool, docs, "1.0")
+    disagreements = []
     nvalid = ninvalid = 0
     for i, (doc, line) in enumerate(zip(docs, lines)):
         kind, want = oracle(doc)
-        crlf = b"\r\n" in doc
         if kind == "ok":
             nvalid += 1
         else:
             ninvalid += 1
-        if line == "SKIP":  # after a crash in the same batch
-            continue
-        if line.startswith("FAIL"):
-            disagreements.append((i, line))
-        elif line.startswith("ERR"):
-            if kind == "ok":
-                disagreements.append((i, "tomllib accepts, ours rejects: %s" % line[4:]))
-        elif kind == "err":
-            disagreements.append((i, "tomllib rejects (%s), ours accepts: %s" % (want, line[:200])))
-        else:
-            try:
-                got = json.loads(line)
-            except ValueError as e:
-                disagreements.append((i, "ours printed bad JSON (%s): %s" % (e, line[:200])))
-                continue
-            d = diff(want, got, crlf)
-            if d:
-                disagreements.append((i, "values differ: " + d))
+        what = judge(kind, want, line, b"\r\n" in doc)
+        if what:
+            disagreements.append((i, what))
     print("differential: %d documents, %d valid, %d invalid, %d disagreements"
           % (len(docs), nvalid, ninvalid, len(disagreements)))
     for i, what in disagreements[:8]:
