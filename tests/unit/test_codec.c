@@ -2,11 +2,7 @@
  * gzip member parsing, bounded inflating, the annotation value and the Kata
  * block image, with the exact code, offset and message of each failure
  * (initdata-facts §4, §5). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +13,6 @@
 #include "util/base64.h"
 
 /* The kata vector (facts §2), 113 bytes. */
-static const char kata_doc[] = KATA_VECTOR;
-#define KATA_LEN (sizeof kata_doc - 1)
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -30,7 +24,7 @@ typedef struct bytes {
 static bytes gzip_of(const void *doc, size_t len)
 {
     bytes b = { NULL, 0 };
-    assert_int_equal(idt_codec_gzip(&b.p, &b.n, doc, len, NULL), IDT_OK);
+    assert_status(idt_codec_gzip(&b.p, &b.n, doc, len, NULL), IDT_OK, NULL);
     return b;
 }
 
@@ -264,14 +258,14 @@ static void test_gzip__deterministic_header_and_trailer(void **state)
 
     unsigned char *doc = NULL;
     size_t n = 0;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, a.p, a.n, NULL, NULL), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, a.p, a.n, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(n, KATA_LEN);
     assert_memory_equal(doc, kata_doc, KATA_LEN);
     idt_free(doc);
 
     /* The empty document is one valid member too. */
     bytes e = gzip_of("", 0);
-    assert_int_equal(idt_codec_gunzip(&doc, &n, e.p, e.n, NULL, NULL), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, e.p, e.n, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(n, 0);
     assert_int_equal(doc[0], 0);
     idt_free(doc);
@@ -371,7 +365,7 @@ static void test_gzip__reserved_flags_by_consumer(void **state)
     bytes r = gzip_of(kata_doc, KATA_LEN);
     r.p[3] = 0x20;
     idt_codec_warnings_clear(&w);
-    assert_int_equal(decode_warned(r, false, &w, &err), IDT_EFORMAT);
+    assert_status(decode_warned(r, false, &w, &err), IDT_EFORMAT, &err);
     assert_error(&err, IDT_EFORMAT, 4,
                  "gzip data byte 3: gzip header: reserved flag bits 0x20 are set: flate2 "
                  "(kata-types, genpolicy, runtime-rs) rejects them, as RFC 1952 asks; Go's "
@@ -380,7 +374,7 @@ static void test_gzip__reserved_flags_by_consumer(void **state)
     assert_int_equal(w.count, 0);
     assert_int_equal(w.found, 0);
 
-    assert_int_equal(decode_warned(r, true, &w, &err), IDT_OK);
+    assert_status(decode_warned(r, true, &w, &err), IDT_OK, &err);
     assert_int_equal(w.count, 1);
     assert_int_equal(w.dropped, 0);
     assert_int_equal(w.found, IDT_CODEC_FINDING_RESERVED_FLAGS);
@@ -392,7 +386,7 @@ static void test_gzip__reserved_flags_by_consumer(void **state)
                         "them, but flate2 (kata-types, genpolicy, runtime-rs) rejects them");
     /* All three bits; a second call appends. */
     r.p[3] = 0xe0;
-    assert_int_equal(decode_warned(r, true, &w, &err), IDT_OK);
+    assert_status(decode_warned(r, true, &w, &err), IDT_OK, &err);
     assert_int_equal(w.count, 2);
     assert_non_null(strstr(w.warning[1].message, "reserved flag bits 0xe0 are set; accepted"));
 
@@ -402,10 +396,10 @@ static void test_gzip__reserved_flags_by_consumer(void **state)
     size_t n = 0;
     idt_codec_warnings_clear(&w);
     o.warnings = &w;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_EFORMAT);
+    assert_status(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_EFORMAT, &err);
     assert_error(&err, IDT_EFORMAT, 3, "reserved flag bits 0xe0 are set: flate2");
     o.lenient = true;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK, &err);
     assert_int_equal(n, KATA_LEN);
     idt_free(doc);
     assert_int_equal(w.count, 1);
@@ -414,13 +408,13 @@ static void test_gzip__reserved_flags_by_consumer(void **state)
 
     /* Without a record the warning is dropped, not an error. */
     o.warnings = NULL;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK, &err);
     idt_free(doc);
     /* A version-1 caller has no `warnings` field: it must not be read. */
     idt_codec_warnings_clear(&w);
     o.version = 1;
     o.warnings = &w;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, r.p, r.n, &o, &err), IDT_OK, &err);
     idt_free(doc);
     assert_int_equal(w.count, 0);
 
@@ -429,7 +423,7 @@ static void test_gzip__reserved_flags_by_consumer(void **state)
     for (int i = 0; i < 10; i++)
         many = concat(many, r.p, r.n);
     o.version = IDT_CODEC_OPTIONS_VERSION;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, many.p, many.n, &o, &err), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, many.p, many.n, &o, &err), IDT_OK, &err);
     assert_int_equal(n, 10 * KATA_LEN);
     idt_free(doc);
     assert_int_equal(w.count, IDT_CODEC_WARNINGS_MAX);
@@ -453,13 +447,13 @@ static void test_gzip__long_header_strings_by_consumer(void **state)
     idt_codec_warnings_clear(&w);
     for (int name = 0; name < 2; name++) {
         bytes ok = member_with_string(name, 511);
-        assert_int_equal(decode_warned(ok, false, &w, &err), IDT_OK);
-        assert_int_equal(decode_warned(ok, true, &w, &err), IDT_OK);
+        assert_status(decode_warned(ok, false, &w, &err), IDT_OK, &err);
+        assert_status(decode_warned(ok, true, &w, &err), IDT_OK, &err);
         assert_int_equal(w.count, 0);
         free(ok.p);
     }
     bytes m = member_with_string(true, 512);
-    assert_int_equal(decode_warned(m, true, &w, &err), IDT_EFORMAT);
+    assert_status(decode_warned(m, true, &w, &err), IDT_EFORMAT, &err);
     /* The name starts at gzip byte 10, in the base64 group at 12. */
     assert_error(&err, IDT_EFORMAT, 12,
                  "gzip data byte 10: gzip header: the file name (FNAME) is 512 bytes: Go's "
@@ -467,7 +461,7 @@ static void test_gzip__long_header_strings_by_consumer(void **state)
                  "bytes or more (it reads them into a 512-byte buffer); flate2 (kata-types, "
                  "genpolicy, runtime-rs) and the kata-agent accept it");
     assert_int_equal(w.count, 0);
-    assert_int_equal(decode_warned(m, false, &w, &err), IDT_OK);
+    assert_status(decode_warned(m, false, &w, &err), IDT_OK, &err);
     assert_int_equal(w.count, 1);
     assert_int_equal(w.found, IDT_CODEC_FINDING_LONG_HEADER_STRING);
     assert_int_equal(w.warning[0].offset, 12);
@@ -480,9 +474,9 @@ static void test_gzip__long_header_strings_by_consumer(void **state)
 
     idt_codec_warnings_clear(&w);
     bytes c = member_with_string(false, 4000);
-    assert_int_equal(decode_warned(c, true, &w, &err), IDT_EFORMAT);
+    assert_status(decode_warned(c, true, &w, &err), IDT_EFORMAT, &err);
     assert_error(&err, IDT_EFORMAT, 12, "the comment (FCOMMENT) is 4000 bytes: Go's");
-    assert_int_equal(decode_warned(c, false, &w, &err), IDT_OK);
+    assert_status(decode_warned(c, false, &w, &err), IDT_OK, &err);
     assert_int_equal(w.count, 1);
     assert_non_null(strstr(w.warning[0].message, "the comment (FCOMMENT) is 4000 bytes;"));
     free(c.p);
@@ -565,20 +559,20 @@ static void test_gzip__bomb_is_bounded(void **state)
     idt_error err = { 0 };
     bytes small = gzip_of(zeros, 1000);
     o.max_decoded = 1000;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, small.p, small.n, &o, &err), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, small.p, small.n, &o, &err), IDT_OK, &err);
     assert_int_equal(n, 1000);
     idt_free(doc);
     o.max_decoded = 999;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, small.p, small.n, &o, &err), IDT_ELIMIT);
+    assert_status(idt_codec_gunzip(&doc, &n, small.p, small.n, &o, &err), IDT_ELIMIT, &err);
     assert_error(&err, IDT_ELIMIT, 10, "more than the limit of 999 bytes");
     /* Joined members count together. */
     bytes two = concat((bytes){ NULL, 0 }, small.p, small.n);
     two = concat(two, small.p, small.n);
     o.lenient = true;
     o.max_decoded = 1999;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, two.p, two.n, &o, &err), IDT_ELIMIT);
+    assert_status(idt_codec_gunzip(&doc, &n, two.p, two.n, &o, &err), IDT_ELIMIT, &err);
     o.max_decoded = 2000;
-    assert_int_equal(idt_codec_gunzip(&doc, &n, two.p, two.n, &o, &err), IDT_OK);
+    assert_status(idt_codec_gunzip(&doc, &n, two.p, two.n, &o, &err), IDT_OK, &err);
     assert_int_equal(n, 2000);
     idt_free(doc);
     free(two.p);
@@ -594,15 +588,15 @@ static void test_annotation__encode_roundtrip(void **state)
     (void)state;
     char *a = NULL, *b = NULL;
     size_t an = 0, bn = 0;
-    assert_int_equal(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, NULL, NULL), IDT_OK);
-    assert_int_equal(idt_codec_encode(&b, &bn, kata_doc, KATA_LEN, NULL, NULL), IDT_OK);
+    assert_status(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, NULL, NULL), IDT_OK, NULL);
+    assert_status(idt_codec_encode(&b, &bn, kata_doc, KATA_LEN, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(an, strlen(a));
     assert_string_equal(a, b); /* deterministic */
     assert_memory_equal(a, "H4sIAAAAAAAA/", 13); /* base64 of 1f8b08000000000000ff */
     assert_null(strchr(a, '\n'));
     unsigned char *doc = NULL;
     size_t n = 0;
-    assert_int_equal(idt_codec_decode(&doc, &n, a, an, NULL, NULL), IDT_OK);
+    assert_status(idt_codec_decode(&doc, &n, a, an, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(n, KATA_LEN);
     assert_memory_equal(doc, kata_doc, KATA_LEN);
     idt_free(doc);
@@ -611,8 +605,8 @@ static void test_annotation__encode_roundtrip(void **state)
 
     /* Non-ASCII UTF-8 survives byte for byte. */
     static const char utf8[] = "k = \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x94\x92\"\r\n";
-    assert_int_equal(idt_codec_encode(&a, &an, utf8, sizeof utf8 - 1, NULL, NULL), IDT_OK);
-    assert_int_equal(idt_codec_decode(&doc, &n, a, an, NULL, NULL), IDT_OK);
+    assert_status(idt_codec_encode(&a, &an, utf8, sizeof utf8 - 1, NULL, NULL), IDT_OK, NULL);
+    assert_status(idt_codec_decode(&doc, &n, a, an, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(n, sizeof utf8 - 1);
     assert_memory_equal(doc, utf8, n);
     idt_free(doc);
@@ -624,7 +618,7 @@ static void test_annotation__base64_errors(void **state)
     (void)state;
     char *a = NULL;
     size_t an = 0;
-    assert_int_equal(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, NULL, NULL), IDT_OK);
+    assert_status(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, NULL, NULL), IDT_OK, NULL);
     /* One '=' short, like caa/doc-pod-annotation.b64 (strip one of "=="
      * or the lone "="). */
     size_t pads = a[an - 2] == '=' ? 2 : a[an - 1] == '=' ? 1 : 0;
@@ -651,7 +645,7 @@ static void test_annotation__base64_errors(void **state)
     lenient.lenient = true;
     unsigned char *doc = NULL;
     size_t n = 0;
-    assert_int_equal(idt_codec_decode(&doc, &n, wrapped, an + 2, &lenient, NULL), IDT_OK);
+    assert_status(idt_codec_decode(&doc, &n, wrapped, an + 2, &lenient, NULL), IDT_OK, NULL);
     assert_int_equal(n, KATA_LEN);
     idt_free(doc);
 
@@ -692,7 +686,7 @@ static void test_codec__empty_documents(void **state)
     unsigned char *img = (unsigned char *)1, *doc = NULL;
     size_t n = 7;
 
-    assert_int_equal(idt_codec_encode(&a, &n, "", 0, NULL, &err), IDT_ESCHEMA);
+    assert_status(idt_codec_encode(&a, &n, "", 0, NULL, &err), IDT_ESCHEMA, &err);
     assert_null(a);
     assert_int_equal(n, 0);
     assert_error(&err, IDT_ESCHEMA, -1,
@@ -700,8 +694,8 @@ static void test_codec__empty_documents(void **state)
                  "\"no Init-Data\" and creates no device, and the Go shim's annotation decoder "
                  "panics on a value that decodes to an empty document (a nil hash, as the "
                  "algorithm is missing); to send no Init-Data, leave the annotation out");
-    assert_int_equal(idt_codec_encode(&a, &n, NULL, 0, NULL, &err), IDT_ESCHEMA);
-    assert_int_equal(idt_image_encode(&img, &n, "", 0, NULL, &err), IDT_ESCHEMA);
+    assert_status(idt_codec_encode(&a, &n, NULL, 0, NULL, &err), IDT_ESCHEMA, &err);
+    assert_status(idt_image_encode(&img, &n, "", 0, NULL, &err), IDT_ESCHEMA, &err);
     assert_null(img);
     assert_error(&err, IDT_ESCHEMA, -1,
                  "the document is empty: no Kata runtime attaches such an image (runtime-rs "
@@ -735,7 +729,7 @@ static void test_codec__empty_documents(void **state)
     im = concat(im, e.p, e.n);
     while (im.n % 512)
         im = concat(im, "", 1);
-    assert_int_equal(idt_image_decode(&doc, &n, im.p, im.n, NULL, &err), IDT_ESCHEMA);
+    assert_status(idt_image_decode(&doc, &n, im.p, im.n, NULL, &err), IDT_ESCHEMA, &err);
     assert_null(doc);
     assert_error(&err, IDT_ESCHEMA, -1,
                  "the image holds an empty document: no Kata runtime attaches such an image "
@@ -784,8 +778,8 @@ static void test_annotation__text_rules(void **state)
         char *a = NULL;
         size_t an = 0;
         idt_error err = { 0 };
-        assert_int_equal(idt_codec_encode(&a, &an, cases[i].doc, cases[i].len, NULL, &err),
-                         IDT_EFORMAT);
+        assert_status(idt_codec_encode(&a, &an, cases[i].doc, cases[i].len, NULL, &err),
+                      IDT_EFORMAT, &err);
         assert_error(&err, IDT_EFORMAT, -1, cases[i].part);
         assert_null(a);
     }
@@ -813,49 +807,30 @@ static void test_annotation__limits_and_arguments(void **state)
     /* Encoding: above max_encoded or max_decoded. */
     o = (idt_codec_options)IDT_CODEC_OPTIONS_INIT;
     o.max_encoded = 20;
-    assert_int_equal(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, &o, &err), IDT_ELIMIT);
+    assert_status(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, &o, &err), IDT_ELIMIT, &err);
     assert_error(&err, IDT_ELIMIT, -1, "above the limit of 20");
     o = (idt_codec_options)IDT_CODEC_OPTIONS_INIT;
     o.max_decoded = 112;
-    assert_int_equal(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, &o, &err), IDT_ELIMIT);
+    assert_status(idt_codec_encode(&a, &an, kata_doc, KATA_LEN, &o, &err), IDT_ELIMIT, &err);
     assert_error(&err, IDT_ELIMIT, -1, "the document is 113 bytes, above the limit of 112");
     assert_null(a);
 
     /* Options version and NULL arguments. */
     o = (idt_codec_options)IDT_CODEC_OPTIONS_INIT;
     o.version = 99;
-    assert_int_equal(idt_codec_decode(&doc, &n, "x", 1, &o, &err), IDT_EINVAL);
+    assert_status(idt_codec_decode(&doc, &n, "x", 1, &o, &err), IDT_EINVAL, &err);
     assert_error(&err, IDT_EINVAL, -1, "version is 99");
-    assert_int_equal(idt_codec_encode(NULL, &an, "x", 1, NULL, NULL), IDT_EINVAL);
-    assert_int_equal(idt_codec_decode(&doc, &n, NULL, 3, NULL, NULL), IDT_EINVAL);
-    assert_int_equal(idt_codec_gunzip(&doc, NULL, "x", 1, NULL, NULL), IDT_EINVAL);
-    assert_int_equal(idt_image_decode(&doc, &n, NULL, 512, NULL, NULL), IDT_EINVAL);
+    assert_status(idt_codec_encode(NULL, &an, "x", 1, NULL, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_codec_decode(&doc, &n, NULL, 3, NULL, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_codec_gunzip(&doc, NULL, "x", 1, NULL, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_image_decode(&doc, &n, NULL, 512, NULL, NULL), IDT_EINVAL, NULL);
     /* The error record keeps the caller's source. */
     err.source = "pod.b64";
-    assert_int_equal(idt_codec_decode(&doc, &n, "Zg=", 3, NULL, &err), IDT_ESYNTAX);
+    assert_status(idt_codec_decode(&doc, &n, "Zg=", 3, NULL, &err), IDT_ESYNTAX, &err);
     assert_string_equal(err.source, "pod.b64");
     char text[IDT_ERROR_MESSAGE_MAX + 64];
     idt_error_format(text, sizeof text, &err);
     assert_non_null(strstr(text, "pod.b64: error: at byte 3: base64 is one '=' short"));
-}
-
-/* The shared annotations (IDT_SHARED), when present. */
-static char *read_shared(const char *rel, size_t *len)
-{
-    const char *dir = getenv("IDT_SHARED");
-    char path[4096];
-    FILE *f;
-    char *buf;
-    if (!dir)
-        return NULL;
-    snprintf(path, sizeof path, "%s/testdata/%s", dir, rel);
-    if (!(f = fopen(path, "rb")))
-        return NULL;
-    buf = malloc(1 << 20);
-    assert_non_null(buf);
-    *len = fread(buf, 1, 1 << 20, f);
-    fclose(f);
-    return buf;
 }
 
 static void test_annotation__shared_vectors(void **state)
@@ -864,23 +839,20 @@ static void test_annotation__shared_vectors(void **state)
     size_t len = 0, n = 0;
     unsigned char *doc = NULL;
     idt_error err = { 0 };
-    char *a = read_shared("kata/runtime-utils-test.annotation.b64", &len);
-    if (!a)
-        skip();
-    assert_int_equal(idt_codec_decode(&doc, &n, a, len, NULL, &err), IDT_OK);
+    /* Skipped without the shared test data; with it, each file must be there. */
+    char *a = idt_test_read_shared("kata/runtime-utils-test.annotation.b64", &len);
+    assert_status(idt_codec_decode(&doc, &n, a, len, NULL, &err), IDT_OK, &err);
     assert_int_equal(n, KATA_LEN);
     assert_memory_equal(doc, kata_doc, KATA_LEN);
     idt_free(doc);
     free(a);
 
-    a = read_shared("caa/doc-pod-annotation.b64", &len);
-    assert_non_null(a);
+    a = idt_test_read_shared("caa/doc-pod-annotation.b64", &len);
     assert_annotation_fails(a, len, NULL, IDT_ESYNTAX, 3643, "base64 is one '=' short");
     free(a);
 
-    a = read_shared("kata/agent-testdata-initdata.img", &len);
-    assert_non_null(a);
-    assert_int_equal(idt_image_decode(&doc, &n, a, len, NULL, &err), IDT_OK);
+    a = idt_test_read_shared("kata/agent-testdata-initdata.img", &len);
+    assert_status(idt_image_decode(&doc, &n, a, len, NULL, &err), IDT_OK, &err);
     assert_int_equal(n, 12);
     assert_memory_equal(doc, "some content", 12);
     idt_free(doc);
@@ -892,7 +864,7 @@ static void test_annotation__shared_vectors(void **state)
 static bytes image_of(const char *doc, size_t len)
 {
     bytes img = { NULL, 0 };
-    assert_int_equal(idt_image_encode(&img.p, &img.n, doc, len, NULL, NULL), IDT_OK);
+    assert_status(idt_image_encode(&img.p, &img.n, doc, len, NULL, NULL), IDT_OK, NULL);
     return img;
 }
 
@@ -933,7 +905,7 @@ static void test_image__layout_and_roundtrip(void **state)
         assert_int_equal(img.p[i], 0);
     unsigned char *doc = NULL;
     size_t n = 0;
-    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, NULL, NULL), IDT_OK);
+    assert_status(idt_image_decode(&doc, &n, img.p, img.n, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(n, 12);
     assert_memory_equal(doc, "some content", 12);
     idt_free(doc);
@@ -953,7 +925,7 @@ static void test_image__layout_and_roundtrip(void **state)
         if (gn == 496) {
             img = image_of(text, len);
             assert_int_equal(img.n, 512);
-            assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, NULL, NULL), IDT_OK);
+            assert_status(idt_image_decode(&doc, &n, img.p, img.n, NULL, NULL), IDT_OK, NULL);
             assert_int_equal(n, len);
             idt_free(doc);
             free(img.p);
@@ -968,7 +940,7 @@ static void test_image__layout_and_roundtrip(void **state)
     img = image_of(many, 5000);
     assert_int_equal(img.n % 512, 0);
     assert_true(img.n > 512);
-    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, NULL, NULL), IDT_OK);
+    assert_status(idt_image_decode(&doc, &n, img.p, img.n, NULL, NULL), IDT_OK, NULL);
     assert_memory_equal(doc, many, 5000);
     idt_free(doc);
     free(img.p);
@@ -1022,19 +994,19 @@ static void test_image__hostile(void **state)
     idt_error err = { 0 };
     uint64_t n = 0;
     o.max_encoded = gn - 1;
-    assert_int_equal(idt_image_check_header(&n, img.p, 16, 1 << 20, &o, &err), IDT_ELIMIT);
+    assert_status(idt_image_check_header(&n, img.p, 16, 1 << 20, &o, &err), IDT_ELIMIT, &err);
     assert_error(&err, IDT_ELIMIT, 8, "above the limit");
-    assert_int_equal(idt_image_check_header(&n, img.p, 16, 1 << 20, NULL, &err), IDT_OK);
+    assert_status(idt_image_check_header(&n, img.p, 16, 1 << 20, NULL, &err), IDT_OK, &err);
     assert_int_equal(n, gn);
-    assert_int_equal(idt_image_check_header(&n, img.p, 16, 16 + gn - 1, NULL, &err), IDT_ETRUNC);
-    assert_int_equal(idt_image_check_header(&n, img.p, 15, 512, NULL, &err), IDT_ETRUNC);
+    assert_status(idt_image_check_header(&n, img.p, 16, 16 + gn - 1, NULL, &err), IDT_ETRUNC, &err);
+    assert_status(idt_image_check_header(&n, img.p, 15, 512, NULL, &err), IDT_ETRUNC, &err);
     /* Extra zero sectors (a larger disk) are padding too. */
     bytes bigger = concat((bytes){ NULL, 0 }, img.p, img.n);
     unsigned char zero[512] = { 0 };
     bigger = concat(bigger, zero, 512);
     unsigned char *doc = NULL;
     size_t dn = 0;
-    assert_int_equal(idt_image_decode(&doc, &dn, bigger.p, bigger.n, NULL, NULL), IDT_OK);
+    assert_status(idt_image_decode(&doc, &dn, bigger.p, bigger.n, NULL, NULL), IDT_OK, NULL);
     idt_free(doc);
     free(bigger.p);
     free(img.p);
@@ -1075,7 +1047,7 @@ static void test_image__agent_header_rules(void **state)
                        "compress/gzip (kata shim, cloud-api-adaptor) and flate2 accept FHCRC, "
                        "but no Kata runtime writes it");
     o.lenient = true; /* joining members changes nothing here */
-    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_EFORMAT);
+    assert_status(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_EFORMAT, &err);
     assert_null(doc);
     free(img.p);
     /* The same member is fine in an annotation, for both decoders. */
@@ -1090,7 +1062,7 @@ static void test_image__agent_header_rules(void **state)
     idt_codec_warnings_clear(&w);
     o = (idt_codec_options)IDT_CODEC_OPTIONS_INIT;
     o.warnings = &w;
-    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_OK);
+    assert_status(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_OK, &err);
     assert_int_equal(n, KATA_LEN);
     assert_memory_equal(doc, kata_doc, KATA_LEN);
     idt_free(doc);
@@ -1107,7 +1079,7 @@ static void test_image__agent_header_rules(void **state)
     bytes named = member_with_string(true, 600);
     img = image_with_gzip(named);
     idt_codec_warnings_clear(&w);
-    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_OK);
+    assert_status(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_OK, &err);
     idt_free(doc);
     assert_int_equal(w.count, 0);
     /* A failing read keeps the warnings about the bytes before the error. */
@@ -1115,7 +1087,7 @@ static void test_image__agent_header_rules(void **state)
     bytes bad = concat((bytes){ NULL, 0 }, r.p, r.n);
     bad.p[bad.n - 8] ^= 1; /* CRC32 */
     img = image_with_gzip(bad);
-    assert_int_equal(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_EFORMAT);
+    assert_status(idt_image_decode(&doc, &n, img.p, img.n, &o, &err), IDT_EFORMAT, &err);
     assert_int_equal(w.count, 1);
     assert_int_equal(w.warning[0].offset, 19);
     free(img.p);

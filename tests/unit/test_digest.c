@@ -1,11 +1,7 @@
 /* Unit tests of initdata/digest.h: algorithms, digests, binding values,
  * vTPM PCR 8.  Expected values come from initdata-facts §2-§3 (kata's and
  * Trustee's own test vectors) and from Python's hashlib/base64. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,14 +10,6 @@
 #include "initdata/digest.h"
 
 /* kata src/runtime/pkg/oci/utils_test.go: 113 bytes, sha256 c6694bb7... */
-static const char kata_doc[] = KATA_VECTOR;
-#define KATA_SHA256 "c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5"
-#define KATA_SHA384                                                                \
-    "f5a7d2971b4dbe89af614cc5243c2f9f304c9108f281b6d001a3011fcbd354459e35d20ea9e04a7" \
-    "ea223ebd3502acf9b"
-#define KATA_SHA512                                                                \
-    "4f12eaea8b263307738170a28821ad406a7664c43abc6fcbcba9a1eae248d1aa78f6d8c7459eea0" \
-    "ea94b22dc46ea6c89f2be4a072fdac9855cb868868588e8a3"
 
 static void hex_to_digest(idt_digest *d, idt_digest_alg alg, const char *hex)
 {
@@ -38,7 +26,7 @@ static void hex_to_digest(idt_digest *d, idt_digest_alg alg, const char *hex)
 static void compute(idt_digest *d, idt_digest_alg alg)
 {
     idt_error err = { 0 };
-    assert_int_equal(idt_digest_compute(d, alg, kata_doc, sizeof kata_doc - 1, &err), IDT_OK);
+    assert_status(idt_digest_compute(d, alg, kata_doc, sizeof kata_doc - 1, &err), IDT_OK, &err);
 }
 
 static void assert_digest_text(const idt_digest *d, idt_encoding enc, const char *want)
@@ -56,7 +44,7 @@ static void assert_binding_text(idt_platform p, const idt_digest *d, idt_encodin
     idt_binding b;
     idt_error err = { 0 };
     char buf[IDT_BINDING_TEXT_MAX];
-    assert_int_equal(idt_binding_compute(&b, p, d, IDT_VTPM_RULE_AA, &err), IDT_OK);
+    assert_status(idt_binding_compute(&b, p, d, IDT_VTPM_RULE_AA, &err), IDT_OK, &err);
     assert_int_equal(b.len, idt_platform_field_size(p));
     int n = idt_binding_format(buf, sizeof buf, &b, enc, &err);
     assert_int_equal(n, (int)strlen(want));
@@ -72,7 +60,7 @@ static void test_digest_alg__names_sizes_and_parse(void **state)
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         idt_digest_alg a = 0;
-        assert_int_equal(idt_digest_alg_parse(&a, t[i].name, strlen(t[i].name), NULL), IDT_OK);
+        assert_status(idt_digest_alg_parse(&a, t[i].name, strlen(t[i].name), NULL), IDT_OK, NULL);
         assert_int_equal(a, t[i].alg);
         assert_string_equal(idt_digest_alg_name(a), t[i].name);
         assert_int_equal(idt_digest_alg_size(a), t[i].size);
@@ -88,8 +76,8 @@ static void test_digest_alg__rejects_other_spellings(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         idt_digest_alg a = IDT_DIGEST_SHA512;
         idt_error err = { 0 };
-        assert_int_equal(idt_digest_alg_parse(&a, bad[i], strlen(bad[i]), &err),
-                         IDT_EUNSUPPORTED);
+        assert_status(idt_digest_alg_parse(&a, bad[i], strlen(bad[i]), &err),
+                      IDT_EUNSUPPORTED, &err);
         assert_int_equal(a, IDT_DIGEST_SHA512); /* unchanged */
         assert_int_equal(err.code, IDT_EUNSUPPORTED);
     }
@@ -99,7 +87,7 @@ static void test_digest_alg__rejects_other_spellings(void **state)
     assert_string_equal(err.message, "algorithm \"sha-256\" is not supported (kata, "
                                      "attestation-agent and Trustee accept sha256, sha384, sha512)");
     /* A name is compared with its length: "sha256" followed by more bytes. */
-    assert_int_equal(idt_digest_alg_parse(&a, "sha256\0x", 8, NULL), IDT_EUNSUPPORTED);
+    assert_status(idt_digest_alg_parse(&a, "sha256\0x", 8, NULL), IDT_EUNSUPPORTED, NULL);
     /* Control characters in a name are escaped in the message. */
     idt_digest_alg_parse(&a, "sha\n\x1b", 5, &err);
     assert_non_null(strstr(err.message, "\"sha\\n\\x1b\""));
@@ -128,11 +116,11 @@ static void test_digest_compute__exact_bytes(void **state)
     (void)state;
     /* No normalisation: dropping the final newline changes the digest. */
     idt_digest a, b;
-    assert_int_equal(idt_digest_compute(&a, IDT_DIGEST_SHA256, kata_doc, 112, NULL), IDT_OK);
+    assert_status(idt_digest_compute(&a, IDT_DIGEST_SHA256, kata_doc, 112, NULL), IDT_OK, NULL);
     compute(&b, IDT_DIGEST_SHA256);
     assert_memory_not_equal(a.bytes, b.bytes, 32);
     /* The empty input: sha256("") e3b0c442... */
-    assert_int_equal(idt_digest_compute(&a, IDT_DIGEST_SHA256, NULL, 0, NULL), IDT_OK);
+    assert_status(idt_digest_compute(&a, IDT_DIGEST_SHA256, NULL, 0, NULL), IDT_OK, NULL);
     assert_digest_text(&a, IDT_ENCODING_HEX,
                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
@@ -158,9 +146,9 @@ static void test_digest_compute__invalid_arguments(void **state)
     (void)state;
     idt_digest d;
     idt_error err = { 0 };
-    assert_int_equal(idt_digest_compute(NULL, IDT_DIGEST_SHA256, "", 0, &err), IDT_EINVAL);
-    assert_int_equal(idt_digest_compute(&d, (idt_digest_alg)9, "", 0, &err), IDT_EINVAL);
-    assert_int_equal(idt_digest_compute(&d, IDT_DIGEST_SHA256, NULL, 1, &err), IDT_EINVAL);
+    assert_status(idt_digest_compute(NULL, IDT_DIGEST_SHA256, "", 0, &err), IDT_EINVAL, &err);
+    assert_status(idt_digest_compute(&d, (idt_digest_alg)9, "", 0, &err), IDT_EINVAL, &err);
+    assert_status(idt_digest_compute(&d, IDT_DIGEST_SHA256, NULL, 1, &err), IDT_EINVAL, &err);
 }
 
 static void test_digest_format__bounds_and_encodings(void **state)
@@ -171,11 +159,11 @@ static void test_digest_format__bounds_and_encodings(void **state)
     char buf[65];
     idt_error err = { 0 };
     assert_int_equal(idt_digest_format(buf, 65, &d, IDT_ENCODING_HEX, &err), 64);
-    assert_int_equal(idt_digest_format(buf, 64, &d, IDT_ENCODING_HEX, &err), IDT_ELIMIT);
+    assert_status(idt_digest_format(buf, 64, &d, IDT_ENCODING_HEX, &err), IDT_ELIMIT, &err);
     assert_int_equal(idt_digest_format(buf, 45, &d, IDT_ENCODING_BASE64, &err), 44);
-    assert_int_equal(idt_digest_format(buf, 44, &d, IDT_ENCODING_BASE64, &err), IDT_ELIMIT);
-    assert_int_equal(idt_digest_format(buf, 65, &d, IDT_ENCODING_QEMU, &err), IDT_EINVAL);
-    assert_int_equal(idt_digest_format(buf, 65, &d, (idt_encoding)0, &err), IDT_EINVAL);
+    assert_status(idt_digest_format(buf, 44, &d, IDT_ENCODING_BASE64, &err), IDT_ELIMIT, &err);
+    assert_status(idt_digest_format(buf, 65, &d, IDT_ENCODING_QEMU, &err), IDT_EINVAL, &err);
+    assert_status(idt_digest_format(buf, 65, &d, (idt_encoding)0, &err), IDT_EINVAL, &err);
 }
 
 static void test_platform__table(void **state)
@@ -193,7 +181,7 @@ static void test_platform__table(void **state)
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         idt_platform p = 0;
-        assert_int_equal(idt_platform_parse(&p, t[i].name, strlen(t[i].name), NULL), IDT_OK);
+        assert_status(idt_platform_parse(&p, t[i].name, strlen(t[i].name), NULL), IDT_OK, NULL);
         assert_int_equal(p, t[i].p);
         assert_string_equal(idt_platform_name(p), t[i].name);
         assert_int_equal(idt_platform_field_size(p), t[i].size);
@@ -205,7 +193,7 @@ static void test_platform__table(void **state)
     }
     idt_platform p = IDT_PLATFORM_TDX;
     idt_error err = { 0 };
-    assert_int_equal(idt_platform_parse(&p, "TDX", 3, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_platform_parse(&p, "TDX", 3, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(p, IDT_PLATFORM_TDX);
     assert_string_equal(err.message, "unknown platform \"TDX\" (known: tdx, snp, cca, sgx, se, vtpm)");
     assert_null(idt_platform_name((idt_platform)0));
@@ -244,9 +232,9 @@ static void test_binding__qemu_fragments(void **state)
         idt_binding b;
         char buf[IDT_BINDING_TEXT_MAX];
         idt_error err = { 0 };
-        assert_int_equal(idt_binding_compute(&b, none[i], &d, IDT_VTPM_RULE_AA, &err), IDT_OK);
-        assert_int_equal(idt_binding_format(buf, sizeof buf, &b, IDT_ENCODING_QEMU, &err),
-                         IDT_EUNSUPPORTED);
+        assert_status(idt_binding_compute(&b, none[i], &d, IDT_VTPM_RULE_AA, &err), IDT_OK, &err);
+        assert_status(idt_binding_format(buf, sizeof buf, &b, IDT_ENCODING_QEMU, &err),
+                      IDT_EUNSUPPORTED, &err);
         assert_non_null(strstr(err.message, "no QEMU fragment"));
     }
 }
@@ -284,13 +272,13 @@ static void test_vtpm__trustee_vector(void **state)
     uint8_t pcr[32];
     hex_to_digest(&d, IDT_DIGEST_SHA256,
                   "8505e4e25e50a27c5dc8147af88efbece627fbea55291911eff832d9ee127781");
-    assert_int_equal(idt_vtpm_pcr8_compute(pcr, &d, IDT_VTPM_RULE_AA, NULL), IDT_OK);
+    assert_status(idt_vtpm_pcr8_compute(pcr, &d, IDT_VTPM_RULE_AA, NULL), IDT_OK, NULL);
     idt_digest p = { IDT_DIGEST_SHA256, 32, { 0 } };
     memcpy(p.bytes, pcr, 32);
     assert_digest_text(&p, IDT_ENCODING_HEX,
                        "bddaccb9c52249e97a31baea61b7d91be8221a16e703d92148d04fb8e9c1dfdd");
     /* A 32-byte digest: both rules agree, and binding_compute matches. */
-    assert_int_equal(idt_vtpm_pcr8_compute(pcr, &d, IDT_VTPM_RULE_PEERPODS, NULL), IDT_OK);
+    assert_status(idt_vtpm_pcr8_compute(pcr, &d, IDT_VTPM_RULE_PEERPODS, NULL), IDT_OK, NULL);
     assert_memory_equal(pcr, p.bytes, 32);
     assert_binding_text(IDT_PLATFORM_VTPM, &d, IDT_ENCODING_HEX,
                         "bddaccb9c52249e97a31baea61b7d91be8221a16e703d92148d04fb8e9c1dfdd");
@@ -307,8 +295,8 @@ static void test_vtpm__peerpods_rule_on_sha384(void **state)
                   "adf31d27eed7ff2552d500ef");
     idt_binding b;
     idt_error err = { 0 };
-    assert_int_equal(idt_binding_compute(&b, IDT_PLATFORM_VTPM, &d, IDT_VTPM_RULE_PEERPODS, &err),
-                     IDT_OK);
+    assert_status(idt_binding_compute(&b, IDT_PLATFORM_VTPM, &d, IDT_VTPM_RULE_PEERPODS, &err),
+                  IDT_OK, &err);
     char buf[IDT_BINDING_TEXT_MAX];
     idt_binding_format(buf, sizeof buf, &b, IDT_ENCODING_HEX, &err);
     assert_string_equal(buf, "b38927609998047b40609a152e8ccb3716450321203fe11c1e0533c648334ed5");
@@ -323,8 +311,8 @@ static void test_vtpm__aa_rule_refuses_long_digests(void **state)
         compute(&d, long_algs[i]);
         idt_binding b;
         idt_error err = { 0 };
-        assert_int_equal(idt_binding_compute(&b, IDT_PLATFORM_VTPM, &d, IDT_VTPM_RULE_AA, &err),
-                         IDT_EUNSUPPORTED);
+        assert_status(idt_binding_compute(&b, IDT_PLATFORM_VTPM, &d, IDT_VTPM_RULE_AA, &err),
+                      IDT_EUNSUPPORTED, &err);
         char want[64];
         snprintf(want, sizeof want, "a %s digest is %zu bytes, but the attestation-agent",
                  idt_digest_alg_name(long_algs[i]), d.len);
@@ -334,9 +322,9 @@ static void test_vtpm__aa_rule_refuses_long_digests(void **state)
     idt_digest d;
     compute(&d, IDT_DIGEST_SHA256);
     uint8_t pcr[32];
-    assert_int_equal(idt_vtpm_pcr8_compute(pcr, &d, (idt_vtpm_rule)5, NULL), IDT_EINVAL);
+    assert_status(idt_vtpm_pcr8_compute(pcr, &d, (idt_vtpm_rule)5, NULL), IDT_EINVAL, NULL);
     d.len = 20;
-    assert_int_equal(idt_vtpm_pcr8_compute(pcr, &d, IDT_VTPM_RULE_PEERPODS, NULL), IDT_EINVAL);
+    assert_status(idt_vtpm_pcr8_compute(pcr, &d, IDT_VTPM_RULE_PEERPODS, NULL), IDT_EINVAL, NULL);
 }
 
 static void test_platform__warnings(void **state)
@@ -361,18 +349,18 @@ static void test_binding__invalid_arguments(void **state)
     idt_digest d;
     idt_binding b;
     compute(&d, IDT_DIGEST_SHA256);
-    assert_int_equal(idt_binding_compute(&b, (idt_platform)0, &d, IDT_VTPM_RULE_AA, NULL),
-                     IDT_EINVAL);
-    assert_int_equal(idt_binding_compute(NULL, IDT_PLATFORM_TDX, &d, IDT_VTPM_RULE_AA, NULL),
-                     IDT_EINVAL);
-    assert_int_equal(idt_binding_compute(&b, IDT_PLATFORM_TDX, &d, IDT_VTPM_RULE_AA, NULL),
-                     IDT_OK);
+    assert_status(idt_binding_compute(&b, (idt_platform)0, &d, IDT_VTPM_RULE_AA, NULL),
+                  IDT_EINVAL, NULL);
+    assert_status(idt_binding_compute(NULL, IDT_PLATFORM_TDX, &d, IDT_VTPM_RULE_AA, NULL),
+                  IDT_EINVAL, NULL);
+    assert_status(idt_binding_compute(&b, IDT_PLATFORM_TDX, &d, IDT_VTPM_RULE_AA, NULL),
+                  IDT_OK, NULL);
     char small[20];
-    assert_int_equal(idt_binding_format(small, sizeof small, &b, IDT_ENCODING_QEMU, NULL),
-                     IDT_ELIMIT);
+    assert_status(idt_binding_format(small, sizeof small, &b, IDT_ENCODING_QEMU, NULL),
+                  IDT_ELIMIT, NULL);
     b.len = 3; /* inconsistent with the platform */
-    assert_int_equal(idt_binding_format(small, sizeof small, &b, IDT_ENCODING_HEX, NULL),
-                     IDT_EINVAL);
+    assert_status(idt_binding_format(small, sizeof small, &b, IDT_ENCODING_HEX, NULL),
+                  IDT_EINVAL, NULL);
 }
 
 int main(void)

@@ -1,10 +1,6 @@
 /* Unit tests of initdata/doc.h: parsing, accessors, and every schema rule
  * with its exact line:column, message and consumers (initdata-facts §1). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,24 +9,8 @@
 #include "vectors.h"
 #include "initdata/doc.h"
 
-static const char kata_doc[] = KATA_VECTOR;
 
 #define ALL (IDT_CONSUMER_KATA | IDT_CONSUMER_AA | IDT_CONSUMER_TRUSTEE)
-
-/* Every diagnostic of a check, copied out of the callback. */
-typedef struct collected {
-    idt_doc_diag d[16];
-    size_t n;
-} collected;
-
-static int collect(const idt_doc_diag *d, void *payload)
-{
-    collected *c = payload;
-    if (c->n < 16)
-        c->d[c->n] = *d;
-    c->n++;
-    return 0;
-}
 
 static int parse(idt_doc **doc, const char *text, idt_error *err)
 {
@@ -59,7 +39,7 @@ static void test_doc_parse__kata_vector(void **state)
     (void)state;
     idt_doc *doc = NULL;
     idt_error err = { 0 };
-    assert_int_equal(parse(&doc, kata_doc, &err), IDT_OK);
+    assert_status(parse(&doc, kata_doc, &err), IDT_OK, &err);
     assert_string_equal(idt_doc_version(doc), "0.1.0");
     assert_int_equal(idt_doc_algorithm(doc), IDT_DIGEST_SHA256);
 
@@ -90,7 +70,7 @@ static void test_doc_parse__kata_vector(void **state)
     assert_null(idt_doc_entry_get(doc, "missing", 7));
 
     idt_digest d;
-    assert_int_equal(idt_doc_digest(&d, doc, &err), IDT_OK);
+    assert_status(idt_doc_digest(&d, doc, &err), IDT_OK, &err);
     char hex[IDT_BINDING_TEXT_MAX];
     idt_digest_format(hex, sizeof hex, &d, IDT_ENCODING_HEX, NULL);
     assert_string_equal(hex, "c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5");
@@ -110,7 +90,7 @@ static void test_doc_parse__contents_and_exact_bytes(void **state)
                         "[other]\r\n"
                         "x = [1, 2]\r\n";
     idt_doc *doc = NULL;
-    assert_int_equal(idt_doc_parse(&doc, text, sizeof text - 1, NULL, NULL), IDT_OK);
+    assert_status(idt_doc_parse(&doc, text, sizeof text - 1, NULL, NULL), IDT_OK, NULL);
     assert_int_equal(idt_doc_algorithm(doc), IDT_DIGEST_SHA384);
     assert_int_equal(idt_doc_entry_count(doc), 2);
     const idt_doc_entry *e = idt_doc_entry_get(doc, "aa.toml", 7);
@@ -125,13 +105,13 @@ static void test_doc_parse__contents_and_exact_bytes(void **state)
     idt_doc_free(doc);
 
     /* An inline table and an empty [data] are both fine. */
-    assert_int_equal(parse(&doc, "version = \"0.1.0\"\nalgorithm = \"sha512\"\n"
-                                 "data = { \"a\" = 'b', c = \"d\" }\n", NULL), IDT_OK);
+    assert_status(parse(&doc, "version = \"0.1.0\"\nalgorithm = \"sha512\"\n"
+                              "data = { \"a\" = 'b', c = \"d\" }\n", NULL), IDT_OK, NULL);
     assert_int_equal(idt_doc_entry_count(doc), 2);
     assert_string_equal(idt_doc_entry_at(doc, 1)->name, "c");
     idt_doc_free(doc);
-    assert_int_equal(parse(&doc, "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n", NULL),
-                     IDT_OK);
+    assert_status(parse(&doc, "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n", NULL),
+                  IDT_OK, NULL);
     assert_int_equal(idt_doc_entry_count(doc), 0);
     assert_null(idt_doc_entry_get(doc, "a", 1));
     idt_doc_free(doc);
@@ -161,8 +141,9 @@ static void test_doc_parse__sm3(void **state)
     idt_doc_options opts = IDT_DOC_OPTIONS_INIT;
     opts.allow_sm3 = true;
     idt_doc *doc = NULL;
-    collected c = { .n = 0 };
-    assert_int_equal(idt_doc_check(&doc, text, strlen(text), &opts, collect, &c, NULL), IDT_OK);
+    idt_test_diags c = { .n = 0 };
+    assert_status(idt_doc_check(&doc, text, strlen(text), &opts, idt_test_collect, &c, NULL),
+                  IDT_OK, NULL);
     assert_non_null(doc);
     assert_int_equal(idt_doc_algorithm(doc), IDT_DIGEST_SM3);
     assert_int_equal(c.n, 1); /* still a warning: kata rejects it */
@@ -181,10 +162,10 @@ static void test_doc_parse__version(void **state)
     assert_parse_error("algorithm = \"sha256\"\nversion = 1\n[data]\n", IDT_ESCHEMA, 2, 11,
                        "version must be a string, not an integer (kata, attestation-agent and "
                        "Trustee reject it)");
-    collected c = { .n = 0 };
+    idt_test_diags c = { .n = 0 };
     const char *text = "version = \"0.1\"\nalgorithm = \"sha256\"\n[data]\n";
-    assert_int_equal(idt_doc_check(NULL, text, strlen(text), NULL, collect, &c, NULL),
-                     IDT_ESCHEMA);
+    assert_status(idt_doc_check(NULL, text, strlen(text), NULL, idt_test_collect, &c, NULL),
+                  IDT_ESCHEMA, NULL);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.d[0].rule, IDT_DOC_RULE_VERSION);
     assert_int_equal(c.d[0].rejected_by, IDT_CONSUMER_KATA); /* only kata checks */
@@ -239,10 +220,10 @@ static void test_doc_parse__toml_syntax(void **state)
                        NULL);
     /* Duplicate keys are a TOML error, not "last one wins". */
     assert_parse_error("version = \"0.1.0\"\nversion = \"0.1.0\"\n", IDT_ESYNTAX, 2, 1, NULL);
-    collected c = { .n = 0 };
+    idt_test_diags c = { .n = 0 };
     const char *text = "version = \"0.1.0\nalgorithm = \"sha256\"\n";
-    assert_int_equal(idt_doc_check(NULL, text, strlen(text), NULL, collect, &c, NULL),
-                     IDT_ESYNTAX);
+    assert_status(idt_doc_check(NULL, text, strlen(text), NULL, idt_test_collect, &c, NULL),
+                  IDT_ESYNTAX, NULL);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.d[0].rule, IDT_DOC_RULE_TOML);
     assert_int_equal(c.d[0].rejected_by, ALL);
@@ -258,11 +239,11 @@ static void test_doc_check__reports_every_problem(void **state)
                        "a = 1\n"
                        "b = \"ok\"\n"
                        "c = true\n";
-    collected c = { .n = 0 };
+    idt_test_diags c = { .n = 0 };
     idt_doc *doc = (idt_doc *)1;
     idt_error err = { 0 };
-    assert_int_equal(idt_doc_check(&doc, text, strlen(text), NULL, collect, &c, &err),
-                     IDT_ESCHEMA);
+    assert_status(idt_doc_check(&doc, text, strlen(text), NULL, idt_test_collect, &c, &err),
+                  IDT_ESCHEMA, &err);
     assert_null(doc);
     assert_int_equal(c.n, 4);
     static const struct { idt_doc_rule rule; uint32_t line, col; unsigned who; } want[] = {
@@ -288,7 +269,8 @@ static void test_doc_check__reports_every_problem(void **state)
 
     /* All three missing keys, in a fixed order, at 1:1. */
     c.n = 0;
-    assert_int_equal(idt_doc_check(NULL, "x = 1\n", 6, NULL, collect, &c, NULL), IDT_ESCHEMA);
+    assert_status(idt_doc_check(NULL, "x = 1\n", 6, NULL, idt_test_collect, &c, NULL),
+                  IDT_ESCHEMA, NULL);
     assert_int_equal(c.n, 3);
     assert_int_equal(c.d[0].rule, IDT_DOC_RULE_MISSING);
     assert_non_null(strstr(c.d[0].message, "\"version\""));
@@ -316,9 +298,9 @@ static void test_doc_check__callback_can_stop(void **state)
     /* Valid document: no call, and the document comes back. */
     idt_doc *doc = NULL;
     calls = 0;
-    assert_int_equal(idt_doc_check(&doc, kata_doc, strlen(kata_doc), NULL, stop_at_first, &calls,
-                                   NULL),
-                     IDT_OK);
+    assert_status(idt_doc_check(&doc, kata_doc, strlen(kata_doc), NULL, stop_at_first, &calls,
+                                NULL),
+                  IDT_OK, NULL);
     assert_int_equal(calls, 0);
     assert_non_null(doc);
     idt_doc_free(doc);
@@ -331,21 +313,21 @@ static void test_doc_parse__limits_and_arguments(void **state)
     idt_error err = { 0 };
     idt_doc_options opts = IDT_DOC_OPTIONS_INIT;
     opts.max_size = 100;
-    assert_int_equal(idt_doc_parse(&doc, kata_doc, 113, &opts, &err), IDT_ELIMIT);
+    assert_status(idt_doc_parse(&doc, kata_doc, 113, &opts, &err), IDT_ELIMIT, &err);
     assert_null(doc);
     assert_non_null(strstr(err.message, "113 bytes"));
     opts.max_size = 113;
-    assert_int_equal(idt_doc_parse(&doc, kata_doc, 113, &opts, &err), IDT_OK);
+    assert_status(idt_doc_parse(&doc, kata_doc, 113, &opts, &err), IDT_OK, &err);
     idt_doc_free(doc);
     opts.version = 99;
-    assert_int_equal(idt_doc_parse(&doc, kata_doc, 113, &opts, &err), IDT_EINVAL);
-    assert_int_equal(idt_doc_parse(NULL, kata_doc, 113, NULL, &err), IDT_EINVAL);
-    assert_int_equal(idt_doc_parse(&doc, NULL, 5, NULL, &err), IDT_EINVAL);
+    assert_status(idt_doc_parse(&doc, kata_doc, 113, &opts, &err), IDT_EINVAL, &err);
+    assert_status(idt_doc_parse(NULL, kata_doc, 113, NULL, &err), IDT_EINVAL, &err);
+    assert_status(idt_doc_parse(&doc, NULL, 5, NULL, &err), IDT_EINVAL, &err);
     idt_doc_free(NULL);
     assert_null(idt_doc_bytes(NULL, NULL));
     assert_int_equal(idt_doc_entry_count(NULL), 0);
     idt_digest d;
-    assert_int_equal(idt_doc_digest(&d, NULL, NULL), IDT_EINVAL);
+    assert_status(idt_doc_digest(&d, NULL, NULL), IDT_EINVAL, NULL);
 }
 
 static void test_doc_consumers__names(void **state)

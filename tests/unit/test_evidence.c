@@ -5,11 +5,7 @@
  * initdata-facts section 2 and Python's hashlib (tests/unit/test_digest.c);
  * offsets from facts section 6.  The real evidence files are covered by
  * tests/evidence/test_verify.sh. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +21,6 @@
 #include "initdata/evidence.h"
 #include "evidence/reader.h"
 
-static const char kata_doc[] = KATA_VECTOR;
-#define KATA_SHA256 "c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5"
-#define KATA_SHA384                                                                \
-    "f5a7d2971b4dbe89af614cc5243c2f9f304c9108f281b6d001a3011fcbd354459e35d20ea9e04a7" \
-    "ea223ebd3502acf9b"
 
 /* --- helpers -------------------------------------------------------------- */
 
@@ -59,7 +50,7 @@ static void put_be(uint8_t *p, uint64_t v, size_t n)
 static idt_doc *kata(void)
 {
     idt_doc *doc = NULL;
-    assert_int_equal(idt_doc_parse(&doc, kata_doc, sizeof kata_doc - 1, NULL, NULL), IDT_OK);
+    assert_status(idt_doc_parse(&doc, kata_doc, sizeof kata_doc - 1, NULL, NULL), IDT_OK, NULL);
     return doc;
 }
 
@@ -164,12 +155,12 @@ static void test_names(void **state)
 {
     (void)state;
     idt_tee t;
-    assert_int_equal(idt_tee_parse(&t, "az-snp-vtpm", 11, NULL), IDT_OK);
+    assert_status(idt_tee_parse(&t, "az-snp-vtpm", 11, NULL), IDT_OK, NULL);
     assert_int_equal(t, IDT_TEE_AZ_SNP_VTPM);
-    assert_int_equal(idt_tee_parse(&t, "aztdxvtpm", 9, NULL), IDT_OK);
+    assert_status(idt_tee_parse(&t, "aztdxvtpm", 9, NULL), IDT_OK, NULL);
     assert_int_equal(t, IDT_TEE_AZ_TDX_VTPM);
     idt_error err = { 0 };
-    assert_int_equal(idt_tee_parse(&t, "sev", 3, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_tee_parse(&t, "sev", 3, &err), IDT_EUNSUPPORTED, &err);
     assert_non_null(strstr(err.message, "az-tdx-vtpm"));
     assert_string_equal(idt_tee_name(IDT_TEE_CCA), "cca");
     assert_int_equal(idt_tee_platform(IDT_TEE_TPM), IDT_PLATFORM_VTPM);
@@ -276,14 +267,14 @@ static void check_quote(unsigned version, idt_tee tee, const char *field, size_t
 
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n = 0;
-    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     assert_int_equal(n, 2);
     assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_PASS);
     assert_int_equal(find_check(c, n, "attestation key")->status, IDT_CHECK_PASS);
 
     idt_doc *doc = kata();
     idt_verify_result r;
-    assert_int_equal(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK);
+    assert_status(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK, NULL);
     assert_int_equal(r.outcome, IDT_VERIFY_MATCH);
     assert_int_equal(r.expected_len, version == 3 ? 64 : 48);
     assert_non_null(strstr(r.rule, "zero-padded from 32"));
@@ -293,8 +284,8 @@ static void check_quote(unsigned version, idt_tee tee, const char *field, size_t
     q.b[q.signed_len - 1] ^= 1;
     ev = parse_ok(q.b, q.len, NULL);
     idt_error err = { 0 };
-    assert_int_equal(idt_evidence_verify(c, IDT_EVIDENCE_CHECKS_MAX, &n, ev, &err),
-                     IDT_EMISMATCH);
+    assert_status(idt_evidence_verify(c, IDT_EVIDENCE_CHECKS_MAX, &n, ev, &err),
+                  IDT_EMISMATCH, &err);
     assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_FAIL);
     assert_non_null(strstr(err.message, "quote signature"));
     idt_evidence_free(ev);
@@ -355,19 +346,19 @@ static void test_quote_errors(void **state)
     /* --tee snp on a TDX quote says what the file is */
     idt_evidence_options o = IDT_EVIDENCE_OPTIONS_INIT;
     o.tee = IDT_TEE_SNP;
-    assert_int_equal(idt_evidence_parse(&ev, q.b, q.len, &o, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, q.b, q.len, &o, &err), IDT_EFORMAT, &err);
     assert_string_equal(err.message, "the input is not the snp evidence asked for; it looks like "
                                      "a TDX quote v4");
     assert_int_equal(err.hint, IDT_HINT_EVIDENCE_TEE_MISMATCH);
     /* sgx named for a TDX quote: the DCAP reader says so at the version */
     o.tee = IDT_TEE_SGX;
-    assert_int_equal(idt_evidence_parse(&ev, q.b, q.len, &o, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, q.b, q.len, &o, &err), IDT_EFORMAT, &err);
     assert_string_equal(err.message, "this is a TDX quote, not the sgx evidence asked for");
     assert_int_equal(err.offset, 4);
     assert_int_equal(err.hint, IDT_HINT_EVIDENCE_TEE_MISMATCH);
     /* nothing recognisable and no TEE named */
     static const uint8_t junk[16] = { 0x42, 0x42 };
-    assert_int_equal(idt_evidence_parse(&ev, junk, sizeof junk, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, junk, sizeof junk, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "not a known evidence format (16 bytes)"));
     assert_non_null(strstr(err.message, "and no TEE was named"));
     assert_false(idt_test_names_flag(err.message));
@@ -375,13 +366,13 @@ static void test_quote_errors(void **state)
     /* a v5 body size that disagrees with its type */
     build_quote(&q, key, 5, value, sizeof value);
     put_le(q.b + 50, 584, 4);
-    assert_int_equal(idt_evidence_parse(&ev, q.b, q.len, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, q.b, q.len, NULL, &err), IDT_EFORMAT, &err);
     assert_true(err.has_offset);
     assert_int_equal(err.offset, 50);
     /* attestation key type 3 (P-384) is not something Intel ships */
     build_quote(&q, key, 4, value, sizeof value);
     put_le(q.b + 2, 3, 2);
-    assert_int_equal(idt_evidence_parse(&ev, q.b, q.len, NULL, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_evidence_parse(&ev, q.b, q.len, NULL, &err), IDT_EUNSUPPORTED, &err);
     /* a replaced attestation key: the quote signature and the QE binding fail */
     build_quote(&q, key, 4, value, sizeof value);
     EVP_PKEY *other = ec_key("P-256");
@@ -389,7 +380,7 @@ static void test_quote_errors(void **state)
     ev = parse_ok(q.b, q.len, NULL);
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
-    assert_int_equal(run_checks(ev, c, &n), IDT_EMISMATCH);
+    assert_status(run_checks(ev, c, &n), IDT_EMISMATCH, NULL);
     assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_FAIL);
     assert_int_equal(find_check(c, n, "attestation key")->status, IDT_CHECK_FAIL);
     idt_evidence_free(ev);
@@ -417,7 +408,7 @@ static void test_snp(void **state)
     assert_int_equal(idt_evidence_field_get(ev, "VERSION")->number, 3);
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
-    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     const idt_evidence_check *skip = find_check(c, n, "report signature");
     assert_int_equal(skip->status, IDT_CHECK_SKIP);
     assert_string_equal(skip->detail, "no VCEK or VLEK certificate: the evidence holds none, and "
@@ -425,7 +416,7 @@ static void test_snp(void **state)
     assert_int_equal(skip->hint, IDT_HINT_EVIDENCE_VCEK);
     idt_doc *doc = kata();
     idt_verify_result res;
-    assert_int_equal(idt_verify_binding(&res, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK);
+    assert_status(idt_verify_binding(&res, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK, NULL);
     assert_int_equal(res.outcome, IDT_VERIFY_MATCH);
     idt_evidence_free(ev);
     idt_doc_free(doc);
@@ -434,10 +425,10 @@ static void test_snp(void **state)
     idt_error err = { 0 };
     idt_evidence_options o = IDT_EVIDENCE_OPTIONS_INIT;
     o.tee = IDT_TEE_SNP;
-    assert_int_equal(idt_evidence_parse(&ev, r, sizeof r - 1, &o, &err), IDT_ETRUNC);
+    assert_status(idt_evidence_parse(&ev, r, sizeof r - 1, &o, &err), IDT_ETRUNC, &err);
     assert_non_null(strstr(err.message, "1184 bytes; this is 1183"));
     put_le(r, 9, 4);
-    assert_int_equal(idt_evidence_parse(&ev, r, sizeof r, &o, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_evidence_parse(&ev, r, sizeof r, &o, &err), IDT_EUNSUPPORTED, &err);
 }
 
 /* --- CCA --------------------------------------------------------------------- */
@@ -520,16 +511,16 @@ static void test_cca(void **state)
     assert_string_equal(idt_evidence_report_data(ev)->name, "REALM_CHALLENGE");
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
-    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     assert_int_equal(find_check(c, n, "realm token signature")->status, IDT_CHECK_PASS);
     assert_int_equal(find_check(c, n, "platform token signature")->status, IDT_CHECK_SKIP);
     /* Trustee compares unpadded (mismatch); kata pads (match) */
     idt_doc *doc = kata();
     idt_verify_result r;
-    assert_int_equal(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK);
+    assert_status(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK, NULL);
     assert_int_equal(r.outcome, IDT_VERIFY_MISMATCH);
     assert_int_equal(r.expected_len, 32);
-    assert_int_equal(idt_verify_binding(&r, ev, doc, IDT_RULES_KATA, NULL), IDT_OK);
+    assert_status(idt_verify_binding(&r, ev, doc, IDT_RULES_KATA, NULL), IDT_OK, NULL);
     assert_int_equal(r.outcome, IDT_VERIFY_MATCH);
     idt_evidence_free(ev);
     idt_doc_free(doc);
@@ -542,7 +533,7 @@ static void test_cca(void **state)
     assert_non_null(p);
     p[40] = 1;
     ev = parse_ok(tok.b, tok.n, NULL);
-    assert_int_equal(run_checks(ev, c, &n), IDT_EMISMATCH);
+    assert_status(run_checks(ev, c, &n), IDT_EMISMATCH, NULL);
     assert_int_equal(find_check(c, n, "realm token signature")->status, IDT_CHECK_FAIL);
     idt_evidence_free(ev);
     EVP_PKEY_free(key);
@@ -558,14 +549,14 @@ static void test_cbor_limits(void **state)
     b[0] = 0xd9, b[1] = 0x01, b[2] = 0x8f;
     memset(b + 3, 0x81, 200);
     b[203] = 0x00;
-    assert_int_equal(idt_evidence_parse(&ev, b, 204, NULL, &err), IDT_ELIMIT);
+    assert_status(idt_evidence_parse(&ev, b, 204, NULL, &err), IDT_ELIMIT, &err);
     /* an array that claims more elements than there are bytes */
     static const uint8_t lie[] = { 0xd9, 0x01, 0x8f, 0x9b, 0, 0, 0, 1, 0, 0, 0, 0 };
-    assert_int_equal(idt_evidence_parse(&ev, lie, sizeof lie, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, lie, sizeof lie, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "array of 4294967296 elements"));
     /* a map without the tokens */
     static const uint8_t empty[] = { 0xd9, 0x01, 0x8f, 0xa0 };
-    assert_int_equal(idt_evidence_parse(&ev, empty, sizeof empty, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, empty, sizeof empty, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "realm token (44241)"));
 }
 
@@ -625,7 +616,7 @@ static void test_tpm_quote(void **state)
     assert_true(pcr8->attested);
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
-    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     const idt_evidence_check *sc = find_check(c, n, "quote signature");
     assert_int_equal(sc->status, IDT_CHECK_PASS);
     assert_non_null(strstr(sc->detail, "AK from the caller"));
@@ -641,7 +632,7 @@ static void test_tpm_quote(void **state)
     assert_null(idt_evidence_binding_field(ev));
     assert_non_null(strstr(idt_evidence_summary(ev), "; no PCR values given"));
     assert_false(idt_test_names_flag(idt_evidence_summary(ev)));
-    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     sc = find_check(c, n, "quote signature");
     assert_int_equal(sc->status, IDT_CHECK_SKIP);
     assert_string_equal(sc->detail, "no AK public key was given");
@@ -654,8 +645,8 @@ static void test_tpm_quote(void **state)
         idt_error berr = { 0 };
         idt_doc *kdoc = kata();
         idt_verify_result br;
-        assert_int_equal(idt_verify_binding(&br, ev, kdoc, IDT_RULES_TRUSTEE, &berr),
-                         IDT_EFORMAT);
+        assert_status(idt_verify_binding(&br, ev, kdoc, IDT_RULES_TRUSTEE, &berr),
+                      IDT_EFORMAT, &berr);
         assert_string_equal(berr.message, "the evidence has no Init-Data field: a TPM quote "
                                           "needs its PCR values, and none were given");
         assert_int_equal(berr.hint, IDT_HINT_EVIDENCE_PCRS);
@@ -664,7 +655,7 @@ static void test_tpm_quote(void **state)
     idt_evidence_free(ev);
     bare.ak = spki, bare.ak_len = (size_t)slen;
     ev = parse_ok(msg, mlen, &bare);
-    assert_int_equal(run_checks(ev, c, &n), IDT_OK);
+    assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     sc = find_check(c, n, "quote signature");
     assert_int_equal(sc->status, IDT_CHECK_SKIP);
     assert_string_equal(sc->detail, "no signature was given");
@@ -674,7 +665,7 @@ static void test_tpm_quote(void **state)
     /* values of the wrong size for the selection */
     idt_error err = { 0 };
     o.tpm_pcrs_len = vlen - 1;
-    assert_int_equal(idt_evidence_parse(&ev, msg, mlen, &o, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, msg, mlen, &o, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "needs 288"));
     EVP_PKEY_free(key);
 
@@ -684,11 +675,11 @@ static void test_tpm_quote(void **state)
     o2.tpm_pcrs = values, o2.tpm_pcrs_len = vlen;
     ev = parse_ok(msg, mlen, &o2);
     assert_null(idt_evidence_binding_field(ev));
-    assert_int_equal(run_checks(ev, c, &n), IDT_EMISMATCH);
+    assert_status(run_checks(ev, c, &n), IDT_EMISMATCH, NULL);
     assert_int_equal(find_check(c, n, "PCR 8 in the signed selection")->status, IDT_CHECK_FAIL);
     idt_doc *doc = kata();
     idt_verify_result r;
-    assert_int_equal(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, &err), IDT_EFORMAT);
+    assert_status(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, &err), IDT_EFORMAT, &err);
     /* the values were given: no hint to give them */
     assert_string_equal(err.message, "the evidence has no Init-Data field: the TPM quote's PCR "
                                      "values hold no PCR 8 of the sha256 bank");
@@ -698,7 +689,7 @@ static void test_tpm_quote(void **state)
 
     /* not a quote: an attestation of another type */
     put_be(msg + 4, 0x8014, 2);
-    assert_int_equal(idt_evidence_parse(&ev, msg, mlen, NULL, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_evidence_parse(&ev, msg, mlen, NULL, &err), IDT_EUNSUPPORTED, &err);
 }
 
 /* --- JSON --------------------------------------------------------------------- */
@@ -709,22 +700,22 @@ static void test_json(void **state)
     idt_evidence *ev;
     idt_error err = { 0 };
     static const char syntax[] = "{\"a\": 1,\n \"b\": }";
-    assert_int_equal(idt_evidence_parse(&ev, syntax, sizeof syntax - 1, NULL, &err),
-                     IDT_ESYNTAX);
+    assert_status(idt_evidence_parse(&ev, syntax, sizeof syntax - 1, NULL, &err),
+                  IDT_ESYNTAX, &err);
     assert_int_equal(err.line, 2);
     static const char unknown[] = "{\"foo\": 1, \"bar\": 2}";
-    assert_int_equal(idt_evidence_parse(&ev, unknown, sizeof unknown - 1, NULL, &err),
-                     IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, unknown, sizeof unknown - 1, NULL, &err),
+                  IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "\"foo\", \"bar\""));
     static const char dup[] = "{\"quote\": \"AA==\", \"quote\": \"AA==\"}";
-    assert_int_equal(idt_evidence_parse(&ev, dup, sizeof dup - 1, NULL, &err), IDT_ESYNTAX);
+    assert_status(idt_evidence_parse(&ev, dup, sizeof dup - 1, NULL, &err), IDT_ESYNTAX, &err);
     /* a TPM evidence JSON whose message is cut short */
     static const char pcr[] = "{\"ak_public\": \"AA==\", \"tpm_quote\": {\"message\": \"/1RDRw==\", "
                               "\"signature\": \"AA==\", \"pcrs\": [\"00\"]}}";
-    assert_int_equal(idt_evidence_parse(&ev, pcr, sizeof pcr - 1, NULL, &err), IDT_ETRUNC);
+    assert_status(idt_evidence_parse(&ev, pcr, sizeof pcr - 1, NULL, &err), IDT_ETRUNC, &err);
     /* SNP JSON with a host_data of the wrong length */
     static const char snp[] = "{\"attestation_report\": {\"version\": 2, \"host_data\": [1]}}";
-    assert_int_equal(idt_evidence_parse(&ev, snp, sizeof snp - 1, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_evidence_parse(&ev, snp, sizeof snp - 1, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "attestation_report."));
 }
 
@@ -853,8 +844,8 @@ static void test_diagnose(void **state)
     memset(v, 0x77, sizeof v);
     result_for(&r, IDT_PLATFORM_TDX, v, 48);
     assert_int_equal(idt_verify_diagnose(&r, kata_doc, dl, IDT_DIGEST_SHA256, NULL, NULL, NULL), 0);
-    assert_int_equal(idt_verify_diagnose(NULL, kata_doc, dl, IDT_DIGEST_SHA256, NULL, NULL, NULL),
-                     IDT_EINVAL);
+    assert_status(idt_verify_diagnose(NULL, kata_doc, dl, IDT_DIGEST_SHA256, NULL, NULL, NULL),
+                  IDT_EINVAL, NULL);
 }
 
 /* vTPM with a sha384 document: no expected value, and the reason says so. */
@@ -869,9 +860,9 @@ static void test_verify_vtpm_sha384(void **state)
     o.tpm_pcrs = values, o.tpm_pcrs_len = vlen;
     idt_evidence *ev = parse_ok(msg, mlen, &o);
     idt_doc *doc = NULL;
-    assert_int_equal(idt_doc_parse(&doc, doc384, sizeof doc384 - 1, NULL, NULL), IDT_OK);
+    assert_status(idt_doc_parse(&doc, doc384, sizeof doc384 - 1, NULL, NULL), IDT_OK, NULL);
     idt_verify_result r;
-    assert_int_equal(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK);
+    assert_status(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, NULL), IDT_OK, NULL);
     assert_int_equal(r.outcome, IDT_VERIFY_MISMATCH);
     assert_int_equal(r.expected_len, 0);
     assert_non_null(strstr(r.reason, "Trustee panics"));

@@ -3,11 +3,7 @@
  * binding comparison, and the all-or-nothing install with its refusals
  * (initdata-facts §3, §5, §8). */
 #define _XOPEN_SOURCE 700 /* nftw */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,12 +19,6 @@
 #include "no_flags.h"
 #include "initdata/guest.h"
 #include "guest/guest_int.h"
-
-static const char kata_doc[] = KATA_VECTOR;
-#define KATA_LEN (sizeof kata_doc - 1)
-/* sha256 of the kata vector (facts §2). */
-static const char kata_sha256[] =
-    "c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5";
 
 /* ---- a scratch tree ---------------------------------------------------------- */
 
@@ -107,19 +97,6 @@ static void put(const char *rel, const void *data, size_t len)
     fclose(f);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = malloc(1 << 20);
-    assert_non_null(buf);
-    *len = fread(buf, 1, (1 << 20) - 1, f);
-    buf[*len] = 0;
-    fclose(f);
-    return buf;
-}
-
 static bool exists(const char *path)
 {
     struct stat st;
@@ -143,7 +120,7 @@ static int count_prefixed(const char *dir, const char *prefix)
 static unsigned char *image_of(const char *doc, size_t len, size_t *img_len)
 {
     unsigned char *img = NULL;
-    assert_int_equal(idt_image_encode(&img, img_len, doc, len, NULL, NULL), IDT_OK);
+    assert_status(idt_image_encode(&img, img_len, doc, len, NULL, NULL), IDT_OK, NULL);
     return img;
 }
 
@@ -157,13 +134,13 @@ static idt_doc *parse(const char *text)
 {
     idt_doc *doc = NULL;
     idt_error err = { 0 };
-    assert_int_equal(idt_doc_parse(&doc, text, strlen(text), NULL, &err), IDT_OK);
+    assert_status(idt_doc_parse(&doc, text, strlen(text), NULL, &err), IDT_OK, &err);
     return doc;
 }
 
 static void kata_digest(idt_digest *d)
 {
-    assert_int_equal(idt_digest_compute(d, IDT_DIGEST_SHA256, kata_doc, KATA_LEN, NULL), IDT_OK);
+    assert_status(idt_digest_compute(d, IDT_DIGEST_SHA256, kata_doc, KATA_LEN, NULL), IDT_OK, NULL);
 }
 
 /* ---- names and paths ------------------------------------------------------------- */
@@ -189,17 +166,17 @@ static void test_default_out(void **state)
 {
     (void)state;
     char buf[256];
-    assert_int_equal(idt_guest_default_out(buf, sizeof buf, IDT_GUEST_LAYOUT_KATA, NULL, NULL),
-                     IDT_OK);
+    assert_status(idt_guest_default_out(buf, sizeof buf, IDT_GUEST_LAYOUT_KATA, NULL, NULL),
+                  IDT_OK, NULL);
     assert_string_equal(buf, "/run/confidential-containers/initdata");
-    assert_int_equal(idt_guest_default_out(buf, sizeof buf, IDT_GUEST_LAYOUT_PEERPOD, "/", NULL),
-                     IDT_OK);
+    assert_status(idt_guest_default_out(buf, sizeof buf, IDT_GUEST_LAYOUT_PEERPOD, "/", NULL),
+                  IDT_OK, NULL);
     assert_string_equal(buf, "/run/peerpod");
-    assert_int_equal(idt_guest_default_out(buf, sizeof buf, IDT_GUEST_LAYOUT_PEERPOD, "/tmp/r//",
-                                           NULL), IDT_OK);
+    assert_status(idt_guest_default_out(buf, sizeof buf, IDT_GUEST_LAYOUT_PEERPOD, "/tmp/r//",
+                                        NULL), IDT_OK, NULL);
     assert_string_equal(buf, "/tmp/r/run/peerpod");
-    assert_int_equal(idt_guest_default_out(buf, 8, IDT_GUEST_LAYOUT_KATA, NULL, NULL),
-                     IDT_ELIMIT);
+    assert_status(idt_guest_default_out(buf, 8, IDT_GUEST_LAYOUT_KATA, NULL, NULL),
+                  IDT_ELIMIT, NULL);
 }
 
 /* ---- reading a device -------------------------------------------------------------- */
@@ -216,7 +193,7 @@ static void test_device_read__image_and_trailing_bytes(void **state)
     put("disk.img", disk, img_len + 4096);
     unsigned char *doc = NULL;
     idt_error err = { 0 };
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("disk.img"), NULL, &err), IDT_OK);
+    assert_status(idt_guest_device_read(&doc, &len, at("disk.img"), NULL, &err), IDT_OK, &err);
     assert_int_equal(len, KATA_LEN);
     assert_memory_equal(doc, kata_doc, KATA_LEN);
     idt_free(doc);
@@ -234,8 +211,8 @@ static void test_device_read__hostile_headers(void **state)
 
     memcpy(hdr, "initdatX", 8);
     put("bad-magic.img", hdr, sizeof hdr);
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("bad-magic.img"), NULL, &err),
-                     IDT_EFORMAT);
+    assert_status(idt_guest_device_read(&doc, &len, at("bad-magic.img"), NULL, &err),
+                  IDT_EFORMAT, &err);
     assert_null(doc);
     assert_int_equal(len, 0);
     assert_true(err.has_offset && err.offset == 0);
@@ -245,28 +222,28 @@ static void test_device_read__hostile_headers(void **state)
     memcpy(hdr, "initdata", 8);
     put_le64(hdr + 8, 497);
     put("past-end.img", hdr, sizeof hdr);
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("past-end.img"), NULL, &err),
-                     IDT_ETRUNC);
+    assert_status(idt_guest_device_read(&doc, &len, at("past-end.img"), NULL, &err),
+                  IDT_ETRUNC, &err);
     assert_non_null(strstr(err.message, "N = 497 runs past the end of the image"));
 
     /* N at the cap plus one, on a device that has room for it. */
     put_le64(hdr + 8, IDT_CODEC_MAX_ENCODED_DEFAULT + 1);
     put("cap.img", hdr, sizeof hdr);
     assert_int_equal(truncate(at("cap.img"), 1 << 20), 0);
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("cap.img"), NULL, &err), IDT_ELIMIT);
+    assert_status(idt_guest_device_read(&doc, &len, at("cap.img"), NULL, &err), IDT_ELIMIT, &err);
     assert_non_null(strstr(err.message, "N = 262145 is above the limit of 262144 bytes"));
 
     /* Shorter than a header. */
     put("short.img", "initdata", 8);
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("short.img"), NULL, &err), IDT_ETRUNC);
+    assert_status(idt_guest_device_read(&doc, &len, at("short.img"), NULL, &err), IDT_ETRUNC, &err);
 
     /* A FIFO is refused at once, not waited on. */
     assert_int_equal(mkfifo(at("fifo"), 0600), 0);
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("fifo"), NULL, &err), IDT_EIO);
+    assert_status(idt_guest_device_read(&doc, &len, at("fifo"), NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "not a block device or a regular file"));
 
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("missing"), NULL, &err), IDT_EIO);
-    assert_int_equal(idt_guest_device_read(NULL, &len, at("cap.img"), NULL, &err), IDT_EINVAL);
+    assert_status(idt_guest_device_read(&doc, &len, at("missing"), NULL, &err), IDT_EIO, &err);
+    assert_status(idt_guest_device_read(NULL, &len, at("cap.img"), NULL, &err), IDT_EINVAL, &err);
 }
 
 static void test_device_read__gzip_bomb(void **state)
@@ -277,7 +254,7 @@ static void test_device_read__gzip_bomb(void **state)
     char *text = malloc(big);
     memset(text, 'a', big);
     unsigned char *gz = NULL, *doc = NULL;
-    assert_int_equal(idt_codec_gzip(&gz, &gz_len, text, big, NULL), IDT_OK);
+    assert_status(idt_codec_gzip(&gz, &gz_len, text, big, NULL), IDT_OK, NULL);
     size_t img_len = (16 + gz_len + 511) / 512 * 512;
     unsigned char *img = calloc(1, img_len);
     memcpy(img, "initdata", 8);
@@ -287,7 +264,7 @@ static void test_device_read__gzip_bomb(void **state)
     idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
     o.max_decoded = 1u << 20;
     idt_error err = { 0 };
-    assert_int_equal(idt_guest_device_read(&doc, &len, at("bomb.img"), &o, &err), IDT_ELIMIT);
+    assert_status(idt_guest_device_read(&doc, &len, at("bomb.img"), &o, &err), IDT_ELIMIT, &err);
     assert_null(doc);
     free(text);
     idt_free(gz);
@@ -320,29 +297,29 @@ static void test_device_find(void **state)
     idt_error err = { 0 };
 
     idt_guest_notes_clear(&notes);
-    assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO);
+    assert_status(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "cannot list the block devices"));
     assert_int_equal(err.hint, IDT_HINT_NONE);
 
     stage_disk("vda", zeros, sizeof zeros, "root-disk\n");
     stage_disk("vdc", zeros, sizeof zeros, NULL);
-    assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO);
+    assert_status(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "no initdata disk: none of the 2 block devices"));
 
     stage_disk("vdb", img, img_len, NULL);
-    assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_OK);
+    assert_status(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_OK, &err);
     assert_string_equal(path, at("dev/vdb"));
     assert_non_null(strstr(notes.message[notes.count - 1], "by its magic"));
 
     /* The serial wins over the magic scan. */
     put("sys/block/vdc/serial", "initdata\n", 9);
-    assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_OK);
+    assert_status(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_OK, &err);
     assert_string_equal(path, at("dev/vdc"));
     assert_non_null(strstr(notes.message[notes.count - 1], "by its serial"));
 
     /* Two serials: refused, both named. */
     put("sys/block/vda/serial", "initdata", 8);
-    assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO);
+    assert_status(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "2 block devices have the serial \"initdata\" (vda and "
                                         "vdc)"));
     assert_non_null(strstr(err.message, "launched with: the device must be named"));
@@ -353,7 +330,7 @@ static void test_device_find(void **state)
     put("sys/block/vda/serial", "x", 1);
     put("sys/block/vdc/serial", "y", 1);
     stage_disk("vdd", img, img_len, NULL);
-    assert_int_equal(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO);
+    assert_status(idt_guest_device_find(path, sizeof path, root, &notes, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "2 block devices start with the magic \"initdata\" (vdb "
                                         "and vdd)"));
     idt_free(img);
@@ -370,39 +347,39 @@ static void test_tdx_read(void **state)
     for (int i = 0; i < 48; i++)
         mr[i] = (uint8_t)(i + 1);
 
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "no TDX guest interface"));
 
     /* Without sysfs: the staged TDREPORT, MRCONFIGID at 576. */
     rep[0] = 0x81;
     memcpy(rep + 576, mr, 48);
     put("dev/tdx_guest", rep, sizeof rep);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_OK, &err);
     assert_int_equal(f.method, IDT_GUEST_METHOD_STAGED);
     assert_int_equal(f.len, 48);
     assert_memory_equal(f.bytes, mr, 48);
     rep[0] = 0;
     put("dev/tdx_guest", rep, sizeof rep);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "is not a TDX report: its report type is 0x00"));
     put("dev/tdx_guest", rep, 1000);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT, &err);
 
     /* sysfs first: exactly 48 raw bytes. */
     mr[0] = 0xee;
     put("sys/devices/virtual/misc/tdx_guest/measurements/mrconfigid", mr, 48);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_OK, &err);
     assert_int_equal(f.method, IDT_GUEST_METHOD_SYSFS);
     assert_memory_equal(f.bytes, mr, 48);
     put("sys/devices/virtual/misc/tdx_guest/measurements/mrconfigid", "0011\n", 5);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "holds 5 bytes, not the 48 raw bytes of MRCONFIGID"));
     put("sys/devices/virtual/misc/tdx_guest/measurements/mrconfigid", rep, 49);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_TDX, root, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "is longer than 48 bytes"));
 
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_CCA, root, NULL, &err),
-                     IDT_EUNSUPPORTED);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_CCA, root, NULL, &err),
+                  IDT_EUNSUPPORTED, &err);
 }
 
 static void snp_report(uint8_t *rep, const uint8_t *host_data)
@@ -423,7 +400,7 @@ static void test_snp_read(void **state)
     snp_report(rep, hd);
 
     put("dev/sev-guest", rep, sizeof rep);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_OK, &err);
     assert_int_equal(f.method, IDT_GUEST_METHOD_STAGED);
     assert_int_equal(f.len, 32);
     assert_memory_equal(f.bytes, hd, 32);
@@ -433,18 +410,18 @@ static void test_snp_read(void **state)
     resp[5] = IDT_SNP_REPORT_LEN >> 8;
     memcpy(resp + 32, rep, sizeof rep);
     put("dev/sev-guest", resp, sizeof resp);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_OK, &err);
     assert_memory_equal(f.bytes, hd, 32);
     resp[0] = 0x16; /* a firmware error status */
     put("dev/sev-guest", resp, sizeof resp);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EFORMAT, &err);
 
     put("dev/sev-guest", rep, 1000);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "holds 1000 bytes"));
     rep[0] = 0;
     put("dev/sev-guest", rep, sizeof rep);
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EFORMAT);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EFORMAT, &err);
     assert_non_null(strstr(err.message, "version 0"));
 }
 
@@ -467,23 +444,23 @@ static void test_tsm(void **state)
     put("entry/generation", "1\n", 2);
     int fd = open(at("entry"), O_RDONLY | O_DIRECTORY);
     assert_true(fd >= 0);
-    assert_int_equal(idt_guest__tsm_exchange(fd, "entry", "sev_guest", nonce, 64, out,
-                                             sizeof out, &len, &err), IDT_OK);
+    assert_status(idt_guest__tsm_exchange(fd, "entry", "sev_guest", nonce, 64, out,
+                                          sizeof out, &len, &err), IDT_OK, &err);
     assert_int_equal(len, sizeof rep);
     assert_memory_equal(out, rep, sizeof rep);
     size_t in_len = 0;
-    char *in = slurp(at("entry/inblob"), &in_len);
+    char *in = idt_test_read_file(at("entry/inblob"), &in_len);
     assert_int_equal(in_len, 64);
     assert_memory_equal(in, nonce, 64);
     free(in);
 
     put("entry/generation", "2\n", 2);
-    assert_int_equal(idt_guest__tsm_exchange(fd, "entry", "sev_guest", nonce, 64, out,
-                                             sizeof out, &len, &err), IDT_EMISMATCH);
+    assert_status(idt_guest__tsm_exchange(fd, "entry", "sev_guest", nonce, 64, out,
+                                          sizeof out, &len, &err), IDT_EMISMATCH, &err);
     assert_non_null(strstr(err.message, "another process wrote to the report entry"));
     put("entry/provider", "tdx_guest\n", 10);
-    assert_int_equal(idt_guest__tsm_exchange(fd, "entry", "sev_guest", nonce, 64, out,
-                                             sizeof out, &len, &err), IDT_EIO);
+    assert_status(idt_guest__tsm_exchange(fd, "entry", "sev_guest", nonce, 64, out,
+                                          sizeof out, &len, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "provider is \"tdx_guest\", not \"sev_guest\""));
     close(fd);
 
@@ -491,7 +468,7 @@ static void test_tsm(void **state)
      * attributes; the error says so and the entry is removed again. */
     idt_guest_field f;
     mkdirs("sys/kernel/config/tsm/report");
-    assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_EIO, &err);
     assert_int_equal(f.method, IDT_GUEST_METHOD_TSM);
     assert_non_null(strstr(err.message, "provider"));
     assert_int_equal(count_prefixed(at("sys/kernel/config/tsm/report"), "initdata-apply-"), 0);
@@ -511,22 +488,22 @@ static void test_bind_tdx(void **state)
 
     memcpy(field, d.bytes, 32); /* the digest right-padded with zeros */
     put(sysfs, field, 48);
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_TDX, &d, &o, NULL, &err), IDT_OK);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_TDX, &d, &o, NULL, &err), IDT_OK, &err);
     assert_int_equal(b.expected.len, 48);
     assert_memory_equal(b.actual.bytes, field, 48);
     assert_int_equal(b.method, IDT_GUEST_METHOD_SYSFS);
 
     field[47] = 1;
     put(sysfs, field, 48);
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_TDX, &d, &o, NULL, &err), IDT_EMISMATCH);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_TDX, &d, &o, NULL, &err), IDT_EMISMATCH, &err);
     assert_non_null(strstr(err.message, "MRCONFIGID mismatch: the TEE holds c6694bb7"));
     assert_non_null(strstr(err.message, "0001, this document needs c6694bb7"));
 
     memset(field, 0, sizeof field);
     put(sysfs, field, 48);
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_TDX, &d, &o, NULL, &err), IDT_EMISMATCH);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_TDX, &d, &o, NULL, &err), IDT_EMISMATCH, &err);
     assert_non_null(strstr(err.message, "MRCONFIGID is all zeros"));
-    assert_non_null(strstr(err.message, kata_sha256));
+    assert_non_null(strstr(err.message, KATA_SHA256));
 }
 
 static void test_bind_snp_and_vtpm_refusals(void **state)
@@ -541,24 +518,24 @@ static void test_bind_snp_and_vtpm_refusals(void **state)
     o.root = root;
     snp_report(rep, d.bytes);
     put("dev/sev-guest", rep, sizeof rep);
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_SNP, &d, &o, NULL, &err), IDT_OK);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_SNP, &d, &o, NULL, &err), IDT_OK, &err);
     rep[192] ^= 1;
     put("dev/sev-guest", rep, sizeof rep);
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_SNP, &d, &o, NULL, &err), IDT_EMISMATCH);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_SNP, &d, &o, NULL, &err), IDT_EMISMATCH, &err);
     assert_non_null(strstr(err.message, "HOST_DATA mismatch"));
 
     /* vTPM under the attestation-agent rule: a sha384 digest is refused
      * before the TPM is reached (this TCTI would fail to connect). */
     setenv("TSS2_LOG", "all+none", 1);
-    assert_int_equal(idt_digest_compute(&d384, IDT_DIGEST_SHA384, "x", 1, NULL), IDT_OK);
+    assert_status(idt_digest_compute(&d384, IDT_DIGEST_SHA384, "x", 1, NULL), IDT_OK, NULL);
     o.tcti = "swtpm:host=127.0.0.1,port=1";
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_VTPM, &d384, &o, NULL, &err),
-                     IDT_EUNSUPPORTED);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_VTPM, &d384, &o, NULL, &err),
+                  IDT_EUNSUPPORTED, &err);
     /* With a usable digest the TPM is reached, and its absence is an
      * environment error. */
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_VTPM, &d, &o, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_VTPM, &d, &o, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "swtpm:host=127.0.0.1,port=1"));
-    assert_int_equal(idt_guest_bind(&b, IDT_PLATFORM_SGX, &d, &o, NULL, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_guest_bind(&b, IDT_PLATFORM_SGX, &d, &o, NULL, &err), IDT_EUNSUPPORTED, &err);
 }
 
 static void test_platform_detect(void **state)
@@ -566,26 +543,26 @@ static void test_platform_detect(void **state)
     (void)state;
     idt_platform p;
     idt_error err = { 0 };
-    assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_platform_detect(&p, root, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "no TEE found"));
     assert_non_null(strstr(err.message, "; the platform must be named, or (for tests only) the "
                                         "binding check skipped"));
     assert_false(idt_test_names_flag(err.message));
     assert_int_equal(err.hint, IDT_HINT_GUEST_NO_TEE);
     put("dev/tpmrm0", "", 0);
-    assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK, &err);
     assert_int_equal(p, IDT_PLATFORM_VTPM);
     put("dev/sev-guest", "", 0);
-    assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK, &err);
     assert_int_equal(p, IDT_PLATFORM_SNP);
     mkdirs("sys/devices/virtual/misc/tdx_guest");
-    assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_platform_detect(&p, root, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "both a TDX"));
     assert_non_null(strstr(err.message, "refusing to guess: the platform must be named"));
     assert_false(idt_test_names_flag(err.message));
     assert_int_equal(err.hint, IDT_HINT_GUEST_PLATFORM);
     unlink(at("dev/sev-guest"));
-    assert_int_equal(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK);
+    assert_status(idt_guest_platform_detect(&p, root, NULL, &err), IDT_OK, &err);
     assert_int_equal(p, IDT_PLATFORM_TDX);
 }
 
@@ -602,7 +579,7 @@ static void assert_file(const char *path, const char *want, size_t want_len, mod
 {
     size_t len = 0;
     struct stat st;
-    char *got = slurp(path, &len);
+    char *got = idt_test_read_file(path, &len);
     assert_non_null(got);
     assert_int_equal(len, want_len);
     assert_memory_equal(got, want, want_len);
@@ -626,7 +603,7 @@ static void test_install_kata_then_replace(void **state)
     o.root = root;
     idt_guest_notes_clear(&notes);
     umask(077); /* the modes must not depend on it */
-    assert_int_equal(idt_guest_install(a, &o, &notes, &err), IDT_OK);
+    assert_status(idt_guest_install(a, &o, &notes, &err), IDT_OK, &err);
     umask(022);
     const char *dir = at("run/confidential-containers/initdata");
     assert_int_equal(stat(dir, &st), 0);
@@ -645,7 +622,7 @@ static void test_install_kata_then_replace(void **state)
     assert_int_equal(notes.hint[0], IDT_HINT_GUEST_ALL_ENTRIES);
 
     /* Replacing: the old files go, nothing is left beside the target. */
-    assert_int_equal(idt_guest_install(b, &o, NULL, &err), IDT_OK);
+    assert_status(idt_guest_install(b, &o, NULL, &err), IDT_OK, &err);
     assert_text(at("run/confidential-containers/initdata/cdh.toml"), "[kbc]\nname = 'cc_kbc'\n",
                 0644);
     assert_false(exists(at("run/confidential-containers/initdata/aa.toml")));
@@ -654,7 +631,7 @@ static void test_install_kata_then_replace(void **state)
 
     /* --all-entries installs the extra entry too. */
     o.all_entries = true;
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_OK);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_OK, &err);
     assert_text(at("run/confidential-containers/initdata/extra.conf"), "x = 1\n", 0644);
     idt_doc_free(a);
     idt_doc_free(b);
@@ -670,9 +647,9 @@ static void test_install_peerpod(void **state)
     char hex[2 * IDT_DIGEST_MAX + 1];
     o.root = root;
     o.layout = IDT_GUEST_LAYOUT_PEERPOD;
-    assert_int_equal(idt_guest_install(b, &o, NULL, &err), IDT_OK);
-    assert_int_equal(idt_digest_compute(&d, IDT_DIGEST_SHA384, doc_b, sizeof doc_b - 1, NULL),
-                     IDT_OK);
+    assert_status(idt_guest_install(b, &o, NULL, &err), IDT_OK, &err);
+    assert_status(idt_digest_compute(&d, IDT_DIGEST_SHA384, doc_b, sizeof doc_b - 1, NULL),
+                  IDT_OK, NULL);
     assert_int_equal(idt_digest_format(hex, sizeof hex, &d, IDT_ENCODING_HEX, NULL), 96);
     assert_file(at("run/peerpod/initdata.digest"), hex, 96, 0644);
     assert_text(at("run/peerpod/cdh.toml"), "[kbc]\nname = 'cc_kbc'\n", 0644);
@@ -694,13 +671,13 @@ static void test_install_refusals(void **state)
     o.all_entries = true;
     o.out = keep(&outp, "out/initdata");
 
-    assert_int_equal(idt_guest_install(evil, &o, NULL, &err), IDT_ESCHEMA);
+    assert_status(idt_guest_install(evil, &o, NULL, &err), IDT_ESCHEMA, &err);
     assert_non_null(strstr(err.message, "data entry \"../etc/passwd\" cannot be installed: the "
                                         "name contains '/'"));
     assert_int_equal(err.line, 5);
     assert_false(exists(at("out/initdata")));
     assert_false(exists(at("etc/passwd")));
-    assert_int_equal(idt_guest_install(clash, &o, NULL, &err), IDT_ESCHEMA);
+    assert_status(idt_guest_install(clash, &o, NULL, &err), IDT_ESCHEMA, &err);
     assert_non_null(strstr(err.message, "clashes"));
     assert_false(exists(at("out/initdata")));
 
@@ -710,7 +687,7 @@ static void test_install_refusals(void **state)
     idt_guest_notes_clear(&notes);
     o.all_entries = false;
     o.out = keep(&outp, "out/evil");
-    assert_int_equal(idt_guest_install(evil, &o, &notes, &err), IDT_OK);
+    assert_status(idt_guest_install(evil, &o, &notes, &err), IDT_OK, &err);
     assert_int_equal(notes.count, 1);
     assert_string_equal(notes.message[0], "data entry \"../etc/passwd\" is not installed: only "
                                           "aa.toml, cdh.toml and policy.rego are, and its name "
@@ -725,7 +702,7 @@ static void test_install_refusals(void **state)
     mkdirs("elsewhere");
     mkdirs("out");
     assert_int_equal(symlink(at("elsewhere"), at("out/initdata")), 0);
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "is a symbolic link"));
     assert_int_equal(count_prefixed(at("elsewhere"), "."), 2);
     assert_int_equal(count_prefixed(at("out"), ".initdata"), 0);
@@ -733,17 +710,17 @@ static void test_install_refusals(void **state)
     /* Nor one on the way to it. */
     assert_int_equal(symlink(at("elsewhere"), at("link")), 0);
     o.out = keep(&outp, "link/sub/initdata");
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "link is a symbolic link"));
     assert_false(exists(at("elsewhere/sub")));
 
     /* A target that is a file. */
     put("file-target", "x", 1);
     o.out = keep(&outp, "file-target");
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_EIO);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_EIO, &err);
     assert_non_null(strstr(err.message, "is not a directory"));
     o.out = "/";
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_EINVAL);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_EINVAL, &err);
 
     idt_doc_free(a);
     idt_doc_free(evil);
@@ -772,15 +749,15 @@ static void test_install_cancel_anywhere_keeps_old(void **state)
     idt_doc *a = parse(doc_a), *b = parse(doc_b);
     cancel_at c = { 0, 0 };
     o.out = keep(&outp, "t/initdata");
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_OK);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_OK, &err);
     o.hook = cancel_hook;
     o.hook_ctx = &c;
-    assert_int_equal(idt_guest_install(b, &o, NULL, &err), IDT_OK);
+    assert_status(idt_guest_install(b, &o, NULL, &err), IDT_OK, &err);
     int total = c.calls;
     /* STAGE_DIR, initdata.toml: OPEN, CHUNK, DONE, cdh.toml: the same,
      * STAGED, SWAPPED, OLD_REMOVED. */
     assert_int_equal(total, 10);
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_OK); /* back to a */
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_OK, &err); /* back to a */
     for (int k = 1; k <= total; k++) {
         c.calls = 0;
         c.cancel_on = k;
@@ -793,7 +770,7 @@ static void test_install_cancel_anywhere_keeps_old(void **state)
             assert_int_equal(rc, IDT_OK);
             assert_file(at("t/initdata/initdata.toml"), doc_b, sizeof doc_b - 1, 0644);
             o.hook = NULL;
-            assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_OK);
+            assert_status(idt_guest_install(a, &o, NULL, &err), IDT_OK, &err);
             o.hook = cancel_hook;
         }
         assert_int_equal(count_prefixed(at("t"), ".initdata"), 0);
@@ -814,7 +791,7 @@ static void test_install_removes_stale_staging(void **state)
     mkdirs("s/.initdata.staging-0123456789ab/deeper/still");
     o.out = keep(&outp, "s/initdata");
     idt_guest_notes_clear(&notes);
-    assert_int_equal(idt_guest_install(b, &o, &notes, &err), IDT_OK);
+    assert_status(idt_guest_install(b, &o, &notes, &err), IDT_OK, &err);
     assert_int_equal(count_prefixed(at("s"), ".initdata"), 0);
     assert_int_equal(notes.count, 1);
     assert_non_null(strstr(notes.message[0], "removed .initdata.staging-0123456789ab"));
@@ -828,8 +805,8 @@ static void test_deny_policy(void **state)
     char *text = NULL;
     size_t len = 0;
     idt_error err = { 0 };
-    assert_int_equal(idt_guest_deny_policy(&text, &len, "binding failed: MRCONFIGID mismatch\n"
-                                           "second line \x1b[31m\xc3\xa9", &err), IDT_OK);
+    assert_status(idt_guest_deny_policy(&text, &len, "binding failed: MRCONFIGID mismatch\n"
+                                        "second line \x1b[31m\xc3\xa9", &err), IDT_OK, &err);
     assert_int_equal(strlen(text), len);
     assert_non_null(strstr(text, "\n#   binding failed: MRCONFIGID mismatch\n"
                                  "#   second line \\x1b[31m\\xc3\\xa9\n"));
@@ -844,10 +821,10 @@ static void test_deny_policy(void **state)
     idt_guest_install_options o = IDT_GUEST_INSTALL_OPTIONS_INIT;
     o.out = keep(&outp, "deny/initdata");
     idt_doc *a = parse(doc_a);
-    assert_int_equal(idt_guest_install(a, &o, NULL, &err), IDT_OK);
-    assert_int_equal(idt_guest_install_deny("binding failed: MRCONFIGID mismatch\n"
-                                            "second line \x1b[31m\xc3\xa9", &o, NULL, &err),
-                     IDT_OK);
+    assert_status(idt_guest_install(a, &o, NULL, &err), IDT_OK, &err);
+    assert_status(idt_guest_install_deny("binding failed: MRCONFIGID mismatch\n"
+                                         "second line \x1b[31m\xc3\xa9", &o, NULL, &err),
+                  IDT_OK, &err);
     assert_file(at("deny/initdata/policy.rego"), text, len, 0644);
     assert_false(exists(at("deny/initdata/initdata.toml")));
     assert_false(exists(at("deny/initdata/aa.toml")));

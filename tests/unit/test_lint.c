@@ -3,11 +3,7 @@
  * every code of idt_doc_checks both ways, so removing a check fails a
  * test), the mapping of positions inside an entry back to the document,
  * and the claims Trustee derives (initdata-facts §1, §3, §6). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -67,44 +63,28 @@
 #define NOTE IDT_DOC_NOTE
 #define ABSENT 0
 
-/* --- collecting diagnostics ---------------------------------------------- */
-
-#define MAX_DIAGS 64
-
-typedef struct found {
-    idt_doc_diag d[MAX_DIAGS];
-    size_t n;
-} found;
-
-static int collect(const idt_doc_diag *d, void *payload)
-{
-    found *f = payload;
-    if (f->n < MAX_DIAGS)
-        f->d[f->n] = *d;
-    f->n++;
-    return 0;
-}
+/* --- running the checks -------------------------------------------------- */
 
 /* Checks text: the document rules, then (for a valid document) the
  * entries.  Returns idt_lint_check's status, or the document's. */
-static int run(found *f, const char *text, unsigned platforms, int64_t now)
+static int run(idt_test_diags *f, const char *text, unsigned platforms, int64_t now)
 {
     memset(f, 0, sizeof *f);
     idt_doc *doc = NULL;
-    int rc = idt_doc_check(&doc, text, strlen(text), NULL, collect, f, NULL);
+    int rc = idt_doc_check(&doc, text, strlen(text), NULL, idt_test_collect, f, NULL);
     if (!doc)
         return rc;
     idt_lint_options o = IDT_LINT_OPTIONS_INIT;
     o.platforms = platforms;
     o.now = now ? now : CERT_VALID;
-    rc = idt_lint_check(doc, &o, collect, f, NULL);
+    rc = idt_lint_check(doc, &o, idt_test_collect, f, NULL);
     idt_doc_free(doc);
     return rc;
 }
 
-static const idt_doc_diag *find(const found *f, const char *code)
+static const idt_doc_diag *find(const idt_test_diags *f, const char *code)
 {
-    for (size_t i = 0; i < f->n && i < MAX_DIAGS; i++)
+    for (size_t i = 0; i < f->n && i < IDT_TEST_DIAGS_MAX; i++)
         if (f->d[i].check && strcmp(f->d[i].check, code) == 0)
             return &f->d[i];
     return NULL;
@@ -348,7 +328,7 @@ static void test_lint__cases(void **state)
     size_t failures = 0;
     for (size_t i = 0; i < NCASES; i++) {
         const lint_case *k = &cases[i];
-        found f;
+        idt_test_diags f;
         run(&f, k->text, k->platforms, k->now);
         const idt_doc_diag *d = find(&f, k->code);
         bool ok = k->severity == ABSENT
@@ -376,18 +356,7 @@ static void test_lint__every_check_is_tested(void **state)
     size_t n = 0;
     const idt_check_info *all = idt_doc_checks(&n);
     assert_true(n >= 35);
-    char *man = NULL;
-    {
-        char path[1024];
-        snprintf(path, sizeof path, "%s/docs/man/initdata-check.1", IDT_SOURCE_DIR);
-        FILE *fp = fopen(path, "rb");
-        assert_non_null(fp);
-        man = calloc(1, 1 << 20);
-        assert_non_null(man);
-        size_t got = fread(man, 1, (1 << 20) - 1, fp);
-        man[got] = '\0';
-        fclose(fp);
-    }
+    char *man = idt_test_read_source("docs/man/initdata-check.1", NULL);
     for (size_t i = 0; i < n; i++) {
         bool trips = false, passes = false;
         for (size_t j = 0; j < NCASES; j++)
@@ -403,14 +372,12 @@ static void test_lint__every_check_is_tested(void **state)
         assert_true(all[i].name[0] && all[i].summary[0]);
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(all[i].code, all[j].code);
-        if (man) {
-            /* roff writes the dash as \-: "IDT\-KEY001". */
-            char roff[32];
-            snprintf(roff, sizeof roff, "IDT\\-%s", all[i].code + 4);
-            if (!strstr(man, roff))
-                printf("%s is not in initdata-check.1\n", all[i].code);
-            assert_non_null(strstr(man, roff));
-        }
+        /* roff writes the dash as \-: "IDT\-KEY001". */
+        char roff[32];
+        snprintf(roff, sizeof roff, "IDT\\-%s", all[i].code + 4);
+        if (!strstr(man, roff))
+            printf("%s is not in initdata-check.1\n", all[i].code);
+        assert_non_null(strstr(man, roff));
     }
     assert_null(idt_doc_check_info("IDT-NONE999"));
     assert_null(idt_doc_check_info(NULL));
@@ -422,7 +389,7 @@ static void test_lint__every_check_is_tested(void **state)
 static void test_lint__diag_fields(void **state)
 {
     (void)state;
-    found f;
+    idt_test_diags f;
     const char *text = AA("[token_configs.kbs]\nurl = 'http://kbs'\ncert = 'x'\n");
     assert_int_equal(run(&f, text, 0, 0), IDT_ESCHEMA);
     const idt_doc_diag *d = find(&f, "IDT-CERT001");
@@ -462,7 +429,7 @@ static void test_lint__diag_fields(void **state)
 static void test_lint__messages(void **state)
 {
     (void)state;
-    found f;
+    idt_test_diags f;
     run(&f, AA("[token_config]\n"), 0, 0);
     assert_string_equal(find(&f, "IDT-KEY001")->message,
                         "unknown key \"token_config\" (the attestation-agent ignores it); did you "
@@ -558,7 +525,7 @@ static void test_lint__positions(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof map_cases / sizeof map_cases[0]; i++) {
         const map_case *k = &map_cases[i];
-        found f;
+        idt_test_diags f;
         run(&f, k->text, 0, 0);
         const idt_doc_diag *d = find(&f, k->code);
         if (!d || d->span.line != k->line || d->span.column != k->column ||
@@ -582,7 +549,7 @@ static void test_lint__positions(void **state)
 static void test_lint__escape_span(void **state)
 {
     (void)state;
-    found f;
+    idt_test_diags f;
     const char *text = HEAD("sha256") "\"aa.toml\" = \"[log]\\nlevel = \\u0037\"\n";
     /* level = 7 (an integer for a string) after decoding. */
     run(&f, text, 0, 0);
@@ -606,25 +573,25 @@ static void test_lint__api(void **state)
     (void)state;
     idt_doc *doc = NULL;
     const char *text = AA("[a]\n[b]\n");
-    assert_int_equal(idt_doc_parse(&doc, text, strlen(text), NULL, NULL), IDT_OK);
+    assert_status(idt_doc_parse(&doc, text, strlen(text), NULL, NULL), IDT_OK, NULL);
     /* Warnings only: IDT_OK; the callback may stop the run. */
-    assert_int_equal(idt_lint_check(doc, NULL, NULL, NULL, NULL), IDT_OK);
+    assert_status(idt_lint_check(doc, NULL, NULL, NULL, NULL), IDT_OK, NULL);
     int calls = 0;
     assert_int_equal(idt_lint_check(doc, NULL, stop_at_first, &calls, NULL), 42);
     assert_int_equal(calls, 1);
     idt_lint_options o = IDT_LINT_OPTIONS_INIT;
     o.platforms = 1u << 7; /* no such platform */
     idt_error err = { 0 };
-    assert_int_equal(idt_lint_check(doc, &o, NULL, NULL, &err), IDT_EINVAL);
+    assert_status(idt_lint_check(doc, &o, NULL, NULL, &err), IDT_EINVAL, &err);
     o = (idt_lint_options)IDT_LINT_OPTIONS_INIT;
     o.version = 99;
-    assert_int_equal(idt_lint_check(doc, &o, NULL, NULL, NULL), IDT_EINVAL);
-    assert_int_equal(idt_lint_check(NULL, NULL, NULL, NULL, NULL), IDT_EINVAL);
+    assert_status(idt_lint_check(doc, &o, NULL, NULL, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_lint_check(NULL, NULL, NULL, NULL, NULL), IDT_EINVAL, NULL);
     char *out = (char *)1;
-    assert_int_equal(idt_lint_claims(&out, NULL, doc, 4, NULL), IDT_EINVAL);
+    assert_status(idt_lint_claims(&out, NULL, doc, 4, NULL), IDT_EINVAL, NULL);
     assert_null(out);
-    assert_int_equal(idt_lint_claims(&out, NULL, NULL, 0, NULL), IDT_EINVAL);
-    assert_int_equal(idt_lint_claims(NULL, NULL, doc, 0, NULL), IDT_EINVAL);
+    assert_status(idt_lint_claims(&out, NULL, NULL, 0, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_lint_claims(NULL, NULL, doc, 0, NULL), IDT_EINVAL, NULL);
     idt_doc_free(doc);
     /* The consumers, four of them now. */
     char buf[128];
@@ -660,7 +627,7 @@ static void test_lint__seed_policy(void **state)
         snprintf(text + n, sizeof text - n, "default %sRequest := true\n", names[i]);
     }
     strcat(text, "'''\n");
-    found f;
+    idt_test_diags f;
     assert_int_equal(run(&f, text, P(TDX), 0), IDT_OK);
     assert_int_equal(f.n, 1);
     assert_string_equal(f.d[0].check, "IDT-POL004");
@@ -672,10 +639,10 @@ static void test_lint__seed_policy(void **state)
 static char *claims_of(const char *text, unsigned flags)
 {
     idt_doc *doc = NULL;
-    assert_int_equal(idt_doc_parse(&doc, text, strlen(text), NULL, NULL), IDT_OK);
+    assert_status(idt_doc_parse(&doc, text, strlen(text), NULL, NULL), IDT_OK, NULL);
     char *out = NULL;
     size_t len = 0;
-    assert_int_equal(idt_lint_claims(&out, &len, doc, flags, NULL), IDT_OK);
+    assert_status(idt_lint_claims(&out, &len, doc, flags, NULL), IDT_OK, NULL);
     assert_int_equal(len, strlen(out));
     assert_true(len > 0 && out[len - 1] == '\n');
     idt_doc_free(doc);
@@ -752,7 +719,7 @@ static void test_lint__claims_depth(void **state)
         bool claimed = strncmp(out, "{\"agent_policy_claims\"", 22) == 0;
         assert_int_equal(claimed, levels <= 127);
         idt_free(out);
-        found f;
+        idt_test_diags f;
         run(&f, text, 0, 0);
         assert_int_equal(find(&f, "IDT-POL007") != NULL, levels > 127);
     }

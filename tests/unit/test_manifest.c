@@ -2,11 +2,7 @@
  * and splicing the Init-Data annotation, the budget, limits and errors.
  * Expected texts are written out by hand: each is the input with exactly
  * the annotation's bytes added or replaced. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,7 +99,7 @@ static void test_scan__objects_in_order(void **state)
     assert_int_equal(idt_manifest_object_count(m), sizeof want / sizeof want[0]);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         idt_manifest_object o;
-        assert_int_equal(idt_manifest_object_at(&o, m, i, NULL), IDT_OK);
+        assert_status(idt_manifest_object_at(&o, m, i, NULL), IDT_OK, NULL);
         assert_string_equal(o.kind, want[i].kind);
         assert_string_equal(o.name, want[i].name);
         assert_int_equal(o.document, want[i].doc);
@@ -112,9 +108,9 @@ static void test_scan__objects_in_order(void **state)
         assert_int_equal(o.span.line, want[i].line);
     }
     idt_manifest_object o;
-    assert_int_equal(idt_manifest_object_at(&o, m, 4, NULL), IDT_OK);
+    assert_status(idt_manifest_object_at(&o, m, 4, NULL), IDT_OK, NULL);
     assert_string_equal(o.path, "spec.jobTemplate.spec.template.metadata.annotations");
-    assert_int_equal(idt_manifest_object_at(&o, m, 6, NULL), IDT_EINVAL);
+    assert_status(idt_manifest_object_at(&o, m, 6, NULL), IDT_EINVAL, NULL);
     size_t len;
     assert_string_equal(idt_manifest_text(m, &len), multi);
     assert_int_equal(len, strlen(multi));
@@ -137,7 +133,7 @@ static void test_scan__annotations_values_and_positions(void **state)
                        "  runtimeClassName: kata-qemu-tdx\n";
     idt_manifest *m = scan(text);
     idt_manifest_annotations an;
-    assert_int_equal(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK);
+    assert_status(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK, NULL);
     assert_true(an.present);
     assert_int_equal(an.count, 3);
     /* x + ✓ (3 bytes) + current key + "H4sI" + legacy key + "multi\nline\n" */
@@ -153,11 +149,11 @@ static void test_scan__annotations_values_and_positions(void **state)
     assert_int_equal(an.span[IDT_MANIFEST_KEY_CURRENT].column, 4 + strlen(CUR) + 3);
     assert_int_equal(an.span[IDT_MANIFEST_KEY_LEGACY].line, 6);
     assert_string_equal(an.runtime_class, "kata-qemu-tdx");
-    assert_int_equal(idt_manifest_get_annotations(&an, m, 1, NULL), IDT_EINVAL);
+    assert_status(idt_manifest_get_annotations(&an, m, 1, NULL), IDT_EINVAL, NULL);
     idt_manifest_free(m);
 
     m = scan("kind: Deployment\nspec:\n  template:\n    spec: {}\n");
-    assert_int_equal(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK);
+    assert_status(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK, NULL);
     assert_false(an.present);
     assert_null(an.value[0]);
     assert_null(an.value[1]);
@@ -282,9 +278,9 @@ static void test_annotate__value_styles(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *out = NULL, want[256];
-        assert_int_equal(annotate_keys(&out, "kind: Pod\nmetadata:\n  name: p\n",
-                                       cases[i].value, 0, NULL, NULL),
-                         IDT_OK);
+        assert_status(annotate_keys(&out, "kind: Pod\nmetadata:\n  name: p\n",
+                                    cases[i].value, 0, NULL, NULL),
+                      IDT_OK, NULL);
         snprintf(want, sizeof want,
                  "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    " CUR ": %s\n",
                  cases[i].written);
@@ -293,14 +289,14 @@ static void test_annotate__value_styles(void **state)
     }
     /* A single-quoted old value stays single-quoted when it can. */
     char *out = NULL;
-    assert_int_equal(annotate_keys(&out, "kind: Pod\nmetadata: {annotations: {" CUR ": 'x'}}\n",
-                                   "it's", 0, NULL, NULL),
-                     IDT_OK);
+    assert_status(annotate_keys(&out, "kind: Pod\nmetadata: {annotations: {" CUR ": 'x'}}\n",
+                                "it's", 0, NULL, NULL),
+                  IDT_OK, NULL);
     assert_string_equal(out, "kind: Pod\nmetadata: {annotations: {" CUR ": 'it''s'}}\n");
     idt_free(out);
     idt_error err;
     idt_error_clear(&err);
-    assert_int_equal(annotate_keys(&out, "kind: Pod\n", "\xff", 0, NULL, &err), IDT_EFORMAT);
+    assert_status(annotate_keys(&out, "kind: Pod\n", "\xff", 0, NULL, &err), IDT_EFORMAT, &err);
     assert_null(out);
 }
 
@@ -337,10 +333,10 @@ static void test_annotate__tab_blank_lines(void **state)
     char *out = NULL;
     idt_error err;
     idt_error_clear(&err);
-    assert_int_equal(annotate_keys(&out, "kind: Pod\nmetadata:\n  annotations:\n    " CUR
-                                   ": x\n      \t\n",
-                                   "two words", 0, NULL, &err),
-                     IDT_EUNSUPPORTED);
+    assert_status(annotate_keys(&out, "kind: Pod\nmetadata:\n  annotations:\n    " CUR
+                                ": x\n      \t\n",
+                                "two words", 0, NULL, &err),
+                  IDT_EUNSUPPORTED, &err);
     assert_non_null(strstr(err.message, "tab"));
 }
 
@@ -351,7 +347,7 @@ static void test_annotate__report(void **state)
                        "kind: Deployment\nspec:\n  template:\n    spec: {runtimeClassName: k}\n";
     char *out = NULL;
     idt_manifest_report rep;
-    assert_int_equal(annotate_keys(&out, text, V, 0, &rep, NULL), IDT_OK);
+    assert_status(annotate_keys(&out, text, V, 0, &rep, NULL), IDT_OK, NULL);
     assert_int_equal(rep.change_count, 2);
     assert_int_equal(rep.changes[0].object, 0);
     assert_int_equal(rep.changes[0].did, IDT_MANIFEST_DID_RENAME);
@@ -383,7 +379,7 @@ static void test_annotate__select(void **state)
     o.select_count = 1;
     char *out = NULL;
     size_t len;
-    assert_int_equal(idt_manifest_annotate(&out, &len, m, V, strlen(V), &o, NULL, NULL), IDT_OK);
+    assert_status(idt_manifest_annotate(&out, &len, m, V, strlen(V), &o, NULL, NULL), IDT_OK, NULL);
     assert_string_equal(out, "kind: Pod\nmetadata: {name: a}\n---\nkind: Pod\nmetadata: {name: b, "
                              "annotations: {" CUR ": " V "}}\n---\nkind: Service\nmetadata: "
                              "{name: s}\n");
@@ -392,13 +388,13 @@ static void test_annotate__select(void **state)
     idt_error_clear(&err);
     s.kind = "service";
     s.name = NULL;
-    assert_int_equal(idt_manifest_annotate(&out, &len, m, V, strlen(V), &o, NULL, &err),
-                     IDT_EMISMATCH);
+    assert_status(idt_manifest_annotate(&out, &len, m, V, strlen(V), &o, NULL, &err),
+                  IDT_EMISMATCH, &err);
     assert_non_null(strstr(err.message, "Service/s, which has no pod template"));
     s.kind = NULL;
     s.name = "zz";
-    assert_int_equal(idt_manifest_annotate(&out, &len, m, V, strlen(V), &o, NULL, &err),
-                     IDT_EMISMATCH);
+    assert_status(idt_manifest_annotate(&out, &len, m, V, strlen(V), &o, NULL, &err),
+                  IDT_EMISMATCH, &err);
     assert_true(idt_manifest_selector_matches(&(idt_manifest_selector){ "pod", NULL }, "Pod", "x"));
     assert_false(idt_manifest_selector_matches(&(idt_manifest_selector){ "Po", NULL }, "Pod", "x"));
     assert_false(idt_manifest_selector_matches(&(idt_manifest_selector){ NULL, "X" }, "Pod", "x"));
@@ -416,7 +412,7 @@ static void test_annotate__budget(void **state)
     for (int over = 0; over <= 1; over++) {
         mo.budget = need - (uint64_t)over;
         idt_manifest *m = NULL;
-        assert_int_equal(idt_manifest_scan(&m, text, strlen(text), &mo, NULL), IDT_OK);
+        assert_status(idt_manifest_scan(&m, text, strlen(text), &mo, NULL), IDT_OK, NULL);
         char *out = NULL;
         size_t len;
         idt_error err;
@@ -479,7 +475,7 @@ static void test_scan__errors_and_limits(void **state)
     expect_scan_error(many, strlen(many), &o, IDT_ELIMIT, 0, 0, "limit of 5");
     o.version = 99;
     expect_scan_error(many, strlen(many), &o, IDT_EINVAL, 0, 0, "options version");
-    assert_int_equal(idt_manifest_scan(NULL, "", 0, NULL, NULL), IDT_EINVAL);
+    assert_status(idt_manifest_scan(NULL, "", 0, NULL, NULL), IDT_EINVAL, NULL);
 }
 
 static void expect_annotate_error(const char *text, int code, uint32_t line, uint32_t column,
@@ -526,12 +522,14 @@ static void test_annotate__refusals(void **state)
     size_t len;
     idt_manifest_annotate_options o = IDT_MANIFEST_ANNOTATE_OPTIONS_INIT;
     o.keys = 4;
-    assert_int_equal(idt_manifest_annotate(&out, &len, m, V, 1, &o, NULL, NULL), IDT_EINVAL);
+    assert_status(idt_manifest_annotate(&out, &len, m, V, 1, &o, NULL, NULL), IDT_EINVAL, NULL);
     o.keys = 0;
     o.version = 7;
-    assert_int_equal(idt_manifest_annotate(&out, &len, m, V, 1, &o, NULL, NULL), IDT_EINVAL);
-    assert_int_equal(idt_manifest_annotate(&out, &len, NULL, V, 1, NULL, NULL, NULL), IDT_EINVAL);
-    assert_int_equal(idt_manifest_annotate(&out, &len, m, NULL, 1, NULL, NULL, NULL), IDT_EINVAL);
+    assert_status(idt_manifest_annotate(&out, &len, m, V, 1, &o, NULL, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_manifest_annotate(&out, &len, NULL, V, 1, NULL, NULL, NULL), IDT_EINVAL,
+                  NULL);
+    assert_status(idt_manifest_annotate(&out, &len, m, NULL, 1, NULL, NULL, NULL), IDT_EINVAL,
+                  NULL);
     idt_manifest_free(m);
     assert_string_equal(idt_manifest_key_name(IDT_MANIFEST_KEY_LEGACY), LEG);
     assert_null(idt_manifest_key_name((idt_manifest_key)5));

@@ -14,9 +14,9 @@ static void test_api_arguments(void **state)
     idt_toml_doc *doc = NULL;
     idt_error err;
     idt_error_clear(&err);
-    assert_int_equal(idt_toml_parse(NULL, "a = 1", 5, NULL, &err), IDT_EINVAL);
+    assert_status(idt_toml_parse(NULL, "a = 1", 5, NULL, &err), IDT_EINVAL, &err);
     assert_int_equal(err.code, IDT_EINVAL);
-    assert_int_equal(idt_toml_parse(&doc, NULL, 3, NULL, &err), IDT_EINVAL);
+    assert_status(idt_toml_parse(&doc, NULL, 3, NULL, &err), IDT_EINVAL, &err);
     assert_null(doc);
 
     idt_toml_options opts = IDT_TOML_OPTIONS_INIT;
@@ -24,12 +24,12 @@ static void test_api_arguments(void **state)
     assert_int_equal(opts.max_size, IDT_TOML_DEFAULT_MAX_SIZE);
     assert_int_equal(opts.max_depth, IDT_TOML_DEFAULT_MAX_DEPTH);
     opts.version = 99;
-    assert_int_equal(idt_toml_parse(&doc, "a = 1", 5, &opts, &err), IDT_EINVAL);
+    assert_status(idt_toml_parse(&doc, "a = 1", 5, &opts, &err), IDT_EINVAL, &err);
     assert_null(doc);
     assert_non_null(strstr(err.message, "version"));
 
     /* An empty document, even without a buffer, is an empty root table. */
-    assert_int_equal(idt_toml_parse(&doc, NULL, 0, NULL, &err), IDT_OK);
+    assert_status(idt_toml_parse(&doc, NULL, 0, NULL, &err), IDT_OK, &err);
     const idt_toml_value *root = idt_toml_doc_root(doc);
     assert_non_null(root);
     assert_int_equal(root->type, IDT_TOML_TABLE);
@@ -38,15 +38,15 @@ static void test_api_arguments(void **state)
 
     /* err may be NULL on success and on failure. */
     doc = NULL;
-    assert_int_equal(idt_toml_parse(&doc, "a = 1", 5, NULL, NULL), IDT_OK);
+    assert_status(idt_toml_parse(&doc, "a = 1", 5, NULL, NULL), IDT_OK, NULL);
     idt_toml_doc_free(doc);
-    assert_int_equal(idt_toml_parse(&doc, "a = ", 4, NULL, NULL), IDT_ESYNTAX);
+    assert_status(idt_toml_parse(&doc, "a = ", 4, NULL, NULL), IDT_ESYNTAX, NULL);
     assert_null(doc);
 
     /* The caller's source name survives a failure and is used by the formatter. */
     idt_error_clear(&err);
     err.source = "x.toml";
-    assert_int_equal(idt_toml_parse(&doc, "a = 1\nb = ?\n", 12, NULL, &err), IDT_ESYNTAX);
+    assert_status(idt_toml_parse(&doc, "a = 1\nb = ?\n", 12, NULL, &err), IDT_ESYNTAX, &err);
     assert_string_equal(err.source, "x.toml");
     char msg[512];
     idt_error_format(msg, sizeof msg, &err);
@@ -137,7 +137,7 @@ static void test_api_table_get_many_keys(void **state)
     sb_printf(&b, "t.k%d = 1\n", N / 2);
     idt_toml_doc *d2 = NULL;
     idt_error err;
-    assert_int_equal(parse_exact(&d2, b.p, b.len, NULL, &err), IDT_ESYNTAX);
+    assert_status(parse_exact(&d2, b.p, b.len, NULL, &err), IDT_ESYNTAX, &err);
     assert_non_null(strstr(err.message, "duplicate key"));
     assert_int_equal(err.line, 2 * N + 2);
     free(b.p);
@@ -166,14 +166,14 @@ static void test_spec_api(void **state)
     (void)state;
     idt_toml_spec spec = 0;
     idt_error err;
-    assert_int_equal(idt_toml_spec_parse(&spec, "1.0", 3, &err), IDT_OK);
+    assert_status(idt_toml_spec_parse(&spec, "1.0", 3, &err), IDT_OK, &err);
     assert_int_equal(spec, IDT_TOML_1_0);
-    assert_int_equal(idt_toml_spec_parse(&spec, "1.1", 3, &err), IDT_OK);
+    assert_status(idt_toml_spec_parse(&spec, "1.1", 3, &err), IDT_OK, &err);
     assert_int_equal(spec, IDT_TOML_1_1);
-    assert_int_equal(idt_toml_spec_parse(&spec, "1.2", 3, &err), IDT_EINVAL);
+    assert_status(idt_toml_spec_parse(&spec, "1.2", 3, &err), IDT_EINVAL, &err);
     assert_non_null(strstr(err.message, "known: 1.0, 1.1"));
-    assert_int_equal(idt_toml_spec_parse(&spec, "1.1x", 3, &err), IDT_OK); /* len counts */
-    assert_int_equal(idt_toml_spec_parse(NULL, "1.1", 3, &err), IDT_EINVAL);
+    assert_status(idt_toml_spec_parse(&spec, "1.1x", 3, &err), IDT_OK, &err); /* len counts */
+    assert_status(idt_toml_spec_parse(NULL, "1.1", 3, &err), IDT_EINVAL, &err);
     assert_string_equal(idt_toml_spec_name(IDT_TOML_1_0), "1.0");
     assert_string_equal(idt_toml_spec_name(IDT_TOML_1_1), "1.1");
     assert_null(idt_toml_spec_name((idt_toml_spec)0));
@@ -182,16 +182,16 @@ static void test_spec_api(void **state)
     idt_toml_options o = IDT_TOML_OPTIONS_INIT;
     idt_toml_doc *doc = NULL;
     o.spec = (idt_toml_spec)3;
-    assert_int_equal(parse_exact(&doc, "a = 1", 5, &o, &err), IDT_EINVAL);
+    assert_status(parse_exact(&doc, "a = 1", 5, &o, &err), IDT_EINVAL, &err);
     struct { unsigned version; size_t max_size; unsigned max_depth; } v1 = { 1, 100, 8 };
-    assert_int_equal(parse_exact(&doc, "a = \"\\e\"", 8, (const idt_toml_options *)&v1, &err),
-                     IDT_OK);
+    assert_status(parse_exact(&doc, "a = \"\\e\"", 8, (const idt_toml_options *)&v1, &err),
+                  IDT_OK, &err);
     idt_toml_doc_free(doc);
-    assert_int_equal(parse_exact(&doc, "a = [[[[[[[[[1]]]]]]]]]", 23,
-                                 (const idt_toml_options *)&v1, &err), IDT_ELIMIT);
+    assert_status(parse_exact(&doc, "a = [[[[[[[[[1]]]]]]]]]", 23,
+                              (const idt_toml_options *)&v1, &err), IDT_ELIMIT, &err);
     /* A 1.0 parse records no 1.1 uses, even of text both read alike. */
     o.spec = IDT_TOML_1_0;
-    assert_int_equal(parse_exact(&doc, "a = {b = 1}", 11, &o, &err), IDT_OK);
+    assert_status(parse_exact(&doc, "a = {b = 1}", 11, &o, &err), IDT_OK, &err);
     size_t count;
     assert_null(idt_toml_doc_v11_uses(doc, &count, NULL));
     idt_toml_doc_free(doc);
@@ -377,12 +377,12 @@ static void test_limit_size(void **state)
     (void)state;
     idt_error err;
     static const char src[] = "a = \"0123456789\"\n"; /* 17 bytes */
-    assert_int_equal(parse_with(src, 17, 17, 8, &err), IDT_OK);
-    assert_int_equal(parse_with(src, 17, 16, 8, &err), IDT_ELIMIT);
+    assert_status(parse_with(src, 17, 17, 8, &err), IDT_OK, &err);
+    assert_status(parse_with(src, 17, 16, 8, &err), IDT_ELIMIT, &err);
     assert_int_equal(err.code, IDT_ELIMIT);
     assert_non_null(strstr(err.message, "larger than the limit"));
-    assert_int_equal(parse_with(src, 17, 0, 8, &err), IDT_ELIMIT);
-    assert_int_equal(parse_with("", 0, 0, 8, &err), IDT_OK);
+    assert_status(parse_with(src, 17, 0, 8, &err), IDT_ELIMIT, &err);
+    assert_status(parse_with("", 0, 0, 8, &err), IDT_OK, &err);
 }
 
 static void test_limit_depth(void **state)
@@ -428,7 +428,7 @@ static void test_limit_depth(void **state)
     for (int i = 0; i < 129; i++)
         sb_puts(&b, "]");
     idt_error err;
-    assert_int_equal(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT);
+    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
     assert_int_equal(err.line, 1);
     assert_int_equal(err.column, 4 + 129);
 
@@ -438,12 +438,12 @@ static void test_limit_depth(void **state)
     sb_puts(&b, "a = ");
     for (int i = 0; i < 1000000; i++)
         sb_putn(&b, "[", 1);
-    assert_int_equal(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT);
+    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
     b.len = 0;
     sb_puts(&b, "a = ");
     for (int i = 0; i < 100000; i++)
         sb_puts(&b, "{b = ");
-    assert_int_equal(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT);
+    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
     assert_int_equal(err.column, 5 + 5 * 128); /* the 129th brace */
 
     /* A key of 10000 parts, and a header of as many. */
@@ -451,13 +451,13 @@ static void test_limit_depth(void **state)
     for (int i = 0; i < 10000; i++)
         sb_puts(&b, i ? ".k" : "k");
     sb_puts(&b, " = 1\n");
-    assert_int_equal(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT);
+    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
     b.len = 0;
     sb_puts(&b, "[");
     for (int i = 0; i < 10000; i++)
         sb_puts(&b, i ? ".k" : "k");
     sb_puts(&b, "]\n");
-    assert_int_equal(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT);
+    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
     free(b.p);
 }
 

@@ -249,21 +249,18 @@ static inline int check_err_case(const err_case *c)
     return bad;
 }
 
-#define RUN_OK(cases)                                                        \
+/* Runs every case of a table with check (check_ok_case or check_err_case),
+ * then fails if any failed: all mismatches are printed first. */
+#define RUN_CASES(cases, check)                                              \
     do {                                                                     \
         int failures_ = 0;                                                   \
         for (size_t i_ = 0; i_ < sizeof(cases) / sizeof((cases)[0]); i_++)  \
-            failures_ += check_ok_case(&(cases)[i_]);                        \
+            failures_ += check(&(cases)[i_]);                                \
         assert_int_equal(failures_, 0);                                      \
     } while (0)
 
-#define RUN_ERR(cases)                                                       \
-    do {                                                                     \
-        int failures_ = 0;                                                   \
-        for (size_t i_ = 0; i_ < sizeof(cases) / sizeof((cases)[0]); i_++)  \
-            failures_ += check_err_case(&(cases)[i_]);                       \
-        assert_int_equal(failures_, 0);                                      \
-    } while (0)
+#define RUN_OK(cases) RUN_CASES(cases, check_ok_case)
+#define RUN_ERR(cases) RUN_CASES(cases, check_err_case)
 
 /* Looks up a path of plain keys separated by '.', through tables only. */
 static inline const idt_toml_entry *path_entry(const idt_toml_doc *doc, const char *path)
