@@ -11,7 +11,7 @@ Oracles, all independent of the tool:
   * the annotation value is decoded with Python's base64 and gzip and must be
     the exact bytes of the Init-Data document.
 Env: INITDATA (the tool), IDT_SHARED (../shared; the genpolicy case is
-skipped without it).
+skipped without it, and fails when the data is there but the sample is not).
 """
 import base64
 import copy
@@ -19,15 +19,14 @@ import gzip
 import json
 import os
 import struct
-import subprocess
 import sys
-import tempfile
 import zlib
 
 import yaml
 
-TOOL = os.environ.get("INITDATA", "build/initdata")
-SHARED = os.environ.get("IDT_SHARED", "")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+
 CUR = "io.katacontainers.config.hypervisor.cc_init_data"
 LEG = "io.katacontainers.config.runtime.cc_init_data"
 BUDGET = 262144
@@ -45,26 +44,12 @@ PATHS = {
     "PodTemplate": ["template"],
 }
 
-passed = 0
-failed = 0
+T = idt_test.Test("manifest")
+check = T.check
+run = T.tool  # run(ARGS, STDIN): the tool; a crash is a failure of its own
 
 
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, file=sys.stderr)
-    return cond
-
-
-def run(args, stdin=b""):
-    p = subprocess.run([TOOL] + args, input=stdin, capture_output=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-WORK = tempfile.mkdtemp(prefix="idt-manifest-")
+WORK = T.tempdir()
 DOC = os.path.join(WORK, "initdata.toml")
 DOC_BYTES = (
     b'version = "0.1.0"\nalgorithm = "sha256"\n[data]\n'
@@ -604,8 +589,9 @@ check(rc == 0 and b"is written, which only the Go runtime of Kata 3.8 to 3.19 re
 
 # --- the genpolicy sample: replace its annotation -------------------------
 
-GENPOLICY = os.path.join(SHARED, "testdata/kata/genpolicy-sample-pod-one-container.yaml")
-if os.path.exists(GENPOLICY):
+GENPOLICY = idt_test.shared("testdata", "kata", "genpolicy-sample-pod-one-container.yaml",
+                            optional=True)
+if GENPOLICY:
     with open(GENPOLICY, "rb") as f:
         gp = f.read()
     old = annotations_of(load_all(gp)[0])[CUR]
@@ -625,8 +611,6 @@ if os.path.exists(GENPOLICY):
     rc, out3, _ = run(["extract", "--summary", "-"], gp)
     check(rc == 0 and b"38367f88f4b1d9fea79c6750b2755bbc58609a5d8b15f58e89646cf46ff2036e" in out3
           and b"14544 bytes" in out3, "genpolicy sample: extract before (digest, size)")
-else:
-    print("note: no shared test data; genpolicy case skipped", file=sys.stderr)
 
 # --- selection, in place, all or nothing ------------------------------------
 
@@ -784,5 +768,4 @@ rc, out, err = run(["annotate", "--annotation", "", "-"], SEED_POD.encode())
 check(rc == 1 and b"the annotation value is empty: runtime-rs treats" in err,
       f"annotate --annotation '': exit 1 ({err[:300]})")
 
-print(f"manifest: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

@@ -22,13 +22,13 @@ import gzip
 import os
 import random
 import re
-import subprocess
 import sys
-import tempfile
 
 import yaml
 
-TOOL = os.environ.get("INITDATA", "build/initdata")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+
 N = int(os.environ.get("IDT_RANDOM_N", "150"))
 SEED = int(os.environ.get("IDT_RANDOM_SEED", "1"))
 CUR = "io.katacontainers.config.hypervisor.cc_init_data"
@@ -41,17 +41,8 @@ PATHS = {
 }
 NULL = object()  # a null written in one of YAML's spellings
 
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, file=sys.stderr)
-    return cond
+T = idt_test.Test("manifest random")
+check = T.check
 
 
 # --- the data --------------------------------------------------------------
@@ -254,13 +245,15 @@ def load(b):
     return list(yaml.load_all(b.decode("utf-8"), Loader=yaml.SafeLoader))
 
 
-WORK = tempfile.mkdtemp(prefix="idt-random-")
+WORK = T.tempdir()
 DOC = os.path.join(WORK, "initdata.toml")
 with open(DOC, "wb") as f:
     f.write(b'version = "0.1.0"\nalgorithm = "sha384"\n[data]\n"policy.rego" = \'\'\'\n'
             b'package agent_policy\n\'\'\'\n')
-VALUE = subprocess.run([TOOL, "encode", DOC], capture_output=True).stdout.decode().strip()
-check(gzip.decompress(base64.b64decode(VALUE)).startswith(b'version = "0.1.0"'), "value")
+rc, out, err = T.tool(["encode", DOC])
+VALUE = out.decode().strip()
+check(rc == 0 and gzip.decompress(base64.b64decode(VALUE)).startswith(b'version = "0.1.0"'),
+      "value")
 
 r = random.Random(SEED)
 for case in range(N):
@@ -274,19 +267,17 @@ for case in range(N):
     except yaml.YAMLError as e:  # the writer made something PyYAML refuses
         check(False, f"case {case}: generated YAML does not load: {e}")
         continue
-    p = subprocess.run([TOOL, "annotate", "--initdata", DOC, "--key", mode, "-"], input=src,
-                       capture_output=True)
+    rc, out, err = T.tool(["annotate", "--initdata", DOC, "--key", mode, "-"], src)
     pods = any(isinstance(o, dict) and (o.get("kind") in PATHS or (
         o.get("kind") == "List" and any(i.get("kind") in PATHS for i in o["items"])))
         for o in before)
     if not pods:
-        check(p.returncode == 1 and b"no pod-bearing object" in p.stderr,
+        check(rc == 1 and b"no pod-bearing object" in err,
               f"case {case}: no pod-bearing object: exit 1")
         continue
-    if not check(p.returncode == 0, f"case {case}: exit 0 ({p.stderr.decode()[:300]})"):
+    if not check(rc == 0, f"case {case}: exit 0 ({err.decode()[:300]})"):
         print(text, file=sys.stderr)
         continue
-    out = p.stdout
     ok = check(load(out) == expected(before, keys), f"case {case}: PyYAML data")
     # Lines without a flow mapping, an Init-Data key or a null metadata /
     # annotations (which becomes a flow mapping) are kept, in order.
@@ -300,12 +291,10 @@ for case in range(N):
                 out.count(b"\n") == out.count(b"\r\n"), f"case {case}: line ends")
     ok &= check(out.endswith(eol.encode()) == src.endswith(eol.encode()),
                 f"case {case}: final newline kept as it was")
-    p2 = subprocess.run([TOOL, "annotate", "--initdata", DOC, "--key", mode, "-"], input=out,
-                        capture_output=True)
-    ok &= check(p2.returncode == 0 and p2.stdout == out, f"case {case}: idempotent")
+    rc2, out2, _ = T.tool(["annotate", "--initdata", DOC, "--key", mode, "-"], out)
+    ok &= check(rc2 == 0 and out2 == out, f"case {case}: idempotent")
     if not ok:
         print(f"--- case {case} ({mode}) input:\n{text}\n--- output:\n{out.decode()}",
               file=sys.stderr)
 
-print(f"manifest random: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

@@ -9,49 +9,38 @@ tomllib, hashlib, base64, gzip and PyYAML:
     place of the page's legacy one (and, with SEED_LEGACY_KEY=1, exactly the
     page's heredoc), and its annotation decodes to initdata.toml.
 Env: INITDATA, IDT_SOURCE_DIR, IDT_SHARED (the seed page lives in
-$IDT_SHARED/spec; without it only the self-consistency checks run).
+$IDT_SHARED/spec; without the shared data only the self-consistency checks
+run, and with it a missing page fails the test).
 """
 import base64
 import gzip
 import hashlib
 import os
-import subprocess
 import sys
-import tempfile
 import tomllib
 
 import yaml
 
-TOOL = os.environ.get("INITDATA", "build/initdata")
-SRC = os.environ.get("IDT_SOURCE_DIR", ".")
-SHARED = os.environ.get("IDT_SHARED", "")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+
 CUR = "io.katacontainers.config.hypervisor.cc_init_data"
 LEG = "io.katacontainers.config.runtime.cc_init_data"
-PAGE = os.path.join(SHARED, "spec", "seed-init-data-page.txt")
-
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what, file=sys.stderr)
-    return cond
+PAGE = idt_test.shared("spec", "seed-init-data-page.txt", optional=True)
+T = idt_test.Test("seed flow")
+check = T.check
 
 
 def seed_flow(env_extra):
-    out_dir = tempfile.mkdtemp(prefix="idt-seed-")
+    out_dir = T.tempdir()
     env = dict(os.environ, **env_extra)
-    p = subprocess.run(["sh", os.path.join(SRC, "scripts", "run-default.sh"), TOOL, out_dir],
-                       capture_output=True, env=env)
+    rc, out, err = T.run(["sh", os.path.join(idt_test.source_dir(), "scripts", "run-default.sh"),
+                          idt_test.tool_path(), out_dir], env=env)
     with open(os.path.join(out_dir, "initdata.toml"), "rb") as f:
         toml = f.read()
     with open(os.path.join(out_dir, "pod.yaml"), "rb") as f:
         pod = f.read()
-    return p, toml, pod
+    return rc, out, err, toml, pod
 
 
 def page_parts():
@@ -66,9 +55,9 @@ def page_parts():
     return doc.encode(), pod
 
 
-p, toml, pod = seed_flow({})
-stdout = p.stdout.decode()
-check(p.returncode == 0, f"run-default.sh exits 0 ({p.stderr.decode()[:300]})")
+rc, out, err, toml, pod = seed_flow({})
+stdout = out.decode()
+check(rc == 0, f"run-default.sh exits 0 ({err.decode()[:300]})")
 
 # The numbers it prints are those of the file's exact bytes.
 digest = hashlib.sha256(toml).digest()
@@ -92,12 +81,12 @@ check(gzip.decompress(base64.b64decode(value, validate=True)) == toml,
       "the annotation decodes to initdata.toml")
 check(LEG not in pod_data["metadata"]["annotations"], "no legacy key by default")
 
-p2, toml2, pod2 = seed_flow({"SEED_LEGACY_KEY": "1"})
-check(p2.returncode == 0 and toml2 == toml, "SEED_LEGACY_KEY=1: same document")
+rc2, _, _, toml2, pod2 = seed_flow({"SEED_LEGACY_KEY": "1"})
+check(rc2 == 0 and toml2 == toml, "SEED_LEGACY_KEY=1: same document")
 value2 = yaml.safe_load(pod2)["metadata"]["annotations"].get(LEG)
 check(value2 == value and CUR.encode() not in pod2, "SEED_LEGACY_KEY=1: the legacy key only")
 
-if os.path.exists(PAGE):
+if PAGE:
     seed_doc, seed_pod = page_parts()
     check(tomllib.loads(seed_doc.decode()) == doc, "initdata.toml has the page's TOML data")
     check(toml == seed_doc, "initdata.toml is the page's Step 1 document byte for byte "
@@ -109,8 +98,5 @@ if os.path.exists(PAGE):
           "pod.yaml = the page's Pod with the current key, byte for byte")
     check(pod2.decode() == seed_pod.replace("${initdata}", value),
           "SEED_LEGACY_KEY=1: pod.yaml = the page's heredoc, byte for byte")
-else:
-    print("note: no seed page under IDT_SHARED; page comparisons skipped", file=sys.stderr)
 
-print(f"seed flow: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())
