@@ -54,11 +54,15 @@ import string
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+import tagged_json  # noqa: E402
+
 try:
     import tomllib
 except ImportError:  # Python < 3.11
-    print("tomllib is not available (needs Python 3.11): skipped")
-    sys.exit(77)
+    idt_test.skip("differential", "tomllib is not available (needs Python 3.11)")
 
 INT_MIN, INT_MAX = -(1 << 63), (1 << 63) - 1
 BARE_RE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -644,73 +648,11 @@ def oracle(data):
         return "err", str(e)
 
 
-DT_RE = re.compile(r"^(?:(\d{4})-(\d{2})-(\d{2}))?[Tt ]?(?:(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?"
-                   r"([Zz]|[+-]\d{2}:\d{2})?$")
-
-
-def dt_key(text):
-    """A date-time text as comparable fields, at microsecond precision, with the
-    offset applied (so an instant compares equal whatever its offset)."""
-    m = DT_RE.match(text)
-    if not m:
-        return ("bad", text)
-    f = [int(x) if x else 0 for x in m.groups()[:6]]
-    us = int((m[7] or "0")[:6].ljust(6, "0"))
-    if m[8] and m[1]:
-        off = 0 if m[8] in "Zz" else (1 if m[8][0] == "+" else -1) * (int(m[8][1:3]) * 60 + int(m[8][4:6]))
-        try:
-            day = dt.date(f[0], f[1], f[2]).toordinal()
-        except ValueError:
-            return ("bad", text)
-        # Minutes since 0001-01-01 UTC; plain integers, so 0001-01-01T00:00+01:00 works.
-        minutes = day * 1440 + f[3] * 60 + f[4] - off
-        return ("abs", minutes, f[5], us)
-    return ("local", tuple(f), us)
-
-
-def scalar_equal(a, b, crlf):
-    if a["type"] != b["type"]:
-        return False
-    t, x, y = a["type"], a["value"], b["value"]
-    if t == "float":
-        if x == "nan" or y == "nan":
-            return x == y
-        return float(x) == float(y) and math.copysign(1, float(x)) == math.copysign(1, float(y))
-    if t == "integer":
-        return int(x) == int(y)
-    if t in ("datetime", "datetime-local", "date-local", "time-local"):
-        return dt_key(x) == dt_key(y)
-    if t == "string" and crlf:
-        return x.replace("\r\n", "\n") == y.replace("\r\n", "\n")
-    return x == y
-
-
-def is_scalar(v):
-    return isinstance(v, dict) and set(v) == {"type", "value"} and isinstance(v["value"], str)
-
-
-def diff(exp, got, crlf, path="$"):
-    if is_scalar(exp):
-        if not (is_scalar(got) and scalar_equal(exp, got, crlf)):
-            return "%s: tomllib %s, ours %s" % (path, json.dumps(exp), json.dumps(got)[:200])
-        return None
-    if isinstance(exp, list):
-        if not isinstance(got, list) or len(got) != len(exp):
-            return "%s: tomllib %s, ours %s" % (path, json.dumps(exp)[:200], json.dumps(got)[:200])
-        for i, (e, g) in enumerate(zip(exp, got)):
-            d = diff(e, g, crlf, "%s[%d]" % (path, i))
-            if d:
-                return d
-        return None
-    if not isinstance(got, dict) or is_scalar(got):
-        return "%s: tomllib has a table, ours %s" % (path, json.dumps(got)[:200])
-    if list(exp) != list(got):
-        return "%s: keys (in order): tomllib %s, ours %s" % (path, list(exp), list(got))
-    for k in exp:
-        d = diff(exp[k], got[k], crlf, "%s.%s" % (path, json.dumps(k)))
-        if d:
-            return d
-    return None
+# tomllib truncates fractions of a second to microseconds: compare there.
+# Floats keep the sign of zero; tables their key order (tomllib's is the
+# document's, as ours).
+COMPARE = tagged_json.Comparator(frac_digits=6, ordered_keys=True, strict_floats=True,
+                                 names=("tomllib", "ours"))
 
 
 # ============================================================================
@@ -718,11 +660,8 @@ def diff(exp, got, crlf, path="$"):
 def run_batch(tool, docs, spec):
     """One toml_batch process reading every document as TOML `spec` ("1.0" or "1.1")."""
     frames = b"".join(b"%d\n%s" % (len(d), d) for d in docs)
-    env = dict(os.environ)
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":exitcode=86"
-    env["UBSAN_OPTIONS"] = env.get("UBSAN_OPTIONS", "") + ":exitcode=87"
-    p = subprocess.run([tool, "--toml", spec], input=frames, capture_output=True, env=env,
-                       timeout=1500)
+    p = subprocess.run([tool, "--toml", spec], input=frames, capture_output=True,
+                       env=idt_test.sanitizer_env(), timeout=1500)
     lines = p.stdout.decode("utf-8", "replace").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -760,7 +699,7 @@ def judge(kind, want, line, crlf):
         got = json.loads(line)
     except ValueError as e:
         return "ours printed bad JSON (%s): %s" % (e, line[:200])
-    d = diff(want, got, crlf)
+    d = COMPARE.diff(want, got, fold_crlf=crlf)
     return "values differ: " + d if d else None
 
 
@@ -775,6 +714,7 @@ def main():
     if not tool:
         print("IDT_TOOL_toml_batch is not set", file=sys.stderr)
         return 2
+    tagged_json.selftest()
     seed = seed_from_env("IDT_DIFF_SEED", "20240611")
     n = int(os.environ.get("IDT_DIFF_N", "10000"))
     print("differential: seed %d (IDT_DIFF_SEED=%d reproduces this run)" % (seed, seed))

@@ -27,8 +27,9 @@ Checks for each valid document (toml_batch reads all documents in one process pe
       spelling when it uses 1.1 syntax, at its first 1.1 construct (the error's line:col
       lies in that spot, or for a time in its date-time: a rejection for another reason
       would be a bug too).
-Values are compared as in test_differential.py (date-times to the microsecond, CRLF in
-multi-line strings folded); its notes on where tomllib departs from TOML apply here.
+Values are compared as in test_differential.py (tests/toml/tagged_json.py: date-times to
+the microsecond, CRLF in multi-line strings folded); its notes on where tomllib departs
+from TOML apply here.
 
 Invalid documents (N/10): a valid document with one spot replaced by a broken 1.1-style
 spelling; the other spots use their 1.1 spelling in half of them and their 1.0 spelling
@@ -73,13 +74,15 @@ import random
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+
 try:
     import tomllib  # noqa: F401  (test_differential uses it; checked here to skip cleanly)
 except ImportError:  # Python < 3.11
-    print("tomllib is not available (needs Python 3.11): skipped")
-    sys.exit(77)
+    idt_test.skip("differential-1.1", "tomllib is not available (needs Python 3.11)")
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import test_differential as td  # noqa: E402
 
 # A spot in generated text: noncharacters the generator never writes.
@@ -443,6 +446,7 @@ def main():
     if not tool:
         print("IDT_TOOL_toml_batch is not set", file=sys.stderr)
         return 2
+    td.tagged_json.selftest()
     seed = td.seed_from_env("IDT_DIFF11_SEED", "20250110")
     n = int(os.environ.get("IDT_DIFF11_N", "5000"))
     n_bad = n // 10

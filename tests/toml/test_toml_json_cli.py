@@ -11,24 +11,26 @@ import datetime as dt
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import tomllib
 
-TOOL = os.environ.get("INITDATA")
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+import tagged_json  # noqa: E402
 
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-    return cond
+T = idt_test.Test("toml-json cli")
+check = T.check
+# toml-json's tagged form is spelled one way: every scalar as tagged() writes
+# it, but finite floats by value (and the sign of zero); keys in order.
+COMPARE = tagged_json.Comparator(exact=True, ordered_keys=True, names=("tomllib", "ours"))
 
 
 def run(args, stdin=b""):
-    p = subprocess.run([TOOL, "toml-json"] + args, input=stdin, capture_output=True, timeout=60)
-    return p.returncode, p.stdout, p.stderr.decode("utf-8", "replace")
+    """toml-json ARGS on stdin; a crash is a failure of its own."""
+    rc, out, err = T.tool(["toml-json"] + args, stdin, timeout=60)
+    return rc, out, err.decode("utf-8", "replace")
 
 
 def dt_text(v):
@@ -97,23 +99,6 @@ def same(a, b):
     return a == b
 
 
-def tagged_same(want, got):
-    if isinstance(want, dict) and set(want) == {"type", "value"} and isinstance(want["value"], str):
-        if not (isinstance(got, dict) and got.get("type") == want["type"]):
-            return False
-        if want["type"] == "float" and want["value"] not in ("inf", "-inf", "nan"):
-            return float(got["value"]) == float(want["value"]) and \
-                math.copysign(1, float(got["value"])) == math.copysign(1, float(want["value"]))
-        return got["value"] == want["value"]
-    if isinstance(want, dict):
-        return isinstance(got, dict) and list(want) == list(got) and \
-            all(tagged_same(want[k], got[k]) for k in want)
-    if isinstance(want, list):
-        return isinstance(got, list) and len(want) == len(got) and \
-            all(tagged_same(x, y) for x, y in zip(want, got))
-    return False
-
-
 DOCS = [
     # key order, nesting, arrays of tables, inline tables, dotted keys
     'z = 1\na = 2\nm.y = 3\nm.b = 4\n[t]\nk = [1, 2]\n[[aot]]\nx = 1\n[[aot]]\n'
@@ -152,7 +137,8 @@ def test_values():
         rc, out, err = run(["--tagged", "-"], doc.encode())
         check(rc == 0, f"doc {i}: tagged exit {rc}: {err}")
         got = json.loads(out.decode("utf-8"))
-        check(tagged_same(tagged(want), got), f"doc {i}: tagged JSON differs:\n{got}\n{tagged(want)}")
+        d = COMPARE.diff(tagged(want), got)
+        check(d is None, f"doc {i}: tagged JSON differs: {d}\n{got}\n{tagged(want)}")
         rc, out, _ = run(["--compact", "--tagged"], doc.encode())
         check(rc == 0 and out.count(b"\n") == 1 and out.endswith(b"\n"),
               f"doc {i}: --compact is not one line")
@@ -228,17 +214,13 @@ def test_help_and_limits():
 
 
 def main():
-    if not TOOL:
-        print("INITDATA is not set", file=sys.stderr)
-        return 2
+    idt_test.tool_path()  # exit 2 when INITDATA is not set
+    tagged_json.selftest()
     test_values()
     test_float_round_trip()
     test_files_and_streams()
     test_help_and_limits()
-    for f in failures:
-        print("FAIL:", f)
-    print(f"toml-json cli: {len(failures)} failures")
-    return 1 if failures else 0
+    return T.finish()
 
 
 if __name__ == "__main__":

@@ -15,8 +15,9 @@ case listed in files-toml-1.1.0 with `--toml 1.1`:
   invalid/X.toml  must be rejected: exit status 1, a "file:line:col: error:" diagnostic
                   on stderr, nothing on stdout.
 
-Either way a signal or a sanitizer report is a failure.  Exit 77 (skipped) when the
-suite is not present; exit 1 unless every case of both lists passes.  The 1.0 list
+Either way a signal or a sanitizer report is a failure.  Exit 77 (skipped) when there
+is no shared test data (shared data without the suite is a failure); exit 1 unless
+every case of both lists passes.  Values are compared by tests/toml/tagged_json.py.  The 1.0 list
 is also run without --toml, to check that 1.0's invalid cases that are valid 1.1
 are exactly the ones the 1.1 list drops.
 """
@@ -24,19 +25,25 @@ import concurrent.futures
 import json
 import os
 import re
-import subprocess
 import sys
 
-SCALARS = {"string", "integer", "float", "bool", "datetime", "datetime-local",
-           "date-local", "time-local"}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import idt_test  # noqa: E402
+import tagged_json  # noqa: E402
+
 DIAG_RE = re.compile(r"^.+:\d+:\d+: error: .+", re.M)
-CRASH_RE = re.compile(r"Sanitizer|runtime error:|LeakSanitizer")
+# As toml-test compares: floats by value (any NaN equals any NaN), date-times
+# by instant at nanosecond precision, tables in any key order.
+COMPARE = tagged_json.Comparator()
 
 
 def suite_dir():
-    shared = os.environ.get("IDT_SHARED", "")
-    d = os.path.join(shared, "testdata", "toml-test", "tests")
-    return d if shared and os.path.isfile(os.path.join(d, "files-toml-1.0.0")) else None
+    """toml-test's tests/: skipped (77) without the shared test data, failed
+    when the data is there but the suite is not."""
+    d = idt_test.shared("testdata", "toml-test", "tests", name="toml-test")
+    idt_test.shared("testdata", "toml-test", "tests", "files-toml-1.0.0", name="toml-test")
+    return d
 
 
 def run(args, stdin_path=None):
@@ -45,130 +52,13 @@ def run(args, stdin_path=None):
     if stdin_path:
         with open(stdin_path, "rb") as f:
             data = f.read()
-    env = dict(os.environ)
-    # Make a sanitizer report impossible to mistake for a clean "exit 1".
-    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":exitcode=86"
-    env["UBSAN_OPTIONS"] = env.get("UBSAN_OPTIONS", "") + ":exitcode=87"
-    p = subprocess.run(args, input=data, stdin=None if data is not None else subprocess.DEVNULL,
-                       capture_output=True, env=env, timeout=120)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
-def crashed(rc, err):
-    return rc < 0 or rc in (86, 87) or CRASH_RE.search(err) is not None
-
-
-# --- value comparison, as toml-test does it --------------------------------
-
-def is_tagged(v):
-    return (isinstance(v, dict) and set(v) == {"type", "value"}
-            and isinstance(v["type"], str) and isinstance(v["value"], str)
-            and v["type"] in SCALARS)
-
-
-DT_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-                   r"([Zz]|[+-]\d{2}:\d{2})?$")
-TIME_RE = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$")
-DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def frac_ns(frac):
-    """A fraction of a second as nanoseconds (truncated past 9 digits)."""
-    return int((frac or "0")[:9].ljust(9, "0"))
-
-
-def days_from_civil(y, m, d):
-    """Days since 1970-01-01 in the proleptic Gregorian calendar."""
-    y -= m <= 2
-    era = y // 400
-    yoe = y - era * 400
-    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def datetime_key(kind, text):
-    """A comparable value for a date-time of the given toml-test type, or None."""
-    if kind == "date-local":
-        m = DATE_RE.match(text)
-        return tuple(map(int, m.groups())) if m else None
-    if kind == "time-local":
-        m = TIME_RE.match(text)
-        return (int(m[1]), int(m[2]), int(m[3]), frac_ns(m[4])) if m else None
-    m = DT_RE.match(text)
-    if not m or (kind == "datetime") != (m[8] is not None):
-        return None
-    y, mo, d, h, mi, s = (int(m[i]) for i in range(1, 7))
-    ns = frac_ns(m[7])
-    if kind == "datetime-local":
-        return (y, mo, d, h, mi, s, ns)
-    off = 0
-    if m[8] not in ("Z", "z"):
-        sign = -1 if m[8][0] == "-" else 1
-        off = sign * (int(m[8][1:3]) * 60 + int(m[8][4:6]))
-    secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - off * 60
-    return (secs, ns)
-
-
-def float_key(text):
-    t = text.lower().lstrip("+")
-    if t in ("nan", "-nan"):
-        return "nan"
-    if t in ("inf", "-inf"):
-        return t
-    return float(text.replace("_", ""))
-
-
-def scalar_equal(exp, got):
-    kind, ev, gv = exp["type"], exp["value"], got["value"]
-    if got["type"] != kind:
-        return False
-    try:
-        if kind == "integer":
-            return int(ev) == int(gv)
-        if kind == "float":
-            return float_key(ev) == float_key(gv)
-        if kind in ("datetime", "datetime-local", "date-local", "time-local"):
-            k = datetime_key(kind, ev)
-            return k is not None and k == datetime_key(kind, gv)
-    except ValueError:
-        return False
-    return ev == gv  # string, bool
-
-
-def diff(exp, got, path="$"):
-    """Returns a description of the first difference, or None."""
-    if is_tagged(exp):
-        if not is_tagged(got) or not scalar_equal(exp, got):
-            return f"{path}: expected {json.dumps(exp)}, got {json.dumps(got)}"
-        return None
-    if isinstance(exp, list):
-        if not isinstance(got, list):
-            return f"{path}: expected an array, got {json.dumps(got)[:80]}"
-        if len(exp) != len(got):
-            return f"{path}: expected {len(exp)} items, got {len(got)}"
-        for i, (e, g) in enumerate(zip(exp, got)):
-            d = diff(e, g, f"{path}[{i}]")
-            if d:
-                return d
-        return None
-    if isinstance(exp, dict):
-        if not isinstance(got, dict) or is_tagged(got):
-            return f"{path}: expected a table, got {json.dumps(got)[:80]}"
-        if set(exp) != set(got):
-            return (f"{path}: keys differ: missing {sorted(set(exp) - set(got))}, "
-                    f"extra {sorted(set(got) - set(exp))}")
-        for k in exp:
-            d = diff(exp[k], got[k], f"{path}.{json.dumps(k)}")
-            if d:
-                return d
-        return None
-    return f"{path}: unexpected JSON in the expectation: {exp!r}"
+    rc, out, err = idt_test.run(args, stdin=data, timeout=120)
+    return rc, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
 
 
 def untag(v):
     """The plain JSON that toml-json prints for a tagged value."""
-    if is_tagged(v):
+    if tagged_json.is_tagged(v):
         t, s = v["type"], v["value"]
         if t == "integer":
             return int(s)
@@ -201,7 +91,7 @@ def check_valid(tool, base, name, version):
     with open(path[:-5] + ".json", encoding="utf-8") as f:
         expected = json.load(f)
     rc, out, err = run([tool, "toml-json", "--toml", version, "--tagged", path])
-    if crashed(rc, err):
+    if idt_test.crashed(rc, err):
         return f"crashed (exit {rc}): {err.strip()[:600]}"
     if rc != 0:
         return f"rejected (exit {rc}): {err.strip()[:300]}"
@@ -209,11 +99,11 @@ def check_valid(tool, base, name, version):
         got = json.loads(out)
     except ValueError as e:
         return f"output is not JSON ({e}): {out[:200]!r}"
-    d = diff(expected, got)
+    d = COMPARE.diff(expected, got)
     if d:
         return d
     rc, out, err = run([tool, "toml-json", "--toml", version, "-"], stdin_path=path)  # stdin, plain
-    if crashed(rc, err) or rc != 0:
+    if idt_test.crashed(rc, err) or rc != 0:
         return f"plain mode failed (exit {rc}): {err.strip()[:300]}"
     try:
         plain = json.loads(out, parse_constant=lambda c: c)
@@ -227,7 +117,7 @@ def check_valid(tool, base, name, version):
 def check_invalid(tool, base, name, version):
     args = [tool, "toml-json"] + (["--toml", version] if version else []) + ["--tagged"]
     rc, out, err = run(args + [os.path.join(base, name)])
-    if crashed(rc, err):
+    if idt_test.crashed(rc, err):
         return f"crashed (exit {rc}): {err.strip()[:600]}"
     if rc != 1:
         return f"accepted (exit {rc}): {out.strip()[:200]}"
@@ -280,13 +170,8 @@ def default_is_11(pool, tool, base):
 
 def main():
     base = suite_dir()
-    tool = os.environ.get("INITDATA")
-    if not base:
-        print("toml-test suite not found under $IDT_SHARED: skipped")
-        return 77
-    if not tool:
-        print("INITDATA is not set", file=sys.stderr)
-        return 2
+    tool = idt_test.tool_path()
+    tagged_json.selftest()
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 4) as pool:
         fails = run_list(pool, tool, base, "1.0") + run_list(pool, tool, base, "1.1")
         fails += default_is_11(pool, tool, base)
