@@ -9,21 +9,10 @@
  * and as an extra entry must parse (idt_doc_parse) with both entries equal
  * to the input.  A broken promise aborts, so the fuzzer reports it.
  */
+#include "fuzz.h"
 #include "initdata/author.h"
 #include "initdata/doc.h"
 #include "initdata/toml.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define CHECK(cond) ((cond) ? (void)0 : broken(#cond, __LINE__))
-
-_Noreturn static void broken(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_author_string.c:%d: broken promise: %s\n", line, what);
-    abort();
-}
 
 static void check_invalid(const char *s, size_t len)
 {

@@ -14,19 +14,8 @@
  *     (the attestation-agent vTPM rule fails exactly for digests that are
  *     not 32 bytes).
  */
+#include "fuzz.h"
 #include "initdata/doc.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define CHECK(cond) ((cond) ? (void)0 : broken(#cond, __LINE__))
-
-_Noreturn static void broken(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_doc_check.c:%d: broken promise: %s\n", line, what);
-    abort();
-}
 
 typedef struct seen {
     size_t len;
@@ -43,7 +32,7 @@ static int on_diag(const idt_doc_diag *d, void *payload)
     CHECK(d->rejected_by != 0 && (d->rejected_by & ~(unsigned)IDT_CONSUMER_ALL) == 0);
     CHECK(d->span.line >= 1 && d->span.column >= 1);
     CHECK(d->span.offset <= s->len && d->span.length <= s->len - d->span.offset);
-    CHECK(memchr(d->message, '\0', sizeof d->message) != NULL && d->message[0]);
+    CHECK(FUZZ_TEXT_OK(d->message));
     if (d->severity == IDT_DOC_WARNING) {
         s->warnings++;
         return 0;

@@ -15,23 +15,11 @@
  *     larger device, followed by 0xff bytes, reads back the same document.
  */
 #define _GNU_SOURCE /* memfd_create */
+#include "fuzz.h"
 #include "initdata/guest.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
-#define MAX_DECODED (256u * 1024)
-
-#define CHECK(cond) ((cond) ? (void)0 : broken(#cond, __LINE__))
-
-_Noreturn static void broken(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_guest_device.c:%d: broken promise: %s\n", line, what);
-    abort();
-}
 
 /* A memfd holding a then b (b may be empty). */
 static int device_of(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
@@ -47,7 +35,7 @@ static int read_device(unsigned char **doc, size_t *len, const uint8_t *a, size_
                        const uint8_t *b, size_t blen, idt_error *err)
 {
     idt_codec_options o = IDT_CODEC_OPTIONS_INIT;
-    o.max_decoded = MAX_DECODED;
+    o.max_decoded = FUZZ_MAX_DECODED;
     int fd = device_of(a, alen, b, blen);
     int rc = idt_guest_device_read_fd(doc, len, fd, &o, err);
     close(fd);
@@ -61,7 +49,7 @@ static void check_success(const uint8_t *data, size_t size, const unsigned char 
     unsigned char *again = NULL;
     size_t again_len = 0;
     uint64_t n = 0;
-    o.max_decoded = MAX_DECODED;
+    o.max_decoded = FUZZ_MAX_DECODED;
     CHECK(idt_image_check_header(&n, data, size, size, &o, NULL) == IDT_OK);
     size_t image = (size_t)((IDT_IMAGE_HEADER_LEN + n + 511) / 512 * 512);
     CHECK(image <= size);
@@ -86,11 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != IDT_OK) {
         CHECK(rc == IDT_EFORMAT || rc == IDT_ETRUNC || rc == IDT_ELIMIT);
         CHECK(doc == NULL && len == 0);
-        CHECK(err.code == rc && err.message[0] && memchr(err.message, 0, sizeof err.message));
-        CHECK(!err.has_offset || err.offset <= size);
+        fuzz_check_error(rc, &err, size);
         return 0;
     }
-    CHECK(doc != NULL && len <= MAX_DECODED && doc[len] == 0);
+    CHECK(doc != NULL && len <= FUZZ_MAX_DECODED && doc[len] == 0);
     check_success(data, size, doc, len);
     idt_free(doc);
     return 0;

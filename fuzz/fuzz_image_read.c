@@ -14,21 +14,8 @@
  *   - idt_image_check_header never accepts an N past the given device size,
  *     and a larger device never turns acceptance into refusal.
  */
+#include "fuzz.h"
 #include "initdata/codec.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define MAX_DECODED (256u * 1024)
-
-#define CHECK(cond) ((cond) ? (void)0 : broken(#cond, __LINE__))
-
-_Noreturn static void broken(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_image_read.c:%d: broken promise: %s\n", line, what);
-    abort();
-}
 
 static void check_roundtrip(const unsigned char *doc, size_t len, const idt_codec_options *o)
 {
@@ -59,7 +46,7 @@ static void check_headers(const uint8_t *data, size_t size)
             CHECK(n <= IDT_CODEC_MAX_ENCODED_DEFAULT);
             accepted_before = 1;
         } else {
-            CHECK(err.code == rc && err.message[0]);
+            fuzz_check_error(rc, &err, size);
             CHECK(!accepted_before); /* more room never refuses */
         }
     }
@@ -74,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = 3;
     uint64_t n = 0;
 
-    o.max_decoded = MAX_DECODED;
+    o.max_decoded = FUZZ_MAX_DECODED;
     o.warnings = &w;
     idt_codec_warnings_clear(&w);
     idt_error_clear(&err);
@@ -85,14 +72,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               w.warning[i].message[0]);
     o.warnings = NULL;
     if (rc != IDT_OK) {
-        CHECK(rc < 0 && rc != IDT_EINVAL && rc != IDT_ERROR);
+        fuzz_check_error(rc, &err, size);
+        CHECK(rc != IDT_EINVAL);
         CHECK(doc == NULL && len == 0);
-        CHECK(err.code == rc && err.message[0] && memchr(err.message, 0, sizeof err.message));
-        CHECK(!err.has_offset || err.offset <= size);
     } else {
         CHECK(idt_image_check_header(&n, data, size, size, &o, NULL) == IDT_OK);
         CHECK(IDT_IMAGE_HEADER_LEN + n <= size && size % IDT_IMAGE_ALIGN == 0);
-        CHECK(doc != NULL && len <= MAX_DECODED && doc[len] == 0);
+        CHECK(doc != NULL && len <= FUZZ_MAX_DECODED && doc[len] == 0);
         check_roundtrip(doc, len, &o);
         idt_free(doc);
     }

@@ -19,22 +19,12 @@
  *   - the claims are one JSON object with a member per entry (policy.rego
  *     possibly replaced by agent_policy_claims).
  */
+#include "fuzz.h"
 #include "initdata/author.h"
 #include "initdata/doc.h"
 #include "initdata/lint.h"
 
 #include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#define CHECK(cond) ((cond) ? (void)0 : broken(#cond, __LINE__))
-
-_Noreturn static void broken(const char *what, int line)
-{
-    fprintf(stderr, "fuzz_lint.c:%d: broken promise: %s\n", line, what);
-    abort();
-}
 
 typedef struct seen {
     const idt_doc *doc;
@@ -77,7 +67,7 @@ static int on_diag(const idt_doc_diag *d, void *payload)
     CHECK(d->rule == IDT_DOC_RULE_LINT);
     const idt_check_info *info = idt_doc_check_info(d->check);
     CHECK(info != NULL);
-    CHECK(memchr(d->message, '\0', sizeof d->message) != NULL && d->message[0]);
+    CHECK(FUZZ_TEXT_OK(d->message));
     unsigned known = IDT_CONSUMER_ALL | IDT_CONSUMER_CDH;
     if (d->severity == IDT_DOC_ERROR)
         CHECK(d->rejected_by != 0 && (d->rejected_by & ~known) == 0);
