@@ -134,4 +134,19 @@ static inline void bench_report(const char *bench, const char *file, size_t byte
            o->rounds, iterations);
 }
 
+/* A benchmark's main(): parses the command line, runs one_file on every
+ * FILE; exits 2 on a bad command line, 1 when a file failed, else 0. */
+static inline int bench_main(int argc, char **argv,
+                             int (*one_file)(const char *path, const bench_opts *o))
+{
+    bench_opts o;
+    if (bench_parse_args(&o, argc, argv) < 0)
+        return 2;
+    int status = 0;
+    for (int i = o.first_file; i < argc; i++)
+        if (one_file(argv[i], &o) < 0)
+            status = 1;
+    return status;
+}
+
 #endif /* IDT_BENCH_H */

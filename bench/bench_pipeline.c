@@ -186,12 +186,5 @@ static int bench_file(const char *path, const bench_opts *o)
 
 int main(int argc, char **argv)
 {
-    bench_opts o;
-    if (bench_parse_args(&o, argc, argv) < 0)
-        return 2;
-    int status = 0;
-    for (int i = o.first_file; i < argc; i++)
-        if (bench_file(argv[i], &o) < 0)
-            status = 1;
-    return status;
+    return bench_main(argc, argv, bench_file);
 }

@@ -10,17 +10,16 @@ and ISIZE), UTF-8 decoding, tomllib.loads, the Init-Data rules (version
 exact bytes with the document's algorithm.  Timed as bench.h does: N
 documents per round, N chosen so that a round lasts at least MS
 milliseconds, best of R rounds.  Prints microseconds per document (--raw:
-the number alone, one line per file).  Exits 3 when tomllib is missing
-(Python < 3.11).
+the number alone, one line per file).  Exits 77 (unavailable) when tomllib
+is missing (Python < 3.11).
 """
-import argparse
 import base64
 import gzip
 import hashlib
 import os
 import sys
 
-from peer_timing import best_round  # bench/ is on sys.path: the scripts run from there
+from peer_timing import peer_main, unavailable  # bench/ is on sys.path: the scripts run from there
 
 try:
     import tomllib
@@ -45,33 +44,20 @@ def pipeline(annotation):
     return hashlib.new(algorithm, data).digest()
 
 
-def measure(annotation, rounds, min_round_s):
-    best, n = best_round(pipeline, annotation, rounds, min_round_s)
-    return best / n * 1e6, n
+def load(path):
+    with open(path, "rb") as f:
+        return f.read().rstrip(b"\n")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=5)
-    ap.add_argument("--min-round-ms", type=float, default=200)
-    ap.add_argument("--raw", action="store_true", help="print only microseconds per document")
-    ap.add_argument("files", nargs="+")
-    args = ap.parse_args()
-    if tomllib is None:
-        print("pipeline_peer.py: tomllib needs Python 3.11 or later", file=sys.stderr)
-        return 3
-    for path in args.files:
-        with open(path, "rb") as f:
-            annotation = f.read().rstrip(b"\n")
-        pipeline(annotation)  # must be a valid document: fail loudly if not
-        us, n = measure(annotation, args.rounds, args.min_round_ms / 1e3)
-        if args.raw:
-            print(f"{us:.2f}")
-        else:
-            print(f"python {os.path.basename(path)}: {us:.1f} us/doc "
-                  f"({len(annotation)}-byte annotation, best of {args.rounds} rounds of {n})")
-    return 0
+def report(path, annotation, best, n, raw, rounds):
+    us = best / n * 1e6
+    if raw:
+        return f"{us:.2f}"
+    return (f"python {os.path.basename(path)}: {us:.1f} us/doc "
+            f"({len(annotation)}-byte annotation, best of {rounds} rounds of {n})")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if tomllib is None:
+        unavailable("pipeline_peer.py: tomllib needs Python 3.11 or later")
+    sys.exit(peer_main(__doc__.splitlines()[0], load, pipeline, report))

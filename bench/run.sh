@@ -4,7 +4,12 @@
 # prints, per input, both throughputs and their ratio, e.g.
 #   toml_parse init-data-with-policy.toml: initdata 812.3 MB/s, tomllib 25.1 MB/s, ratio 32.4x
 # (`make bench`).  Targets are printed, not asserted: the numbers depend on
-# the machine.  Exits 1 if a benchmark failed to run.
+# the machine.  Exits 1 if a benchmark or a peer failed to run, saying which:
+# a peer that crashes or errs fails the run.  Only a peer that cannot run
+# here (exit 77: an optional module such as tomllib is missing) is printed
+# as unavailable, with its reason, and so is an input that needs the shared
+# test data when there is none; shared data that is there but incomplete
+# fails.
 #
 # To add a benchmark: write bench/bench_<name>.c (and its peer), add a
 # bench_<name> function below and put <name> in BENCHMARKS.
@@ -29,37 +34,84 @@ BENCH_ARGS=${BENCH_ARGS:-}
 work=$build/bench/data
 mkdir -p "$work"
 
+# peer LABEL SCRIPT ARGS...: runs a Python peer; its figure in $theirs.
+# Returns 0 when it ran, 77 when it cannot run here (the reason is in
+# $peer_why), and 1 after printing "LABEL: FAILED (...)" when it failed.
+peer() {
+    label=$1 script=$2
+    shift 2
+    theirs=$("$PYTHON" "$script" "$@" 2>"$work/peer.err")
+    prc=$?
+    peer_why=$(tail -1 "$work/peer.err")
+    if [ "$prc" -eq 0 ] && [ -n "$theirs" ]; then
+        return 0
+    fi
+    if [ "$prc" -eq 77 ]; then
+        return 77
+    fi
+    echo "$label: FAILED (peer ${script##*/} exited $prc: $peer_why)"
+    cat "$work/peer.err" >&2
+    return 1
+}
+
 # compare NAME FILE OURS_PROGRAM PEER_NAME PEER_SCRIPT: measures FILE with
 # both programs (same options, --raw) and prints one comparison line.
 compare() {
-    name=$1 file=$2 ours=$3 peer_name=$4 peer=$5
+    name=$1 file=$2 ours=$3 peer_name=$4 script=$5
     label="$name ${file##*/}"
     # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
     if ! mine=$("$ours" --raw $BENCH_ARGS "$file"); then
         echo "$label: FAILED (${ours##*/})"
         return 1
     fi
+    prc=0
     # shellcheck disable=SC2086
-    if theirs=$("$PYTHON" "$peer" --raw $BENCH_ARGS "$file"); then
+    peer "$label" "$script" --raw $BENCH_ARGS "$file" || prc=$?
+    case $prc in
+    0)
         awk -v l="$label" -v a="$mine" -v p="$peer_name" -v b="$theirs" 'BEGIN {
-            printf "%s: initdata %.1f MB/s, %s %.1f MB/s, ratio %.1fx\n", l, a, p, b, (b > 0 ? a / b : 0) }'
-    else
-        echo "$label: initdata $mine MB/s, $peer_name unavailable"
+            printf "%s: initdata %.1f MB/s, %s %.1f MB/s, ratio %.1fx\n", l, a, p, b, (b > 0 ? a / b : 0) }' ;;
+    77) echo "$label: initdata $mine MB/s, $peer_name unavailable ($peer_why)" ;;
+    *) return 1 ;;
+    esac
+}
+
+# have_shared LABEL FILE...: whether every FILE of the shared test data is
+# there; without the shared data prints "LABEL: skipped" and returns 1;
+# with it, a missing FILE is an error (returns 2, after saying which).
+have_shared() {
+    label=$1
+    shift
+    if [ ! -d "$shared/testdata" ]; then
+        echo "$label: skipped (no shared test data at $shared; set IDT_SHARED)"
+        return 1
     fi
+    for f in "$@"; do
+        if [ ! -f "$f" ]; then
+            echo "$label: FAILED ($f is missing from the shared test data)"
+            return 2
+        fi
+    done
+    return 0
 }
 
 bench_toml_parse() {
     bin=$build/bench/bench_toml_parse
     policy=$shared/testdata/trustee/init-data-with-policy.toml
     keyheavy=$work/keyheavy.toml
-    "$PYTHON" "$src/bench/gen_keyheavy.py" "$keyheavy"
     status=0
-    if [ -f "$policy" ]; then
-        compare toml_parse "$policy" "$bin" tomllib "$src/bench/toml_peer.py" || status=1
+    found=0
+    have_shared "toml_parse init-data-with-policy.toml" "$policy" || found=$?
+    case $found in
+    0) compare toml_parse "$policy" "$bin" tomllib "$src/bench/toml_peer.py" || status=1 ;;
+    2) status=1 ;;
+    esac
+    if "$PYTHON" "$src/bench/gen_keyheavy.py" "$keyheavy"; then
+        compare toml_parse "$keyheavy" "$bin" tomllib "$src/bench/toml_peer.py" || status=1
     else
-        echo "toml_parse init-data-with-policy.toml: skipped ($policy not found; set IDT_SHARED)"
+        echo "toml_parse keyheavy.toml: FAILED (gen_keyheavy.py)"
+        status=1
     fi
-    compare toml_parse "$keyheavy" "$bin" tomllib "$src/bench/toml_peer.py" || status=1
     return "$status"
 }
 
@@ -90,8 +142,19 @@ PY
 # run.  Then the peak RSS of `initdata decode` at the annotation limit.
 bench_pipeline() {
     bin=$build/bench/bench_pipeline
+    t=$shared/testdata
     status=0
-    if pipeline_inputs 2>"$work/pipeline.err"; then
+    found=0
+    have_shared pipeline "$t/trustee/init-data-with-policy.toml" \
+        "$t/kata/genpolicy-sample-pod-one-container.yaml" "$t/caa/provision-test.toml" ||
+        found=$?
+    if [ "$found" -eq 2 ]; then status=1; fi
+    if [ "$found" -eq 0 ] && ! pipeline_inputs 2>"$work/pipeline.err"; then
+        echo "pipeline: FAILED (making the annotations: $(tail -1 "$work/pipeline.err"))"
+        status=1
+        found=2
+    fi
+    if [ "$found" -eq 0 ]; then
         echo "pipeline: us per document; inflate-only = libdeflate raw inflate of the same" \
             "deflate data, hash-only = OpenSSL EVP_Digest of the document"
         for a in "$work/init-data-with-policy.toml.annotation" \
@@ -104,17 +167,23 @@ bench_pipeline() {
                 status=1
                 continue
             fi
+            prc=0
             # shellcheck disable=SC2086
-            theirs=$("$PYTHON" "$src/bench/pipeline_peer.py" --raw $BENCH_ARGS "$a") || theirs=0
-            echo "$mine $theirs" | awk -v l="$label" '{
+            peer "$label" "$src/bench/pipeline_peer.py" --raw $BENCH_ARGS "$a" || prc=$?
+            case $prc in
+            0) ;;
+            77) theirs=0 ;;
+            *)
+                status=1
+                continue ;;
+            esac
+            echo "$mine $theirs" | awk -v l="$label" -v why="$peer_why" '{
                 ours = $1; infl = $2; hash = $3; alg = $4; bytes = $5; py = $6
-                printf "%s (%d bytes): initdata %.1f us/doc, python %s us/doc, ratio %s (target >= 20x); " \
+                printf "%s (%d bytes): initdata %.1f us/doc, python %s, ratio %s (target >= 20x); " \
                        "inflate-only %.1f us, hash-only (%s) %.1f us, ours/(inflate+hash) %.2fx (target <= 2x)\n",
-                       l, bytes, ours, (py > 0 ? sprintf("%.1f", py) : "unavailable"),
+                       l, bytes, ours, (py > 0 ? sprintf("%.1f us/doc", py) : "unavailable (" why ")"),
                        (py > 0 ? sprintf("%.1fx", py / ours) : "-"), infl, alg, hash, ours / (infl + hash) }'
         done
-    else
-        echo "pipeline: skipped ($(tail -1 "$work/pipeline.err"); set IDT_SHARED)"
     fi
     "$PYTHON" "$src/bench/rss_decode.py" "$build/bench/bench_rss" "$build/initdata" "$work" ||
         status=1

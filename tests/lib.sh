@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the shell tests: a scratch folder, pass/fail counters and the
 # checks they share (tests/idt_test.py is the Python tests' counterpart).
 # Env: INITDATA (the tool under test).
