@@ -18,57 +18,71 @@ fuzz_shared_root() {
 }
 
 # fuzz_shared_seeds TARGET SOURCE_DIR: prints the shared seed files of
-# TARGET, one per line (nothing when the shared data is absent).
+# TARGET, one per line; nothing when the shared data is absent.  When it is
+# there, a seed (or seed directory) it lacks is printed all the same, so
+# that the replay and libFuzzer fail on it, naming it: broken shared data is
+# an error, never fewer inputs.
 fuzz_shared_seeds() {
     root=$(fuzz_shared_root "$2")/testdata
+    [ -d "$root" ] || return 0
     case $1 in
     toml_*)
         # toml-test's valid and invalid documents (not its .json answers).
-        [ -d "$root/toml-test/tests" ] &&
-            find "$root/toml-test/tests/valid" "$root/toml-test/tests/invalid" \
-                -type f -name '*.toml' | LC_ALL=C sort
+        for d in valid invalid; do
+            seed_find "$root/toml-test/tests/$d" -name '*.toml'
+        done | LC_ALL=C sort
         ;;
     doc_check)
         # Real Init-Data documents from Trustee, Kata and the CAA.
-        for dir in trustee kata caa; do
-            [ -d "$root/$dir" ] && find "$root/$dir" -maxdepth 1 -type f -name '*.toml'
+        for d in trustee kata caa; do
+            seed_find "$root/$d" -maxdepth 1 -name '*.toml'
         done | LC_ALL=C sort
         ;;
     codec_decode)
         for f in kata/runtime-utils-test.annotation.b64 kata/how-to-agent-policy.annotation.b64 \
                  caa/provision-test.annotation.b64 caa/doc-pod-annotation.b64; do
-            [ -f "$root/$f" ] && printf '%s\n' "$root/$f"
+            printf '%s\n' "$root/$f"
         done
         ;;
     evidence_dcap)
         for f in tdx_quote_4.dat tdx_quote_5.dat occlum_quote.dat az-tdx-vtpm_td-quote.bin; do
-            [ -f "$root/trustee/evidence/$f" ] && printf '%s\n' "$root/trustee/evidence/$f"
+            printf '%s\n' "$root/trustee/evidence/$f"
         done
         ;;
     evidence_snp)
         for f in snp_test-report.bin snp_test-vlek-report.bin e2e_snp_evidence.json; do
-            [ -f "$root/trustee/evidence/$f" ] && printf '%s\n' "$root/trustee/evidence/$f"
+            printf '%s\n' "$root/trustee/evidence/$f"
         done
         ;;
     evidence_cca)
-        f=$root/trustee/evidence/cca_misc_cca-example-token.cbor
-        [ -f "$f" ] && printf '%s\n' "$f"
+        printf '%s\n' "$root/trustee/evidence/cca_misc_cca-example-token.cbor"
         ;;
     evidence_json)
-        [ -d "$root/trustee/evidence" ] && find "$root/trustee/evidence" -name '*.json' \
-            ! -name 'parse_*' ! -name 'cca-claims*' | LC_ALL=C sort
+        seed_find "$root/trustee/evidence" -name '*.json' ! -name 'parse_*' ! -name 'cca-claims*' |
+            LC_ALL=C sort
         ;;
     evidence_hcl)
         for f in az-snp-vtpm_hcl-report.bin az-tdx-vtpm_hcl-report.bin; do
-            [ -f "$root/trustee/evidence/$f" ] && printf '%s\n' "$root/trustee/evidence/$f"
+            printf '%s\n' "$root/trustee/evidence/$f"
         done
         ;;
     image_read | guest_device)
-        [ -f "$root/kata/agent-testdata-initdata.img" ] &&
-            printf '%s\n' "$root/kata/agent-testdata-initdata.img"
+        printf '%s\n' "$root/kata/agent-testdata-initdata.img"
         ;;
     esac
     return 0
+}
+
+# seed_find DIR FIND-TESTS...: the regular files under DIR that the find(1)
+# tests select; when DIR is missing, DIR itself.
+seed_find() {
+    if [ -d "$1" ]; then
+        dir=$1
+        shift
+        find "$dir" "$@" -type f
+    else
+        printf '%s\n' "$1"
+    fi
 }
 
 # fuzz_dictionary TARGET SOURCE_DIR: prints the libFuzzer dictionary of

@@ -54,5 +54,15 @@ crashed() {
     *) if [ "$rc" -gt 128 ]; then bad "$1: killed by signal $((rc - 128))"; fi ;;
     esac
 }
+# shared_file PATH: whether PATH, a file of the shared test data, is there.
+# Without the shared data ($IDT_SHARED/testdata absent) the caller skips the
+# part that needs it; with it, a missing PATH is broken data: a failure.
+shared_file() {
+    [ -e "$1" ] && return 0
+    if [ -d "${IDT_SHARED:-}/testdata" ]; then
+        bad "$1 is missing from the shared test data"
+    fi
+    return 1
+}
 # status NAME WANT_EXIT: compares with $rc from the last run_tool
 status() { same "$1 (exit status)" "$2" "$rc"; }

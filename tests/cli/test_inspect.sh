@@ -43,7 +43,7 @@ if [ -d "$S" ]; then
         fi
     done
     y=$S/kata/genpolicy-sample-pod-one-container.yaml
-    if [ -f "$y" ]; then
+    if shared_file "$y"; then
         sed -n 's/^ *io\.katacontainers\.config\.hypervisor\.cc_init_data: *//p' "$y" >"$T/gp.b64"
         if "$INITDATA" decode "$T/gp.b64" >"$T/genpolicy.toml"; then
             echo "$T/genpolicy.toml|" >>"$T/docs"
@@ -350,7 +350,7 @@ same "inspect invalid: all three errors" 3 "$(grep -c ': error: ' "$T/err")"
 # toml-test's TOML 1.0 cases: none is an Init-Data document.  Every eighth
 # case keeps the run short under sanitizers.
 L=$S/toml-test/tests/files-toml-1.0.0
-if [ -f "$L" ]; then
+if shared_file "$L"; then
     k=0
     grep -E '^(valid|invalid)/.*\.toml$' "$L" >"$T/tt"
     while read -r rel; do

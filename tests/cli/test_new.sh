@@ -6,8 +6,9 @@
 # and the exit code and message of every error case.
 #
 # Needs python3 >= 3.11 (tomllib); exit 77 (skip) without it.  The seed
-# comparison needs $IDT_SHARED/spec/seed-init-data-page.txt and is skipped
-# (counted as such) without it.
+# comparison needs $IDT_SHARED/spec/seed-init-data-page.txt: it is skipped
+# (counted as such) without the shared test data, and fails when the shared
+# data is there but the page is not.
 set -u
 : "${INITDATA:?INITDATA must point at the initdata tool}"
 python3 -c 'import tomllib' 2>/dev/null || { echo "new: skipped (no python3 tomllib)"; exit 77; }
@@ -206,9 +207,11 @@ if [ -f "$SEED" ]; then
             python3 "$T/seed.py" "$SEED" "$T/seed.toml" "$url" >/dev/null 2>"$T/seed.err" &&
             pass || fail "seed document with $url: $(tail -3 "$T/seed.err")"
     done
+elif [ -d "${IDT_SHARED:-}/testdata" ]; then
+    fail "seed document: $SEED is missing from the shared test data"
 else
     SKIP=$((SKIP + 2))
-    echo "SKIP seed document: $SEED not found"
+    echo "SKIP seed document: no shared test data (IDT_SHARED='${IDT_SHARED:-}')"
 fi
 
 # ---- Kata's vector, byte for byte (the digest in facts section 2) ----------

@@ -31,8 +31,18 @@ doc() { printf '%s\n%s\n[data]\n' "$HEAD" "$1" >"$T/$2"; }
 while IFS='|' read -r name body at what; do
     body=$(printf '%s' "$body" | sed 's/@@/\n/g') # @@ stands for a newline
     printf '%s\n%s\n[data]\n"policy.rego" = "package agent_policy"\n' "$HEAD" "$body" >"$T/$name.toml"
-    python3 -c 'import sys, tomllib; tomllib.load(open(sys.argv[1], "rb"))' "$T/$name.toml" \
-        2>/dev/null && bad "$name: tomllib (TOML 1.0) reads it: not a 1.1-only construct"
+    # The oracle: tomllib (TOML 1.0) must reject it (exit 1); exit 0 means it
+    # reads it, anything else that the oracle itself did not run.
+    python3 -c 'import sys, tomllib
+try:
+    tomllib.load(open(sys.argv[1], "rb"))
+except tomllib.TOMLDecodeError:
+    sys.exit(1)' "$T/$name.toml" 2>"$T/py.err"
+    case $? in
+    1) ok ;;
+    0) bad "$name: tomllib (TOML 1.0) reads it: not a 1.1-only construct" ;;
+    *) bad "$name: the tomllib oracle did not run: $(cat "$T/py.err")" ;;
+    esac
     run_tool check "$T/$name.toml"
     status "check $name" 0
     grep -q "^$T/$name.toml:$at: warning: $what is TOML 1.1: Kata 3.x agents (the Rust toml crate 0.5) reject it; Kata 4.0 and later, the Kata Go shim since 3.28 and Trustee accept it \[IDT-DOC009\]" "$T/err" \

@@ -245,7 +245,7 @@ mkdir -p "$T/two-tees/dev"
 : >"$T/two-tees/dev/sev-guest"
 apply --toml "$DOC" --root "$T/two-tees"
 expect "TDX and SNP both present" 3 "guest interface exist; refusing to guess: the platform must be named (choose one with --platform)"
-if [ -f "$S/kata/agent-testdata-initdata.img" ]; then
+if shared_file "$S/kata/agent-testdata-initdata.img"; then
     # Kata's own image holds "some content", which is no Init-Data document.
     apply --device "$S/kata/agent-testdata-initdata.img" --insecure-no-binding --out "$T/x"
     expect "kata's image: read, then refused as a document" 1 "agent-testdata-initdata.img:1:"
@@ -350,7 +350,7 @@ hostile "two initdata disks (vdb and vdc)"
 
 # --- TDX -------------------------------------------------------------------------------
 Q=-
-if [ -f "$EV/tdx_quote_4.dat" ]; then
+if shared_file "$EV/tdx_quote_4.dat"; then
     Q=$EV/tdx_quote_4.dat
     # The offsets the TDREPORT is built with: REPORT_DATA of the quote.
     same "tdx quote v4 REPORT_DATA at 568" \
@@ -393,7 +393,7 @@ if [ "$(ls "$R/run/confidential-containers/initdata")" = policy.rego ] &&
     grep -q '^#   binding failed: MRCONFIGID mismatch' "$P" &&
     grep -q '^default CreateContainerRequest := false$' "$P" && ! grep -q ':= true' "$P"; then ok; else
     bad "deny policy: $(ls "$R/run/confidential-containers/initdata"): $(cat "$P")"; fi
-if [ -f "$S/trustee/simple-init-data.toml" ]; then
+if shared_file "$S/trustee/simple-init-data.toml"; then
     R=$T/tdx-simple
     oracle mrconfigid "$Q" "$S/trustee/simple-init-data.toml" match \
         "$R/sys/devices/virtual/misc/tdx_guest/measurements/mrconfigid"
@@ -406,7 +406,7 @@ fi
 want_snp=$(oracle field "$DOC" 32 match)
 for src in snp_test-report.bin snp_test-vlek-report.bin; do
     rep=-
-    [ -f "$EV/$src" ] && rep=$EV/$src
+    if shared_file "$EV/$src"; then rep=$EV/$src; fi
     resp=
     [ $src = snp_test-vlek-report.bin ] && resp=response
     for mode in match mismatch zero; do
@@ -480,13 +480,17 @@ else
     else
         bad "vtpm: swtpm did not restart"
     fi
-    if [ -f "$S/caa/provision-test.toml" ] && start_swtpm; then
+    if ! shared_file "$S/caa/provision-test.toml"; then
+        :
+    elif start_swtpm; then
         apply --toml "$S/caa/provision-test.toml" --platform vtpm --tcti "$TCTI" \
             --vtpm-rule peerpods --layout peerpod --out "$T/vtpm-caa"
         expect "vtpm peerpods rule, caa/provision-test.toml" 0
         same "vtpm peerpods rule: PCR 8 from EXPECTED.md" \
             b38927609998047b40609a152e8ccb3716450321203fe11c1e0533c648334ed5 "$(pcr8)"
         stop_swtpm
+    else
+        bad "vtpm: swtpm did not restart for caa/provision-test.toml: $(cat "$T/swtpm.log")"
     fi
     apply --toml "$T/kata.toml" --platform vtpm --tcti "$TCTI" --out "$T/vtpm-gone"
     expect "vtpm: TPM unreachable" 3 "TPM"
