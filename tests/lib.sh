@@ -54,6 +54,15 @@ crashed() {
     *) if [ "$rc" -gt 128 ]; then bad "$1: killed by signal $((rc - 128))"; fi ;;
     esac
 }
+# need_shared NAME: sets S to the shared test data ($IDT_SHARED/testdata);
+# without it the test is skipped (exit 77).
+need_shared() {
+    S=${IDT_SHARED:-}/testdata
+    if [ ! -d "$S" ]; then
+        echo "$1: skipped (no shared test data at '$S')"
+        exit 77
+    fi
+}
 # shared_file PATH: whether PATH, a file of the shared test data, is there.
 # Without the shared data ($IDT_SHARED/testdata absent) the caller skips the
 # part that needs it; with it, a missing PATH is broken data: a failure.

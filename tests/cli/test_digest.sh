@@ -8,11 +8,7 @@
 # Env: INITDATA (the tool), IDT_SHARED (../shared; absent = skip, exit 77).
 set -u
 . "$(dirname "$0")/../lib.sh"
-S=${IDT_SHARED:-}/testdata
-if [ ! -d "$S" ]; then
-    echo "digest: skipped (no shared test data at '$S')"
-    exit 77
-fi
+need_shared digest
 out() { cat "$T/out"; }
 
 # --- the documents of EXPECTED.md ------------------------------------------

@@ -10,12 +10,8 @@
 # Env: INITDATA, IDT_SHARED (absent = skip, exit 77), IDT_SOURCE_DIR.
 set -u
 . "$(dirname "$0")/../lib.sh"
-S=${IDT_SHARED:-}/testdata
+need_shared verify
 EV=$S/trustee/evidence
-if [ ! -d "$EV" ]; then
-    echo "verify: skipped (no shared test data at '$S')"
-    exit 77
-fi
 PY="python3 $(cd "$(dirname "$0")" && pwd)/evidence_tool.py"
 first_line() { head -n 1 "$T/out"; }
 has() { grep -q -- "$2" "$T/$1"; }

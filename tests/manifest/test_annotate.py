@@ -14,7 +14,6 @@ Env: INITDATA (the tool), IDT_SHARED (../shared; the genpolicy case is
 skipped without it, and fails when the data is there but the sample is not).
 """
 import base64
-import copy
 import gzip
 import json
 import os
@@ -26,23 +25,10 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import idt_test  # noqa: E402
+import k8s  # noqa: E402
+from k8s import CUR, LEG, PATHS, annotations_of  # noqa: E402
 
-CUR = "io.katacontainers.config.hypervisor.cc_init_data"
-LEG = "io.katacontainers.config.runtime.cc_init_data"
 BUDGET = 262144
-
-# kind -> keys from the object to the mapping that holds metadata
-PATHS = {
-    "Pod": [],
-    "Deployment": ["spec", "template"],
-    "StatefulSet": ["spec", "template"],
-    "DaemonSet": ["spec", "template"],
-    "ReplicaSet": ["spec", "template"],
-    "Job": ["spec", "template"],
-    "ReplicationController": ["spec", "template"],
-    "CronJob": ["spec", "jobTemplate", "spec", "template"],
-    "PodTemplate": ["template"],
-}
 
 T = idt_test.Test("manifest")
 check = T.check
@@ -68,45 +54,11 @@ check(gzip.decompress(base64.b64decode(VALUE, validate=True)) == DOC_BYTES,
 
 def expected_data(data, keys=(CUR,), drop=()):
     """The input data with the annotation set where Kubernetes reads it."""
-    data = copy.deepcopy(data)
-
-    def obj(o):
-        if not isinstance(o, dict):
-            return
-        kind = o.get("kind")
-        if kind == "List":
-            for it in o.get("items") or []:
-                obj(it)
-            return
-        if kind not in PATHS:
-            return
-        t = o
-        for k in PATHS[kind]:
-            t = t[k]
-        if t.get("metadata") is None:
-            t["metadata"] = {}
-        if t["metadata"].get("annotations") is None:
-            t["metadata"]["annotations"] = {}
-        ann = t["metadata"]["annotations"]
-        for k in drop:
-            ann.pop(k, None)
-        for k in keys:
-            ann[k] = VALUE
-
-    for d in data:
-        obj(d)
-    return data
+    return k8s.annotated(data, VALUE, keys, drop)
 
 
 def load_all(b):
     return list(yaml.load_all(b.decode("utf-8-sig"), Loader=yaml.SafeLoader))
-
-
-def annotations_of(o):
-    t = o
-    for k in PATHS[o["kind"]]:
-        t = t[k]
-    return (t.get("metadata") or {}).get("annotations") or {}
 
 
 def case(name, text, expect, args=(), keys=(CUR,), drop=(), crlf=False):

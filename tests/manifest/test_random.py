@@ -28,17 +28,11 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import idt_test  # noqa: E402
+import k8s  # noqa: E402
+from k8s import CUR, LEG, PATHS  # noqa: E402
 
 N = int(os.environ.get("IDT_RANDOM_N", "150"))
 SEED = int(os.environ.get("IDT_RANDOM_SEED", "1"))
-CUR = "io.katacontainers.config.hypervisor.cc_init_data"
-LEG = "io.katacontainers.config.runtime.cc_init_data"
-PATHS = {
-    "Pod": [], "Deployment": ["spec", "template"], "StatefulSet": ["spec", "template"],
-    "DaemonSet": ["spec", "template"], "ReplicaSet": ["spec", "template"],
-    "Job": ["spec", "template"], "ReplicationController": ["spec", "template"],
-    "CronJob": ["spec", "jobTemplate", "spec", "template"], "PodTemplate": ["template"],
-}
 NULL = object()  # a null written in one of YAML's spellings
 
 T = idt_test.Test("manifest random")
@@ -213,32 +207,8 @@ def manifest(r, objs):
 # --- the oracle -------------------------------------------------------------
 
 def expected(data, keys):
-    def fix(o):
-        if not isinstance(o, dict):
-            return
-        if o.get("kind") == "List":
-            for it in o.get("items") or []:
-                fix(it)
-            return
-        if o.get("kind") not in PATHS:
-            return
-        t = o
-        for k in PATHS[o["kind"]]:
-            t = t[k]
-        if t.get("metadata") is None:
-            t["metadata"] = {}
-        if t["metadata"].get("annotations") is None:
-            t["metadata"]["annotations"] = {}
-        ann = t["metadata"]["annotations"]
-        for k in (CUR, LEG):
-            if k not in keys:
-                ann.pop(k, None)
-        for k in keys:
-            ann[k] = VALUE
-
-    for d in data:
-        fix(d)
-    return data
+    """The input data annotated as --key asks: the other key removed."""
+    return k8s.annotated(data, VALUE, keys, drop=[k for k in (CUR, LEG) if k not in keys])
 
 
 def load(b):

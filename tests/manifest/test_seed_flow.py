@@ -23,9 +23,8 @@ import yaml
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import idt_test  # noqa: E402
+from k8s import CUR, LEG  # noqa: E402
 
-CUR = "io.katacontainers.config.hypervisor.cc_init_data"
-LEG = "io.katacontainers.config.runtime.cc_init_data"
 PAGE = idt_test.shared("spec", "seed-init-data-page.txt", optional=True)
 T = idt_test.Test("seed flow")
 check = T.check
