@@ -25,6 +25,7 @@ ordered_keys: tables must also list their keys in the same order.
                                  names=("tomllib", "ours"))
     why = cmp.diff(expected, got)   # None, or the first difference and its path
 """
+import datetime as dt
 import json
 import math
 import re
@@ -105,6 +106,40 @@ def strict_float_equal(x, y):
         return x == y
     fx, fy = float(x), float(y)
     return fx == fy and math.copysign(1, fx) == math.copysign(1, fy)
+
+
+def from_python(v, datetime_text=None, check_integer=None):
+    """tomllib's value v in the tagged form.  datetime_text(v) spells a
+    date, time or date-time (default: isoformat()); check_integer(i), when
+    given, may raise for an integer the caller's TOML refuses."""
+    if isinstance(v, dict):
+        return {k: from_python(x, datetime_text, check_integer) for k, x in v.items()}
+    if isinstance(v, list):
+        return [from_python(x, datetime_text, check_integer) for x in v]
+    if isinstance(v, bool):
+        return {"type": "bool", "value": "true" if v else "false"}
+    if isinstance(v, int):
+        if check_integer:
+            check_integer(v)
+        return {"type": "integer", "value": str(v)}
+    if isinstance(v, float):
+        if math.isnan(v):
+            s = "nan"
+        elif math.isinf(v):
+            s = "inf" if v > 0 else "-inf"
+        else:
+            s = repr(v)
+        return {"type": "float", "value": s}
+    if isinstance(v, str):
+        return {"type": "string", "value": v}
+    text = datetime_text(v) if datetime_text else v.isoformat()
+    if isinstance(v, dt.datetime):
+        return {"type": "datetime" if v.tzinfo else "datetime-local", "value": text}
+    if isinstance(v, dt.date):
+        return {"type": "date-local", "value": text}
+    if isinstance(v, dt.time):
+        return {"type": "time-local", "value": text}
+    raise TypeError(type(v))
 
 
 class Comparator:

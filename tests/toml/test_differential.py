@@ -44,9 +44,7 @@ few disagreements with their documents.  Exit status 1 if D > 0.
 test_differential_11.py (TOML 1.1) imports this module: its generator (Gen, whose
 inline_layout() it overrides), oracle(), judge(), run_batches() and seed_from_env().
 """
-import datetime as dt
 import json
-import math
 import os
 import random
 import re
@@ -602,36 +600,15 @@ class Reject(Exception):
     pass
 
 
+def in_range(i):
+    if not INT_MIN <= i <= INT_MAX:
+        raise Reject("integer out of the 64-bit range")
+
+
 def tag(v):
-    """tomllib's value in toml-test's tagged form."""
-    if isinstance(v, dict):
-        return {k: tag(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [tag(x) for x in v]
-    if isinstance(v, bool):
-        return {"type": "bool", "value": "true" if v else "false"}
-    if isinstance(v, int):
-        if not INT_MIN <= v <= INT_MAX:
-            raise Reject("integer out of the 64-bit range")
-        return {"type": "integer", "value": str(v)}
-    if isinstance(v, float):
-        if math.isnan(v):
-            s = "nan"
-        elif math.isinf(v):
-            s = "inf" if v > 0 else "-inf"
-        else:
-            s = repr(v)
-        return {"type": "float", "value": s}
-    if isinstance(v, str):
-        return {"type": "string", "value": v}
-    if isinstance(v, dt.datetime):
-        kind = "datetime" if v.tzinfo else "datetime-local"
-        return {"type": kind, "value": v.isoformat()}
-    if isinstance(v, dt.date):
-        return {"type": "date-local", "value": v.isoformat()}
-    if isinstance(v, dt.time):
-        return {"type": "time-local", "value": v.isoformat()}
-    raise TypeError(type(v))
+    """tomllib's value in toml-test's tagged form (date-times as isoformat()
+    spells them); Reject for an integer TOML 1.0 refuses."""
+    return tagged_json.from_python(v, check_integer=in_range)
 
 
 def oracle(data):

@@ -66,21 +66,8 @@ def plain(v):
 
 
 def tagged(v):
-    if isinstance(v, dict):
-        return {k: tagged(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [tagged(x) for x in v]
-    if isinstance(v, bool):
-        return {"type": "bool", "value": "true" if v else "false"}
-    if isinstance(v, int):
-        return {"type": "integer", "value": str(v)}
-    if isinstance(v, float):
-        return {"type": "float", "value": plain(v) if isinstance(plain(v), str) else repr(v)}
-    if isinstance(v, str):
-        return {"type": "string", "value": v}
-    kind = ("datetime" if v.tzinfo else "datetime-local") if isinstance(v, dt.datetime) else \
-        "date-local" if isinstance(v, dt.date) else "time-local"
-    return {"type": kind, "value": dt_text(v)}
+    """The tagged JSON toml-json documents for a tomllib value."""
+    return tagged_json.from_python(v, datetime_text=dt_text)
 
 
 def same(a, b):

@@ -281,19 +281,25 @@ static inline const idt_toml_entry *path_entry(const idt_toml_doc *doc, const ch
     return e;
 }
 
-/* Asserts that span covers exactly the nth (0-based) occurrence of needle
- * in src, with the line and column counted independently. */
-static inline void assert_span_at(idt_span s, const char *src, const char *needle, int nth)
+/* The offset of the nth (0-based) occurrence of needle in src; it must
+ * be there. */
+static inline size_t nth_offset(const char *src, const char *needle, int nth)
 {
     const char *at = src;
     for (int i = 0;; i++) {
         at = strstr(at, needle);
         assert_non_null(at);
         if (i == nth)
-            break;
+            return (size_t)(at - src);
         at++;
     }
-    size_t off = (size_t)(at - src);
+}
+
+/* Asserts that span covers exactly the nth (0-based) occurrence of needle
+ * in src, with the line and column counted independently. */
+static inline void assert_span_at(idt_span s, const char *src, const char *needle, int nth)
+{
+    size_t off = nth_offset(src, needle, nth);
     uint32_t l, c;
     line_col(src, off, &l, &c);
     if (s.offset != off || s.length != strlen(needle) || s.line != l || s.column != c) {
@@ -307,17 +313,9 @@ static inline void assert_span_at(idt_span s, const char *src, const char *needl
 /* Like assert_span_at, for the len bytes at `skip` into the nth occurrence
  * of a longer, unambiguous context. */
 static inline void assert_span_in(idt_span s, const char *src, const char *context, int nth,
-                           size_t skip, size_t len)
+                                  size_t skip, size_t len)
 {
-    const char *at = src;
-    for (int i = 0;; i++) {
-        at = strstr(at, context);
-        assert_non_null(at);
-        if (i == nth)
-            break;
-        at++;
-    }
-    size_t off = (size_t)(at - src) + skip;
+    size_t off = nth_offset(src, context, nth) + skip;
     uint32_t l, c;
     line_col(src, off, &l, &c);
     if (s.offset != off || s.length != len || s.line != l || s.column != c) {
