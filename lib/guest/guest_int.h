@@ -4,6 +4,7 @@
 
 #include "initdata/guest.h"
 #include "util/error_int.h"
+#include "util/hex.h"
 
 #include <stdarg.h>
 
@@ -40,9 +41,6 @@ int idt_guest__pread_full(int fd, void *buf, size_t len, uint64_t off, const cha
 
 /* n random bytes from getrandom(). IDT_EIO on failure. */
 int idt_guest__random(void *buf, size_t n, idt_error *err);
-
-/* Lowercase hex of n bytes into out (2n + 1 bytes). */
-void idt_guest__hex(char *out, const uint8_t *p, size_t n);
 
 /* Strips trailing '\n', '\r', ' ' and '\t' from a read attribute. */
 size_t idt_guest__trim(const char *s, size_t len);

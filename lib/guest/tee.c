@@ -231,7 +231,7 @@ static int snp_tsm(idt_guest_field *out, const char *dir, idt_error *err)
     IDTX_TRY(idt_guest__random(nonce, sizeof nonce, err));
     IDTX_TRY(idt_guest__random(rnd, sizeof rnd, err));
     snprintf(name, sizeof name, "initdata-apply-%ld-", (long)getpid());
-    idt_guest__hex(name + strlen(name), rnd, sizeof rnd);
+    idtx_hex_encode(name + strlen(name), rnd, sizeof rnd);
     snprintf(entry, sizeof entry, "%s/%s", dir, name);
     if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", dir, strerror(errno));
@@ -342,8 +342,8 @@ int idt_guest__compare(const idt_guest_binding *b, idt_error *err)
     if (b->actual.len == b->expected.len &&
         memcmp(b->actual.bytes, b->expected.bytes, b->expected.len) == 0)
         return IDT_OK;
-    idt_guest__hex(want, b->expected.bytes, b->expected.len);
-    idt_guest__hex(got, b->actual.bytes, b->actual.len);
+    idtx_hex_encode(want, b->expected.bytes, b->expected.len);
+    idtx_hex_encode(got, b->actual.bytes, b->actual.len);
     if (all_zero(b->actual.bytes, b->actual.len))
         return idtx_error_set(err, IDT_EMISMATCH, NULL, "%s is all zeros: the TEE was launched "
                               "without an Init-Data binding (no cc_init_data annotation on the "

@@ -114,8 +114,8 @@ static int check_before(idt_guest_binding *out, const idt_guest_bind_options *o,
     out->pcr_was_zero = all_zero(out->pcr_before, 32);
     if (out->pcr_was_zero)
         return IDT_OK;
-    idt_guest__hex(before, out->pcr_before, 32);
-    idt_guest__hex(trustee, out->expected.bytes, 32);
+    idtx_hex_encode(before, out->pcr_before, 32);
+    idtx_hex_encode(trustee, out->expected.bytes, 32);
     if (!o->force_pcr)
         return idtx_error_set(err, IDT_EMISMATCH, NULL, "PCR 8 is %s, not all zeros: something "
                               "(GRUB?) extended it first, so Trustee's value %s is out of "
@@ -132,8 +132,8 @@ static int compare_after(const idt_guest_binding *out, const tpm *t, idt_error *
     char want[65], got[65];
     if (memcmp(out->actual.bytes, out->expected.bytes, 32) == 0)
         return IDT_OK;
-    idt_guest__hex(want, out->expected.bytes, 32);
-    idt_guest__hex(got, out->actual.bytes, 32);
+    idtx_hex_encode(want, out->expected.bytes, 32);
+    idtx_hex_encode(got, out->actual.bytes, 32);
     return idtx_error_set(err, IDT_EMISMATCH, NULL, "PCR 8 reads %s after the extend, not the "
                           "expected %s: another extend of PCR 8 raced ours through %s", got,
                           want, t->conf);
