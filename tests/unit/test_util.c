@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/hex.h"
+#include "util/utf8.h"
 
 /* --- hex ------------------------------------------------------------------ */
 
@@ -56,12 +57,90 @@ static void test_hex__digits(void **state)
     assert_int_equal(idtx_hex_decode_u32("", 0), 0);
 }
 
+/* --- UTF-8 ---------------------------------------------------------------- */
+
+static void test_utf8__decode(void **state)
+{
+    (void)state;
+    /* Every well-formed character is decoded in the round-trip test below;
+     * here, that decoding stops at the end of the character... */
+    uint32_t got = 0;
+    assert_int_equal(idtx_utf8_decode((const unsigned char *)"\xc3\xa9x", 3, &got), 2);
+    assert_int_equal(got, 0xe9);
+    assert_int_equal(idtx_utf8_decode((const unsigned char *)"Ab", 2, &got), 1);
+    assert_int_equal(got, 0x41);
+    /* ...and what is not well-formed is refused. */
+    static const struct {
+        const char *s;
+        size_t n;
+    } bad[] = {
+        { "\x80", 1 },             /* a continuation byte */
+        { "\xc0\x80", 2 },         /* overlong NUL */
+        { "\xc1\xbf", 2 },         /* overlong */
+        { "\xe0\x9f\xbf", 3 },     /* overlong */
+        { "\xed\xa0\x80", 3 },     /* surrogate U+D800 */
+        { "\xed\xbf\xbf", 3 },     /* surrogate U+DFFF */
+        { "\xf0\x8f\xbf\xbf", 4 }, /* overlong */
+        { "\xf4\x90\x80\x80", 4 }, /* U+110000 */
+        { "\xf5\x80\x80\x80", 4 },
+        { "\xff", 1 },
+        { "\xe2\x82", 2 },         /* cut off by the end */
+        { "\xe2\x28\xac", 3 },     /* bad continuation */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        uint32_t cp = 0x1234;
+        assert_int_equal(idtx_utf8_decode((const unsigned char *)bad[i].s, bad[i].n, &cp), 0);
+        assert_int_equal(cp, 0x1234); /* untouched */
+    }
+}
+
+static void test_utf8__encode(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t cp;
+        const char *want;
+    } cases[] = {
+        { 0, "\0" },  { 0x41, "A" },   { 0x7f, "\x7f" },       { 0x80, "\xc2\x80" },
+        { 0xe9, "\xc3\xa9" }, { 0x7ff, "\xdf\xbf" }, { 0x800, "\xe0\xa0\x80" },
+        { 0x20ac, "\xe2\x82\xac" }, { 0xffff, "\xef\xbf\xbf" },
+        { 0x10000, "\xf0\x90\x80\x80" }, { 0x10ffff, "\xf4\x8f\xbf\xbf" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[4];
+        size_t want_len = cases[i].cp ? strlen(cases[i].want) : 1;
+        assert_int_equal(idtx_utf8_encoded_len(cases[i].cp), want_len);
+        assert_int_equal(idtx_utf8_encode(out, cases[i].cp), want_len);
+        assert_memory_equal(out, cases[i].want, want_len);
+    }
+}
+
+/* Every scalar value survives encode, check and decode, and nothing else
+ * of its length decodes: the three functions agree on all of Unicode. */
+static void test_utf8__roundtrip_all_scalars(void **state)
+{
+    (void)state;
+    for (uint32_t cp = 0; cp <= 0x10ffff; cp++) {
+        if (cp >= 0xd800 && cp <= 0xdfff)
+            continue;
+        unsigned char buf[4];
+        uint32_t back = 0;
+        size_t n = idtx_utf8_encode((char *)buf, cp);
+        if (n != idtx_utf8_encoded_len(cp) || idtx_utf8_seq(buf, n, NULL) != n ||
+            idtx_utf8_decode(buf, n, &back) != n || back != cp)
+            fail_msg("U+%04X does not round-trip", (unsigned)cp);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hex__encode),
         cmocka_unit_test(test_hex__decode),
         cmocka_unit_test(test_hex__digits),
+        cmocka_unit_test(test_utf8__decode),
+        cmocka_unit_test(test_utf8__encode),
+        cmocka_unit_test(test_utf8__roundtrip_all_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
