@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/hex.h"
+#include "util/quote.h"
 #include "util/utf8.h"
 
 /* --- hex ------------------------------------------------------------------ */
@@ -132,6 +134,81 @@ static void test_utf8__roundtrip_all_scalars(void **state)
     }
 }
 
+/* --- quoting -------------------------------------------------------------- */
+
+static void assert_quote(const char *s, size_t len, const char *want)
+{
+    char q[IDTX_QUOTE_MAX];
+    assert_ptr_equal(idtx_quote(q, s, len), q);
+    assert_string_equal(q, want);
+    assert_true(strlen(q) < IDTX_QUOTE_MAX);
+}
+
+/* Each case is the text as bytes (S() counts them, NULs included) and the
+ * quoted form expected. */
+#define S(lit) lit, sizeof lit - 1
+
+static void test_quote__escapes_and_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        { S(""), "\"\"" },
+        { S("abc"), "\"abc\"" },
+        { S("a\"b\\c"), "\"a\\\"b\\\\c\"" },
+        { S("\n\t\r"), "\"\\n\\t\\r\"" },
+        { S("\x01\x1b[31m\x7f"), "\"\\x01\\x1b[31m\\x7f\"" },
+        { S("a\0b"), "\"a\\x00b\"" },
+        /* Well-formed UTF-8 is kept as it is... */
+        { S("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+          "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+        /* ...anything else is escaped byte by byte: the message stays UTF-8. */
+        { S("\xff\xfe"), "\"\\xff\\xfe\"" },
+        { S("\xc3("), "\"\\xc3(\"" },
+        { S("\xc0\x80"), "\"\\xc0\\x80\"" },
+        { S("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"" },
+        { S("\xe2\x82"), "\"\\xe2\\x82\"" },
+        /* An 8-byte binary magic, as the image reader shows one. */
+        { S("\x1f\x8b\x08\x00\x89PNG"), "\"\\x1f\\x8b\\x08\\x00\\x89PNG\"" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_quote(cases[i].s, cases[i].len, cases[i].want);
+}
+
+static void test_quote__bounded(void **state)
+{
+    (void)state;
+    char s[200], want[IDTX_QUOTE_MAX];
+    /* Long text: IDTX_QUOTE_KEEP bytes, then "...". */
+    memset(s, 'a', sizeof s);
+    snprintf(want, sizeof want, "\"%.*s\"...", IDTX_QUOTE_KEEP, s);
+    assert_quote(s, sizeof s, want);
+    /* Exactly IDTX_QUOTE_KEEP bytes: no "...". */
+    snprintf(want, sizeof want, "\"%.*s\"", IDTX_QUOTE_KEEP, s);
+    assert_quote(s, IDTX_QUOTE_KEEP, want);
+    /* A character across the cut is left out whole, not split. */
+    memcpy(s + IDTX_QUOTE_KEEP - 1, "\xe2\x82\xac", 3);
+    snprintf(want, sizeof want, "\"%.*s\"...", IDTX_QUOTE_KEEP - 1, s);
+    assert_quote(s, sizeof s, want);
+    /* The worst case, every byte escaped, fits IDTX_QUOTE_MAX. */
+    memset(s, 0x01, sizeof s);
+    assert_quote(s, IDTX_QUOTE_KEEP, "\"\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+                                     "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+                                     "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+                                     "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01"
+                                     "\\x01\\x01\\x01\\x01\\x01\\x01\\x01\\x01\"");
+    /* A run of stray continuation bytes is cut at once, not walked back to
+     * nothing: at most 3 bytes (a sequence is at most 4) are given up. */
+    memset(s, 0x80, sizeof s);
+    char q[IDTX_QUOTE_MAX];
+    idtx_quote(q, s, sizeof s);
+    assert_int_equal(strlen(q), 1 + 4 * (IDTX_QUOTE_KEEP - 3) + 1 + 3);
+    assert_memory_equal(q, "\"\\x80\\x80", 9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +218,8 @@ int main(void)
         cmocka_unit_test(test_utf8__decode),
         cmocka_unit_test(test_utf8__encode),
         cmocka_unit_test(test_utf8__roundtrip_all_scalars),
+        cmocka_unit_test(test_quote__escapes_and_utf8),
+        cmocka_unit_test(test_quote__bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
