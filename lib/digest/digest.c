@@ -61,22 +61,6 @@ int idt_digest_alg_parse(idt_digest_alg *out, const char *name, size_t len, idt_
                           idtx_quote(q, name ? name : "", len));
 }
 
-int idt_digest__sha256_two(uint8_t out[32], const void *a, size_t alen, const void *b,
-                           size_t blen, idt_error *err)
-{
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned int n = 0;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-             EVP_DigestUpdate(ctx, a, alen) && EVP_DigestUpdate(ctx, b, blen) &&
-             EVP_DigestFinal_ex(ctx, out, &n) && n == 32;
-    EVP_MD_CTX_free(ctx);
-    if (!ok) {
-        ERR_clear_error();
-        return idtx_error_set(err, IDT_ERROR, NULL, "libcrypto failed to compute SHA-256");
-    }
-    return IDT_OK;
-}
-
 int idt_digest_compute(idt_digest *out, idt_digest_alg alg, const void *data, size_t len,
                        idt_error *err)
 {

@@ -22,6 +22,7 @@
  */
 #include "evidence/crypto.h"
 #include "evidence/evidence_int.h"
+#include "util/sha256.h"
 
 #include <openssl/evp.h>
 #include <string.h>
@@ -204,7 +205,7 @@ void idt_ev__check_dcap(const idt_evidence *ev, idt_ev__checks *c)
     }
     uint8_t h[32];
     const uint8_t *rd = q->qe_report.p + QE_REPORT_DATA_OFFSET;
-    if (idt_ev__sha256_two(h, q->key.p, q->key.n, q->qe_auth.p, q->qe_auth.n) < 0) {
+    if (idtx_sha256_concat(h, q->key.p, q->key.n, q->qe_auth.p, q->qe_auth.n) < 0) {
         c->status = IDT_ERROR;
         return;
     }

@@ -1,8 +1,8 @@
 /* The vTPM binding (facts §3, §8): extend PCR 8 of the SHA-256 bank with
  * the digest through the TSS2 ESYS API, then read it back. */
 #include "guest/guest_int.h"
+#include "util/sha256.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <tss2/tss2_esys.h>
@@ -88,11 +88,7 @@ static int pcr_extend(tpm *t, const uint8_t x[32], idt_error *err)
 static int extend_value(uint8_t out[32], const uint8_t a[32], const uint8_t b[32],
                         idt_error *err)
 {
-    uint8_t buf[64];
-    unsigned int n = 0;
-    memcpy(buf, a, 32);
-    memcpy(buf + 32, b, 32);
-    if (!EVP_Digest(buf, sizeof buf, out, &n, EVP_sha256(), NULL) || n != 32)
+    if (idtx_sha256_concat(out, a, 32, b, 32) < 0)
         return idtx_error_set(err, IDT_ERROR, NULL, "libcrypto failed to compute SHA-256");
     return IDT_OK;
 }

@@ -12,6 +12,7 @@
 
 #include "util/hex.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 #include "util/utf8.h"
 
 /* --- hex ------------------------------------------------------------------ */
@@ -209,6 +210,30 @@ static void test_quote__bounded(void **state)
     assert_memory_equal(q, "\"\\x80\\x80", 9);
 }
 
+/* --- SHA-256 of a concatenation ------------------------------------------- */
+
+static void test_sha256__concat(void **state)
+{
+    (void)state;
+    /* FIPS 180-4's "abc", split anywhere. */
+    static const char *const abc =
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    uint8_t h[32];
+    char hex[65];
+    static const char text[] = "abc";
+    for (size_t cut = 0; cut <= 3; cut++) {
+        assert_int_equal(idtx_sha256_concat(h, text, cut, &text[cut], 3 - cut), 0);
+        idtx_hex_encode(hex, h, sizeof h);
+        assert_string_equal(hex, abc);
+    }
+    /* The PCR extend of a zero PCR 8 with 32 zero bytes: SHA-256 of 64
+     * zero bytes. */
+    static const uint8_t zero[32];
+    assert_int_equal(idtx_sha256_concat(h, zero, 32, zero, 32), 0);
+    idtx_hex_encode(hex, h, sizeof h);
+    assert_string_equal(hex, "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_utf8__roundtrip_all_scalars),
         cmocka_unit_test(test_quote__escapes_and_utf8),
         cmocka_unit_test(test_quote__bounded),
+        cmocka_unit_test(test_sha256__concat),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
