@@ -99,13 +99,33 @@ static int open_guest_device(idt_guest_field *out, const char *root, const char 
     return IDT_OK;
 }
 
+/* Asks the guest device open at fd (TDX_DEV or SEV_DEV, as out->platform
+ * says) for its report, with a fresh nonce as REPORT_DATA so that the
+ * answer cannot be a replayed one, and closes fd.  The report goes to buf
+ * (cap bytes, at least a TDREPORT), its length to *len. */
+static int ask_device(idt_guest_field *out, int fd, uint8_t nonce[IDTX_REPORT_DATA_LEN],
+                      uint8_t *buf, size_t cap, size_t *len, idt_error *err)
+{
+    bool tdx = out->platform == IDT_PLATFORM_TDX;
+    out->method = tdx ? IDT_GUEST_METHOD_TDX_IOCTL : IDT_GUEST_METHOD_SEV_IOCTL;
+    int rc = idt_guest__random(nonce, IDTX_REPORT_DATA_LEN, err);
+    if (rc == IDT_OK && tdx) {
+        rc = idt_guest__tdx_ioctl(fd, nonce, buf, out->source, err);
+        *len = IDTX_TDREPORT_LEN;
+    } else if (rc == IDT_OK) {
+        rc = idt_guest__snp_ioctl(fd, nonce, buf, cap, len, out->source, err);
+    }
+    close(fd);
+    return rc;
+}
+
 /* The TDREPORT of ROOT/dev/tdx_guest: the ioctl on a device node, or the
  * bytes of a staged file. */
 static int tdx_report(idt_guest_field *out, const char *root, idt_error *err)
 {
     uint8_t rep[IDTX_TDREPORT_LEN], nonce[IDTX_REPORT_DATA_LEN];
     size_t len = 0;
-    int fd, rc;
+    int fd;
 
     IDTX_TRY(open_guest_device(out, root, TDX_DEV, "TDX", TDX_MRCONFIGID, rep, sizeof rep,
                                &len, &fd, err));
@@ -115,12 +135,7 @@ static int tdx_report(idt_guest_field *out, const char *root, idt_error *err)
                                   "TDREPORT", out->source, len, IDTX_TDREPORT_LEN);
         return tdx_from_report(out, rep, out->source, err);
     }
-    out->method = IDT_GUEST_METHOD_TDX_IOCTL;
-    rc = idt_guest__random(nonce, sizeof nonce, err);
-    if (rc == IDT_OK)
-        rc = idt_guest__tdx_ioctl(fd, nonce, rep, out->source, err);
-    close(fd);
-    IDTX_TRY(rc);
+    IDTX_TRY(ask_device(out, fd, nonce, rep, sizeof rep, &len, err));
     if (memcmp(rep + IDTX_TDREPORT_REPORT_DATA, nonce, sizeof nonce) != 0)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "the TDREPORT from %s does not carry "
                               "the REPORTDATA we asked for", out->source);
@@ -267,7 +282,7 @@ static int snp_dev(idt_guest_field *out, const char *root, idt_error *err)
 {
     uint8_t buf[IDTX_SNP_RESPONSE_LEN], nonce[IDTX_REPORT_DATA_LEN];
     size_t len = 0;
-    int fd, rc;
+    int fd;
 
     IDTX_TRY(open_guest_device(out, root, SEV_DEV, "SEV-SNP", TSM_REPORT, buf, sizeof buf,
                                &len, &fd, err));
@@ -289,12 +304,7 @@ static int snp_dev(idt_guest_field *out, const char *root, idt_error *err)
                                   IDTX_SNP_RESPONSE_LEN);
         return snp_from_report(out, buf, len, NULL, out->source, err);
     }
-    out->method = IDT_GUEST_METHOD_SEV_IOCTL;
-    rc = idt_guest__random(nonce, sizeof nonce, err);
-    if (rc == IDT_OK)
-        rc = idt_guest__snp_ioctl(fd, nonce, buf, sizeof buf, &len, out->source, err);
-    close(fd);
-    IDTX_TRY(rc);
+    IDTX_TRY(ask_device(out, fd, nonce, buf, sizeof buf, &len, err));
     return snp_from_report(out, buf, len, nonce, out->source, err);
 }
 
