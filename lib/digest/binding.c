@@ -3,6 +3,7 @@
 #include "digest/digest_int.h"
 #include "util/error_int.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 
 #include <string.h>
 
@@ -113,7 +114,9 @@ int idt_vtpm_pcr8_compute(uint8_t out[32], const idt_digest *d, idt_vtpm_rule ru
                               name ? name : "document", d->len);
     }
     /* A TPM extend is PCR := H(PCR || data); PCR 8 starts at zero. */
-    return idt_digest__sha256_two(out, zero_pcr, sizeof zero_pcr, d->bytes, 32, err);
+    if (idtx_sha256_concat(out, zero_pcr, sizeof zero_pcr, d->bytes, 32) < 0)
+        return idtx_error_set(err, IDT_ERROR, NULL, "libcrypto failed to compute SHA-256");
+    return IDT_OK;
 }
 
 int idt_binding_compute(idt_binding *out, idt_platform p, const idt_digest *d,

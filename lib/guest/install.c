@@ -264,7 +264,7 @@ static int make_stage(target *t, idt_error *err)
         uint8_t rnd[6];
         char hex[13];
         IDTX_TRY(idt_guest__random(rnd, sizeof rnd, err));
-        idt_guest__hex(hex, rnd, sizeof rnd);
+        idtx_hex_encode(hex, rnd, sizeof rnd);
         IDTX_TRY(idt_guest__fmt(t->stage, sizeof t->stage, err, "the staging directory name",
                                 ".%s" STAGE_TAG "%s", t->base, hex));
         if (mkdirat(t->parent_fd, t->stage, 0700) == 0) {
@@ -350,7 +350,7 @@ static int swap_two_steps(target *t, idt_guest_notes *notes, idt_error *err)
     uint8_t rnd[6];
     char hex[13];
     IDTX_TRY(idt_guest__random(rnd, sizeof rnd, err));
-    idt_guest__hex(hex, rnd, sizeof rnd);
+    idtx_hex_encode(hex, rnd, sizeof rnd);
     IDTX_TRY(idt_guest__fmt(aside, sizeof aside, err, "a staging name", ".%s" STAGE_TAG "%s",
                             t->base, hex));
     if (renameat(t->parent_fd, t->base, t->parent_fd, aside) < 0)
@@ -527,7 +527,7 @@ int idt_guest_install(const idt_doc *doc, const idt_guest_install_options *o,
         idt_digest d;
         rc = idt_doc_digest(&d, doc, err);
         if (rc >= 0) {
-            idt_guest__hex(hex, d.bytes, d.len);
+            idtx_hex_encode(hex, d.bytes, d.len);
             list_add(&files, "initdata.digest", hex, 2 * d.len);
         }
     }

@@ -160,16 +160,6 @@ int idt_guest__random(void *buf, size_t n, idt_error *err)
     return IDT_OK;
 }
 
-void idt_guest__hex(char *out, const uint8_t *p, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 size_t idt_guest__trim(const char *s, size_t len)
 {
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||

@@ -1,5 +1,6 @@
 /* YAML text for the splices: a growable buffer and one-line scalars. */
 #include "manifest_int.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,43 +55,10 @@ void idt_manifest__buf_dispose(mf_buf *b)
     b->failed = false;
 }
 
-/* Decodes one UTF-8 character at s[i] (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF).  Returns its length, 0 if invalid. */
-static size_t utf8_char(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
-{
-    unsigned c = s[i];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n > len - i)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i + k] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
-
 bool idt_manifest__utf8_ok(const char *s, size_t len)
 {
-    uint32_t cp;
     for (size_t i = 0, n; i < len; i += n)
-        if (!(n = utf8_char((const unsigned char *)s, len, i, &cp)))
+        if (!(n = idtx_utf8_seq((const unsigned char *)s + i, len - i, NULL)))
             return false;
     return true;
 }
@@ -137,9 +105,10 @@ static bool plain_safe(const char *s, size_t len)
 
 static bool single_safe(const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     uint32_t cp;
     for (size_t i = 0, n; i < len; i += n)
-        if (!(n = utf8_char((const unsigned char *)s, len, i, &cp)) || !printable_inline(cp))
+        if (!(n = idtx_utf8_decode(u + i, len - i, &cp)) || !printable_inline(cp))
             return false;
     return true;
 }
@@ -152,7 +121,7 @@ static void emit_double(mf_buf *b, const char *s, size_t len)
     idt_manifest__buf_put(b, "\"", 1);
     uint32_t cp;
     for (size_t i = 0, n; i < len; i += n) {
-        n = utf8_char((const unsigned char *)s, len, i, &cp);
+        n = idtx_utf8_decode((const unsigned char *)s + i, len - i, &cp);
         if (n == 0) { /* callers check UTF-8 first; never emit a raw bad byte */
             n = 1;
             cp = 0xFFFD;

@@ -407,7 +407,7 @@ static void test_tdx_read(void **state)
 
 static void snp_report(uint8_t *rep, const uint8_t *host_data)
 {
-    memset(rep, 0, IDT_SNP_REPORT_LEN);
+    memset(rep, 0, IDTX_SNP_REPORT_LEN);
     rep[0] = 2; /* version */
     memcpy(rep + 192, host_data, 32);
 }
@@ -417,7 +417,7 @@ static void test_snp_read(void **state)
     (void)state;
     idt_guest_field f;
     idt_error err = { 0 };
-    uint8_t hd[32], rep[IDT_SNP_REPORT_LEN], resp[4000] = { 0 };
+    uint8_t hd[32], rep[IDTX_SNP_REPORT_LEN], resp[4000] = { 0 };
     for (int i = 0; i < 32; i++)
         hd[i] = (uint8_t)(0x40 + i);
     snp_report(rep, hd);
@@ -429,8 +429,8 @@ static void test_snp_read(void **state)
     assert_memory_equal(f.bytes, hd, 32);
 
     /* The SNP_GET_REPORT response: status 0, size 1184, report at 32. */
-    resp[4] = IDT_SNP_REPORT_LEN & 0xff;
-    resp[5] = IDT_SNP_REPORT_LEN >> 8;
+    resp[4] = IDTX_SNP_REPORT_LEN & 0xff;
+    resp[5] = IDTX_SNP_REPORT_LEN >> 8;
     memcpy(resp + 32, rep, sizeof rep);
     put("dev/sev-guest", resp, sizeof resp);
     assert_int_equal(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_OK);
@@ -453,7 +453,7 @@ static void test_snp_read(void **state)
 static void test_tsm(void **state)
 {
     (void)state;
-    uint8_t nonce[64], hd[32], rep[IDT_SNP_REPORT_LEN], out[2048];
+    uint8_t nonce[64], hd[32], rep[IDTX_SNP_REPORT_LEN], out[2048];
     size_t len = 0;
     idt_error err = { 0 };
     for (int i = 0; i < 64; i++)
@@ -536,7 +536,7 @@ static void test_bind_snp_and_vtpm_refusals(void **state)
     idt_guest_binding b;
     idt_guest_bind_options o = IDT_GUEST_BIND_OPTIONS_INIT;
     idt_error err = { 0 };
-    uint8_t rep[IDT_SNP_REPORT_LEN];
+    uint8_t rep[IDTX_SNP_REPORT_LEN];
     kata_digest(&d);
     o.root = root;
     snp_report(rep, d.bytes);
