@@ -39,7 +39,7 @@ compare() {
         echo "$label: FAILED (${ours##*/})"
         return 1
     fi
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
     if theirs=$("$PYTHON" "$peer" --raw $BENCH_ARGS "$file"); then
         awk -v l="$label" -v a="$mine" -v p="$peer_name" -v b="$theirs" 'BEGIN {
             printf "%s: initdata %.1f MB/s, %s %.1f MB/s, ratio %.1fx\n", l, a, p, b, (b > 0 ? a / b : 0) }'
@@ -104,7 +104,7 @@ bench_pipeline() {
                 status=1
                 continue
             fi
-            # shellcheck disable=SC2086
+            # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
             theirs=$("$PYTHON" "$src/bench/pipeline_peer.py" --raw $BENCH_ARGS "$a") || theirs=0
             echo "$mine $theirs" | awk -v l="$label" '{
                 ours = $1; infl = $2; hash = $3; alg = $4; bytes = $5; py = $6

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the shell tests: a scratch folder, pass/fail counters and the
 # checks they share.  Env: INITDATA (the tool under test).
 : "${INITDATA:?INITDATA must name the initdata tool}"

@@ -16,6 +16,7 @@
 
 #include "initdata/manifest.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 
 #include <stdbool.h>
@@ -161,23 +162,16 @@ int idt_manifest__fail_at(idt_error *err, int code, const idt_manifest *m, const
                           const char *fmt, ...) IDTX_PRINTF(5, 6);
 
 /* --- emit.c: YAML text ------------------------------------------------- */
-typedef struct mf_buf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} mf_buf;
-
-void idt_manifest__buf_put(mf_buf *b, const char *s, size_t n);
-void idt_manifest__buf_puts(mf_buf *b, const char *s);
-void idt_manifest__buf_spaces(mf_buf *b, size_t n);
-void idt_manifest__buf_dispose(mf_buf *b);
-
+/* Edit text is built in an idtx_buf (util/buf.h); every writer below
+ * returns IDT_OK, or the buffer's IDT_ELIMIT / IDT_ENOMEM. */
 typedef enum mf_style { MF_STYLE_AUTO = 0, MF_STYLE_DOUBLE, MF_STYLE_SINGLE } mf_style;
 /* Checks s is UTF-8 (what every YAML reader needs). */
 bool idt_manifest__utf8_ok(const char *s, size_t len);
 /* Writes s as a one-line scalar: plain when safe (AUTO), else double-quoted
- * with escapes; SINGLE keeps single quotes when s allows them. */
-void idt_manifest__emit_scalar(mf_buf *b, const char *s, size_t len, mf_style style);
+ * with escapes; SINGLE keeps single quotes when s allows them.  At most
+ * 6 * len + 2 bytes ("\u0001" for each control byte, and the quotes). */
+int idt_manifest__emit_scalar(idtx_buf *b, const char *s, size_t len, mf_style style,
+                              idt_error *err);
 
 /* --- budget.c ---------------------------------------------------------- */
 uint64_t idt_manifest__budget(const idt_manifest *m);
@@ -197,7 +191,10 @@ typedef struct mf_edits {
     size_t n, cap;
 } mf_edits;
 
-int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, mf_buf *text, idt_error *err);
+/* Adds an edit that replaces [start, end) with text's contents, which it
+ * takes (text is left empty, also on failure). */
+int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, idtx_buf *text,
+                            idt_error *err);
 void idt_manifest__edits_dispose(mf_edits *e);
 int idt_manifest__edits_apply(char **out, size_t *out_len, const char *src, size_t len,
                               mf_edits *e, idt_error *err);

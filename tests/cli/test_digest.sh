@@ -7,6 +7,7 @@
 #
 # Env: INITDATA (the tool), IDT_SHARED (../shared; absent = skip, exit 77).
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 S=${IDT_SHARED:-}/testdata
 if [ ! -d "$S" ]; then

@@ -202,9 +202,12 @@ print(f"PASS seed document with {url}")
 EOF
 if [ -f "$SEED" ]; then
     for url in http://1.2.3.4:8080 http://127.0.0.1:8080; do
-        "$INITDATA" new --kbs-url "$url" >"$T/seed.toml" &&
-            python3 "$T/seed.py" "$SEED" "$T/seed.toml" "$url" >/dev/null 2>"$T/seed.err" &&
-            pass || fail "seed document with $url: $(tail -3 "$T/seed.err")"
+        if "$INITDATA" new --kbs-url "$url" >"$T/seed.toml" &&
+            python3 "$T/seed.py" "$SEED" "$T/seed.toml" "$url" >/dev/null 2>"$T/seed.err"; then
+            pass
+        else
+            fail "seed document with $url: $(tail -3 "$T/seed.err")"
+        fi
     done
 else
     SKIP=$((SKIP + 2))
@@ -216,38 +219,77 @@ fi
 "$INITDATA" new --layout kata --policy "$T/empty" --file "cdh.toml=$T/empty" \
     --file "aa.toml=$T/empty" >"$T/kata.toml" 2>/dev/null
 sum=$(sha256sum <"$T/kata.toml" | cut -d' ' -f1)
-[ "$sum" = c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5 ] && pass ||
+if [ "$sum" = c6694bb7a29d6f37ec72a15582e004b9f3142159682db8509a304407419a49e5 ]; then
+    pass
+else
     fail "kata vector digest $sum"
-[ "$(wc -c <"$T/kata.toml")" -eq 113 ] && pass || fail "kata vector size"
+fi
+if [ "$(wc -c <"$T/kata.toml")" -eq 113 ]; then pass; else fail "kata vector size"; fi
 
 # ---- (c) determinism, -o, stdin ---------------------------------------------
 printf 'package agent_policy\ndefault X := true\n' >"$T/pol.rego"
 set -- --kbs-url https://kbs:8443 --policy "$T/pol.rego" --file "x.json=$T/pol.rego" --platform tdx
-"$INITDATA" new "$@" >"$T/d1" && "$INITDATA" new "$@" >"$T/d2" && cmp -s "$T/d1" "$T/d2" &&
-    pass || fail "two runs differ"
-"$INITDATA" new "$@" -o "$T/d3" && cmp -s "$T/d1" "$T/d3" && pass || fail "-o FILE differs"
+if "$INITDATA" new "$@" >"$T/d1" && "$INITDATA" new "$@" >"$T/d2" &&
+    cmp -s "$T/d1" "$T/d2"; then
+    pass
+else
+    fail "two runs differ"
+fi
+if "$INITDATA" new "$@" -o "$T/d3" && cmp -s "$T/d1" "$T/d3"; then
+    pass
+else
+    fail "-o FILE differs"
+fi
 echo old >"$T/d4"
-"$INITDATA" new "$@" -o "$T/d4" && cmp -s "$T/d1" "$T/d4" && pass || fail "-o does not replace"
-[ -z "$(find "$T" -name 'd4.tmp.*')" ] && pass || fail "-o left a temporary file"
-"$INITDATA" new --kbs-url https://kbs:8443 --policy - --file "x.json=$T/pol.rego" \
-    --platform tdx <"$T/pol.rego" >"$T/d5" && cmp -s "$T/d1" "$T/d5" && pass ||
+if "$INITDATA" new "$@" -o "$T/d4" && cmp -s "$T/d1" "$T/d4"; then
+    pass
+else
+    fail "-o does not replace"
+fi
+if [ -z "$(find "$T" -name 'd4.tmp.*')" ]; then pass; else fail "-o left a temporary file"; fi
+if "$INITDATA" new --kbs-url https://kbs:8443 --policy - --file "x.json=$T/pol.rego" \
+    --platform tdx <"$T/pol.rego" >"$T/d5" && cmp -s "$T/d1" "$T/d5"; then
+    pass
+else
     fail "--policy - (stdin) differs"
-"$INITDATA" new --platform cca >"$T/cca" && grep -qx 'algorithm = "sha512"' "$T/cca" && pass ||
+fi
+if "$INITDATA" new --platform cca >"$T/cca" && grep -qx 'algorithm = "sha512"' "$T/cca"; then
+    pass
+else
     fail "--platform cca does not pick sha512"
-"$INITDATA" new --platform vtpm --platform snp >"$T/vtpm" &&
-    grep -qx 'algorithm = "sha256"' "$T/vtpm" && pass || fail "--platform vtpm"
-"$INITDATA" new -a sha384 >"$T/384" && grep -qx 'algorithm = "sha384"' "$T/384" && pass ||
+fi
+if "$INITDATA" new --platform vtpm --platform snp >"$T/vtpm" &&
+    grep -qx 'algorithm = "sha256"' "$T/vtpm"; then
+    pass
+else
+    fail "--platform vtpm"
+fi
+if "$INITDATA" new -a sha384 >"$T/384" && grep -qx 'algorithm = "sha384"' "$T/384"; then
+    pass
+else
     fail "--algorithm sha384"
-"$INITDATA" new >"$T/bare" && ! grep -q 'aa.toml\|cdh.toml' "$T/bare" &&
-    grep -q '^"policy.rego" = ' "$T/bare" && pass || fail "no --kbs-url still writes aa/cdh.toml"
+fi
+if "$INITDATA" new >"$T/bare" && ! grep -q 'aa.toml\|cdh.toml' "$T/bare" &&
+    grep -q '^"policy.rego" = ' "$T/bare"; then
+    pass
+else
+    fail "no --kbs-url still writes aa/cdh.toml"
+fi
 # `initdata check` (the consumers' rules, entries included) accepts what
 # `new` writes.
 for f in d1 cca vtpm 384 bare; do
-    "$INITDATA" check "$T/$f" >/dev/null 2>"$T/check.err" && pass ||
+    if "$INITDATA" check "$T/$f" >/dev/null 2>"$T/check.err"; then
+        pass
+    else
         fail "initdata check rejects the '$f' document: $(cat "$T/check.err")"
+    fi
 done
-"$INITDATA" new --help >"$T/help" && grep -q '^Examples:' "$T/help" &&
-    grep -q -- '--image-pull-proxy' "$T/help" && pass || fail "--help"
+if "$INITDATA" new --help >"$T/help" && grep -q '^Examples:' "$T/help" &&
+    grep -q -- '--image-pull-proxy' "$T/help"; then
+    pass
+else
+    fail "--help"
+fi
 
 # ---- (d) errors: exit codes and messages ------------------------------------
 printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' >"$T/c.pem"
