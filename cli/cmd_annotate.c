@@ -63,13 +63,10 @@ static int check_args(annotate_args *a)
         return cli_usage_error("annotate", "give exactly one of --initdata FILE and "
                                            "--annotation VALUE");
     a->keys = IDT_MANIFEST_KEYS_CURRENT;
-    if (a->key && !strcmp(a->key, "legacy"))
-        a->keys = IDT_MANIFEST_KEYS_LEGACY;
-    else if (a->key && !strcmp(a->key, "both"))
-        a->keys = IDT_MANIFEST_KEYS_BOTH;
-    else if (a->key && strcmp(a->key, "current"))
-        return cli_usage_error("annotate", "--key wants current, legacy or both, not '%s'",
-                               a->key);
+    idt_error err;
+    idt_error_clear(&err);
+    if (a->key && idt_manifest_keys_parse(&a->keys, a->key, strlen(a->key), &err) < 0)
+        return cli_keyword_error("annotate", "key", &err);
     if (a->manifests.count == 0)
         return cli_usage_error("annotate", "missing MANIFEST");
     if (a->in_place && a->output)

@@ -213,7 +213,7 @@ static int parse_platforms(unsigned *out, const cli_list *list)
             idt_platform p;
             idt_error perr = { 0 };
             if (idt_platform_parse(&p, s, n, &perr) < 0)
-                return cli_usage_error("check", "%s", perr.message);
+                return cli_keyword_error("check", "platform", &perr);
             *out |= IDT_LINT_PLATFORM(p);
             s += n + (s[n] == ',');
         }

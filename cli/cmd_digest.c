@@ -49,20 +49,14 @@ static int resolve(digest_args *a, const char *platform, const char *format, con
 {
     idt_error err = { 0 };
     if (platform && idt_platform_parse(&a->platform, platform, strlen(platform), &err) < 0)
-        return cli_usage_error("digest", "%s", err.message);
+        return cli_keyword_error("digest", "platform", &err);
     a->has_platform = platform != NULL;
     a->format = IDT_ENCODING_HEX;
-    if (format && !strcmp(format, "base64"))
-        a->format = IDT_ENCODING_BASE64;
-    else if (format && !strcmp(format, "qemu"))
-        a->format = IDT_ENCODING_QEMU;
-    else if (format && strcmp(format, "hex"))
-        return cli_usage_error("digest", "unknown format '%s' (hex, base64 or qemu)", format);
+    if (format && idt_encoding_parse(&a->format, format, strlen(format), &err) < 0)
+        return cli_keyword_error("digest", "format", &err);
     a->rule = IDT_VTPM_RULE_AA;
-    if (rule && !strcmp(rule, "peerpods"))
-        a->rule = IDT_VTPM_RULE_PEERPODS;
-    else if (rule && strcmp(rule, "aa"))
-        return cli_usage_error("digest", "unknown vTPM rule '%s' (aa or peerpods)", rule);
+    if (rule && idt_vtpm_rule_parse(&a->rule, rule, strlen(rule), &err) < 0)
+        return cli_keyword_error("digest", "vtpm-rule", &err);
     if (rule && (!a->has_platform || a->platform != IDT_PLATFORM_VTPM))
         return cli_usage_error("digest", "--vtpm-rule applies only to --platform vtpm");
     if (format && a->json)
@@ -110,9 +104,8 @@ static int print_json(const digest_args *a, const idt_digest *d, const idt_bindi
     printf(",\"digest\":\"%s\",\"platform\":", dhex);
     cli_json_cstring(stdout, b ? idt_platform_name(b->platform) : NULL);
     printf(",\"vtpm_rule\":");
-    cli_json_cstring(stdout, b && b->platform == IDT_PLATFORM_VTPM
-                                 ? (a->rule == IDT_VTPM_RULE_AA ? "aa" : "peerpods")
-                                 : NULL);
+    cli_json_cstring(stdout, b && b->platform == IDT_PLATFORM_VTPM ? idt_vtpm_rule_name(a->rule)
+                                                                   : NULL);
     printf(",\"value_hex\":\"%s\",\"value_base64\":\"%s\",\"qemu\":", hex, b64);
     cli_json_cstring(stdout, has_qemu ? qemu : NULL);
     printf(",\"warnings\":[");

@@ -146,7 +146,7 @@ static int parse_platforms(inputs *in, const cli_list *names)
         idt_error_clear(&err);
         const char *s = names->items[i];
         if (idt_platform_parse(&in->platforms[i], s, strlen(s), &err) < 0)
-            return cli_usage_error("new", "--platform: %s", err.message);
+            return cli_keyword_error("new", "platform", &err);
     }
     return CLI_EXIT_OK;
 }
@@ -257,13 +257,13 @@ int cmd_new(int argc, char **argv)
         idt_error err;
         idt_error_clear(&err);
         rc = idt_digest_alg_parse(&o.algorithm, algorithm, strlen(algorithm), &err) < 0
-                 ? cli_usage_error("new", "--algorithm: %s", err.message) : CLI_EXIT_OK;
+                 ? cli_keyword_error("new", "algorithm", &err) : CLI_EXIT_OK;
     }
     if (rc == CLI_EXIT_OK && layout) {
-        if (!strcmp(layout, "kata"))
-            o.layout = IDT_AUTHOR_LAYOUT_KATA;
-        else if (strcmp(layout, "seed"))
-            rc = cli_usage_error("new", "--layout is seed or kata, not '%s'", layout);
+        idt_error err;
+        idt_error_clear(&err);
+        if (idt_author_layout_parse(&o.layout, layout, strlen(layout), &err) < 0)
+            rc = cli_keyword_error("new", "layout", &err);
     }
     if (rc == CLI_EXIT_OK)
         rc = parse_platforms(&in, &platforms);

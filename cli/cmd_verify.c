@@ -194,10 +194,10 @@ int cmd_verify(int argc, char **argv)
     if (!strcmp(a.ce.path, "-") && !strcmp(a.doc_path, "-"))
         return cli_usage_error("verify", "the evidence and the document cannot both be stdin");
     a.rules = IDT_RULES_TRUSTEE;
-    if (a.rules_name && !strcmp(a.rules_name, "kata"))
-        a.rules = IDT_RULES_KATA;
-    else if (a.rules_name && strcmp(a.rules_name, "trustee"))
-        return cli_usage_error("verify", "unknown rules '%s' (trustee or kata)", a.rules_name);
+    idt_error err = { 0 };
+    if (a.rules_name &&
+        idt_verify_rules_parse(&a.rules, a.rules_name, strlen(a.rules_name), &err) < 0)
+        return cli_keyword_error("verify", "rules", &err);
     rc = run(&a);
     cli_evidence_dispose(&a.ce);
     return rc;

@@ -287,10 +287,18 @@ run_tool digest --platform vtpm --format qemu "$k"
 status "qemu with vtpm" 2
 run_tool digest --platform tdx --format octal "$k"
 status "unknown format" 2
+same "unknown format message" \
+    'initdata digest: error: --format: unknown encoding "octal" (known: hex, base64, qemu)' \
+    "$(head -n 1 err)"
+run_tool digest --platform vtpm --vtpm-rule cap "$k"
+status "unknown vTPM rule" 2
+same "unknown vTPM rule message" \
+    'initdata digest: error: --vtpm-rule: unknown vTPM rule "cap" (known: aa, peerpods)' \
+    "$(head -n 1 err)"
 run_tool digest --platform x86 "$k"
 status "unknown platform" 2
 same "unknown platform message" \
-    'initdata digest: error: unknown platform "x86" (known: tdx, snp, cca, sgx, se, vtpm)' \
+    'initdata digest: error: --platform: unknown platform "x86" (known: tdx, snp, cca, sgx, se, vtpm)' \
     "$(head -n 1 err)"
 run_tool digest --vtpm-rule peerpods "$k"
 status "--vtpm-rule without vtpm" 2

@@ -185,7 +185,7 @@ expect "--tcti with tdx" 2 "vtpm platform only"
 apply --insecure-no-binding --platform tdx --toml "$DOC"
 expect "--insecure-no-binding with tdx" 2 "cannot go with"
 apply --layout flat --insecure-no-binding --toml "$DOC"
-expect "unknown layout" 2 "--layout must be"
+expect "unknown layout" 2 "--layout: unknown layout \"flat\" (known: kata, peerpod)"
 apply --help
 expect "--help" 0
 if grep -q "deny-policy-on-error" "$T/out"; then ok; else bad "--help lacks the options"; fi
