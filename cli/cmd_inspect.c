@@ -154,15 +154,13 @@ static int compute_sizes(report *r, const char *src, size_t len, idt_error *err)
     char *value = NULL;
     unsigned char *image = NULL;
     int rc = idt_codec_encode(&value, &r->annotation_len, src, len, &o, err);
+    uint64_t gzip_len = 0;
     if (rc >= 0)
         rc = idt_image_encode(&image, &r->image_len, src, len, &o, err);
-    if (rc >= 0) {
-        /* N, the gzip length, is the little-endian u64 after the magic. */
-        uint64_t n = 0;
-        for (int i = 7; i >= 0; i--)
-            n = n << 8 | image[IDT_IMAGE_MAGIC_LEN + i];
-        r->gzip_len = (size_t)n;
-    }
+    /* The image's header says how much of it is gzip; the codec reads it. */
+    if (rc >= 0)
+        rc = idt_image_check_header(&gzip_len, image, r->image_len, r->image_len, &o, err);
+    r->gzip_len = (size_t)gzip_len;
     idt_free(value);
     idt_free(image);
     return rc;
@@ -336,8 +334,8 @@ static int print_text(FILE *f, const report *r, idt_error *err)
             r->annotation_len, budget_percent(r->annotation_len), (size_t)BUDGET);
     if (r->annotation_len > BUDGET)
         fprintf(f, " (%zu bytes over)", r->annotation_len - BUDGET);
-    fprintf(f, "\nimage:       %zu bytes (16-byte header, %zu bytes of gzip, zero padding to "
-               "%d)\n", r->image_len, r->gzip_len, IDT_IMAGE_ALIGN);
+    fprintf(f, "\nimage:       %zu bytes (%d-byte header, %zu bytes of gzip, zero padding to "
+               "%d)\n", r->image_len, IDT_IMAGE_HEADER_LEN, r->gzip_len, IDT_IMAGE_ALIGN);
     fputs(r->nwarnings ? "warnings:\n" : "warnings:    none\n", f);
     for (size_t i = 0; i < r->nwarnings; i++)
         fprintf(f, "  %-10s  %s\n", r->warnings[i].about, r->warnings[i].message);
