@@ -4,6 +4,7 @@
 #include "codec_args.h"
 #include "diag.h"
 #include "io.h"
+#include "load.h"
 #include "manifest_cli.h"
 #include "opt.h"
 #include "initdata/codec.h"
@@ -88,20 +89,13 @@ static int check_args(annotate_args *a)
 }
 
 /* The document must be one every consumer accepts: the annotation is only
- * useful if kata parses it. */
+ * useful if kata parses it.  The loader prints what it finds. */
 static int check_document(const char *name, const char *doc, size_t len)
 {
-    idt_error err;
-    idt_error_clear(&err);
-    err.source = name;
     idt_doc *d = NULL;
-    int rc = idt_doc_parse(&d, doc, len, NULL, &err);
+    int rc = cli_doc_load(&d, name, doc, len, NULL, NULL);
     idt_doc_free(d);
-    if (rc < 0) {
-        cli_diag_error(&err, doc, len);
-        return cli_exit_code(rc);
-    }
-    return CLI_EXIT_OK;
+    return cli_exit_code(rc);
 }
 
 static int value_from_document(char **value, size_t *len, const char *path)

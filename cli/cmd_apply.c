@@ -3,9 +3,9 @@
 #include "cmd.h"
 #include "codec_args.h"
 #include "diag.h"
-#include "doc_diag.h"
 #include "hint.h"
 #include "io.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/guest.h"
 
@@ -191,35 +191,17 @@ static int read_source(apply_run *r)
     return rc < 0 ? fail(r, "source", rc) : IDT_OK;
 }
 
-typedef struct diag_state {
-    const apply_run *r;
-    size_t errors;
-} diag_state;
-
-static int on_diag(const idt_doc_diag *d, void *payload)
-{
-    diag_state *st = payload;
-    if (d->severity == IDT_DOC_ERROR)
-        st->errors++;
-    cli_doc_diag_print(d, st->r->name, (const char *)st->r->bytes, st->r->len);
-    return 0;
-}
-
+/* The loader prints the document's diagnostics and any failure; the first
+ * error stays in r->err for the deny-all policy. */
 static int validate(apply_run *r)
 {
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    diag_state st = { r, 0 };
-    r->err.source = r->name;
-    int rc = idt_doc_check(&r->doc, (const char *)r->bytes, r->len, &dopts, on_diag, &st,
-                           &r->err);
+    cli_load_report rep;
+    int rc = cli_doc_load(&r->doc, r->name, (const char *)r->bytes, r->len, NULL, &rep);
+    r->err = rep.err;
     if (rc >= 0)
         return IDT_OK;
     r->phase = "validation";
     r->status = rc;
-    if (!st.errors) /* not about the text (memory, a limit): not printed yet */
-        return fail(r, "validation", rc);
-    fprintf(stderr, "initdata apply: %s is not a valid Init-Data document (%zu error%s); "
-            "nothing installed\n", r->name, st.errors, st.errors == 1 ? "" : "s");
     return rc;
 }
 
