@@ -80,6 +80,22 @@ typedef enum idt_manifest_key {
 /* The key's annotation name (the two macros above), or NULL. */
 IDT_API const char *idt_manifest_key_name(idt_manifest_key key);
 
+/* The keyword of a keys mask: "current" (IDT_MANIFEST_KEYS_CURRENT),
+ * "legacy" (IDT_MANIFEST_KEYS_LEGACY) or "both" (IDT_MANIFEST_KEYS_BOTH);
+ * NULL for any other mask. */
+IDT_API const char *idt_manifest_keys_name(unsigned keys);
+
+/*
+ * Looks up a keys mask by its keyword ("current", "legacy" or "both";
+ * exact, lowercase; len bytes, need not be NUL-terminated).
+ *
+ * @param[out] out  an IDT_MANIFEST_KEYS_* mask; unchanged on failure.
+ * @return IDT_OK; IDT_EUNSUPPORTED for any other keyword, with a message
+ *         listing the known ones; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_manifest_keys_parse(unsigned *out, const char *name, size_t len,
+                                    idt_error *err);
+
 /* Kubernetes' limit on the total size of one object's annotations. */
 #define IDT_MANIFEST_ANNOTATION_BUDGET ((uint64_t)262144)
 

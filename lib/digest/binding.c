@@ -2,6 +2,7 @@
 #include "initdata/digest.h"
 #include "digest/digest_int.h"
 #include "util/error_int.h"
+#include "util/keyword.h"
 #include "util/quote.h"
 #include "util/sha256.h"
 
@@ -161,4 +162,25 @@ int idt_binding_format(char *buf, size_t cap, const idt_binding *b, idt_encoding
     int n = idt_digest__encode(buf + plen + 1, cap - plen - 1, b->bytes, b->len,
                                IDT_ENCODING_BASE64, err);
     return n < 0 ? n : (int)(plen + 1) + n;
+}
+
+static const idtx_keyword vtpm_rules[] = {
+    { "aa", IDT_VTPM_RULE_AA },
+    { "peerpods", IDT_VTPM_RULE_PEERPODS },
+};
+
+const char *idt_vtpm_rule_name(idt_vtpm_rule rule)
+{
+    return idtx_keyword_name(vtpm_rules, sizeof vtpm_rules / sizeof vtpm_rules[0], (int)rule);
+}
+
+int idt_vtpm_rule_parse(idt_vtpm_rule *out, const char *name, size_t len, idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_vtpm_rule_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, vtpm_rules, sizeof vtpm_rules / sizeof vtpm_rules[0],
+                                "vTPM rule", name, len, err));
+    *out = (idt_vtpm_rule)v;
+    return IDT_OK;
 }

@@ -4,6 +4,7 @@
 #include "util/base64.h"
 #include "util/error_int.h"
 #include "util/hex.h"
+#include "util/keyword.h"
 #include "util/quote.h"
 
 #include <string.h>
@@ -110,4 +111,26 @@ int idt_digest_format(char *buf, size_t cap, const idt_digest *d, idt_encoding e
         return idtx_error_set(err, IDT_EINVAL, NULL,
                               "a digest is written as hex or base64 only");
     return idt_digest__encode(buf, cap, d->bytes, d->len, enc, err);
+}
+
+static const idtx_keyword encodings[] = {
+    { "hex", IDT_ENCODING_HEX },
+    { "base64", IDT_ENCODING_BASE64 },
+    { "qemu", IDT_ENCODING_QEMU },
+};
+
+const char *idt_encoding_name(idt_encoding enc)
+{
+    return idtx_keyword_name(encodings, sizeof encodings / sizeof encodings[0], (int)enc);
+}
+
+int idt_encoding_parse(idt_encoding *out, const char *name, size_t len, idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_encoding_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, encodings, sizeof encodings / sizeof encodings[0],
+                                "encoding", name, len, err));
+    *out = (idt_encoding)v;
+    return IDT_OK;
 }

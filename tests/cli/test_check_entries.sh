@@ -211,7 +211,7 @@ same "check --json: offset 89 is the 99" "99" "$(dd if=json.toml bs=1 skip=89 co
 run_tool check --platform tdx,x86 json.toml
 status "unknown platform" 2
 same "unknown platform message" \
-    'initdata check: error: unknown platform "x86" (known: tdx, snp, cca, sgx, se, vtpm)' \
+    'initdata check: error: --platform: unknown platform "x86" (known: tdx, snp, cca, sgx, se, vtpm)' \
     "$(head -n 1 "$T/err")"
 
 # --- claims against the Python oracle ------------------------------------------------

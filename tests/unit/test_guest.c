@@ -202,6 +202,24 @@ static void test_default_out(void **state)
                      IDT_ELIMIT);
 }
 
+static void test_layout_keywords(void **state)
+{
+    (void)state;
+    idt_guest_layout l = IDT_GUEST_LAYOUT_KATA;
+    assert_int_equal(idt_guest_layout_parse(&l, "peerpod", 7, NULL), IDT_OK);
+    assert_int_equal(l, IDT_GUEST_LAYOUT_PEERPOD);
+    assert_int_equal(idt_guest_layout_parse(&l, "kata", 4, NULL), IDT_OK);
+    assert_int_equal(l, IDT_GUEST_LAYOUT_KATA);
+    assert_string_equal(idt_guest_layout_name(IDT_GUEST_LAYOUT_PEERPOD), "peerpod");
+    assert_string_equal(idt_guest_layout_name(IDT_GUEST_LAYOUT_KATA), "kata");
+    assert_null(idt_guest_layout_name((idt_guest_layout)0));
+    idt_error err = { 0 };
+    assert_int_equal(idt_guest_layout_parse(&l, "peerpods", 8, &err), IDT_EUNSUPPORTED);
+    assert_int_equal(l, IDT_GUEST_LAYOUT_KATA);
+    assert_string_equal(err.message, "unknown layout \"peerpods\" (known: kata, peerpod)");
+    assert_int_equal(idt_guest_layout_parse(NULL, "kata", 4, NULL), IDT_EINVAL);
+}
+
 /* ---- reading a device -------------------------------------------------------------- */
 
 static void test_device_read__image_and_trailing_bytes(void **state)
@@ -859,6 +877,7 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_keywords),
         cmocka_unit_test(test_name_check),
         cmocka_unit_test(test_default_out),
         T(test_device_read__image_and_trailing_bytes),

@@ -537,6 +537,33 @@ static void test_annotate__refusals(void **state)
     assert_null(idt_manifest_key_name((idt_manifest_key)5));
 }
 
+static void test_keys_keywords(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name;
+        unsigned keys;
+    } t[] = { { "current", IDT_MANIFEST_KEYS_CURRENT },
+              { "legacy", IDT_MANIFEST_KEYS_LEGACY },
+              { "both", IDT_MANIFEST_KEYS_BOTH } };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        unsigned k = 0;
+        assert_int_equal(idt_manifest_keys_parse(&k, t[i].name, strlen(t[i].name), NULL), IDT_OK);
+        assert_int_equal(k, t[i].keys);
+        assert_string_equal(idt_manifest_keys_name(k), t[i].name);
+    }
+    unsigned k = IDT_MANIFEST_KEYS_CURRENT;
+    idt_error err = { 0 };
+    assert_int_equal(idt_manifest_keys_parse(&k, "new", 3, &err), IDT_EUNSUPPORTED);
+    assert_int_equal(k, IDT_MANIFEST_KEYS_CURRENT);
+    assert_string_equal(err.message,
+                        "unknown annotation keys \"new\" (known: current, legacy, both)");
+    assert_null(idt_manifest_keys_name(0));
+    assert_null(idt_manifest_keys_name(4));
+    assert_null(idt_manifest_keys_name(~0u));
+    assert_int_equal(idt_manifest_keys_parse(NULL, "both", 4, NULL), IDT_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_annotate__budget),
         cmocka_unit_test(test_scan__errors_and_limits),
         cmocka_unit_test(test_annotate__refusals),
+        cmocka_unit_test(test_keys_keywords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
