@@ -76,8 +76,9 @@ struct mf_node {
     size_t open_end;     /* collections: past the opening token ("{", "[") */
     size_t vlen;         /* scalars: decoded length */
     /* Keys of the mappings read: where their entry starts, at the key or at
-     * the "?" of an explicit key (MF_NOWHERE: not found).  Block mappings:
-     * where their first entry starts (libyaml's indentation mark). */
+     * the "?" of an explicit key (MF_NOWHERE: not found).  Other block
+     * mappings: where their first entry starts (libyaml's indentation
+     * mark); icol is its column either way. */
     size_t ind;
     uint32_t line, col;  /* of start: 0-based line, 0-based column in characters */
     uint32_t icol;       /* block mappings: their indentation (column of ind) */
