@@ -65,7 +65,7 @@ compare() {
         return 1
     fi
     prc=0
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
     peer "$label" "$script" --raw $BENCH_ARGS "$file" || prc=$?
     case $prc in
     0)
@@ -168,7 +168,7 @@ bench_pipeline() {
                 continue
             fi
             prc=0
-            # shellcheck disable=SC2086
+            # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
             peer "$label" "$src/bench/pipeline_peer.py" --raw $BENCH_ARGS "$a" || prc=$?
             case $prc in
             0) ;;

@@ -4,6 +4,7 @@
 #include "codec_args.h"
 #include "diag.h"
 #include "io.h"
+#include "load.h"
 #include "manifest_cli.h"
 #include "opt.h"
 #include "initdata/codec.h"
@@ -63,13 +64,10 @@ static int check_args(annotate_args *a)
         return cli_usage_error("annotate", "give exactly one of --initdata FILE and "
                                            "--annotation VALUE");
     a->keys = IDT_MANIFEST_KEYS_CURRENT;
-    if (a->key && !strcmp(a->key, "legacy"))
-        a->keys = IDT_MANIFEST_KEYS_LEGACY;
-    else if (a->key && !strcmp(a->key, "both"))
-        a->keys = IDT_MANIFEST_KEYS_BOTH;
-    else if (a->key && strcmp(a->key, "current"))
-        return cli_usage_error("annotate", "--key wants current, legacy or both, not '%s'",
-                               a->key);
+    idt_error err;
+    idt_error_clear(&err);
+    if (a->key && idt_manifest_keys_parse(&a->keys, a->key, strlen(a->key), &err) < 0)
+        return cli_keyword_error("annotate", "key", &err);
     if (a->manifests.count == 0)
         return cli_usage_error("annotate", "missing MANIFEST");
     if (a->in_place && a->output)
@@ -91,20 +89,13 @@ static int check_args(annotate_args *a)
 }
 
 /* The document must be one every consumer accepts: the annotation is only
- * useful if kata parses it. */
+ * useful if kata parses it.  The loader prints what it finds. */
 static int check_document(const char *name, const char *doc, size_t len)
 {
-    idt_error err;
-    idt_error_clear(&err);
-    err.source = name;
     idt_doc *d = NULL;
-    int rc = idt_doc_parse(&d, doc, len, NULL, &err);
+    int rc = cli_doc_load(&d, name, doc, len, NULL, NULL);
     idt_doc_free(d);
-    if (rc < 0) {
-        cli_diag_error(&err, doc, len);
-        return cli_exit_code(rc);
-    }
-    return CLI_EXIT_OK;
+    return cli_exit_code(rc);
 }
 
 static int value_from_document(char **value, size_t *len, const char *path)

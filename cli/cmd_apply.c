@@ -3,9 +3,9 @@
 #include "cmd.h"
 #include "codec_args.h"
 #include "diag.h"
-#include "doc_diag.h"
 #include "hint.h"
 #include "io.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/guest.h"
 
@@ -57,21 +57,24 @@ typedef struct apply_run {
 
 /* --- arguments ---------------------------------------------------------------- */
 
+/* auto and none are the command's own; a platform name is the library's,
+ * and of those the guest binds tdx, snp and vtpm only (idt_guest_bind). */
 static int parse_platform(const char *s, int *out)
 {
-    if (!s || !strcmp(s, "auto"))
+    idt_platform p;
+    if (!s || !strcmp(s, "auto")) {
         *out = PLATFORM_AUTO;
-    else if (!strcmp(s, "none"))
+        return CLI_CONTINUE;
+    }
+    if (!strcmp(s, "none")) {
         *out = PLATFORM_NONE;
-    else if (!strcmp(s, "tdx"))
-        *out = IDT_PLATFORM_TDX;
-    else if (!strcmp(s, "snp"))
-        *out = IDT_PLATFORM_SNP;
-    else if (!strcmp(s, "vtpm"))
-        *out = IDT_PLATFORM_VTPM;
-    else
+        return CLI_CONTINUE;
+    }
+    if (idt_platform_parse(&p, s, strlen(s), NULL) < 0 ||
+        (p != IDT_PLATFORM_TDX && p != IDT_PLATFORM_SNP && p != IDT_PLATFORM_VTPM))
         return cli_usage_error("apply", "--platform must be auto, tdx, snp, vtpm or none, not "
                                "'%s'", s);
+    *out = (int)p;
     return CLI_CONTINUE;
 }
 
@@ -91,22 +94,17 @@ static int check_args(apply_args *a, const char *platform, const char *rule, con
     if (a->platform == PLATFORM_NONE && !a->insecure)
         return cli_usage_error("apply", "--platform none installs a document nobody checked "
                                "against the TEE; it needs --insecure-no-binding");
-    if (!rule || !strcmp(rule, "aa"))
-        a->rule = IDT_VTPM_RULE_AA;
-    else if (!strcmp(rule, "peerpods"))
-        a->rule = IDT_VTPM_RULE_PEERPODS;
-    else
-        return cli_usage_error("apply", "--vtpm-rule must be aa or peerpods, not '%s'", rule);
+    idt_error err = { 0 };
+    a->rule = IDT_VTPM_RULE_AA;
+    if (rule && idt_vtpm_rule_parse(&a->rule, rule, strlen(rule), &err) < 0)
+        return cli_keyword_error("apply", "vtpm-rule", &err);
     bool vtpm_opts = a->tcti || a->force_pcr || rule;
     if (vtpm_opts && a->platform != PLATFORM_AUTO && a->platform != IDT_PLATFORM_VTPM)
         return cli_usage_error("apply", "--tcti, --force-pcr and --vtpm-rule apply to the vtpm "
                                "platform only");
-    if (!layout || !strcmp(layout, "kata"))
-        a->layout = IDT_GUEST_LAYOUT_KATA;
-    else if (!strcmp(layout, "peerpod"))
-        a->layout = IDT_GUEST_LAYOUT_PEERPOD;
-    else
-        return cli_usage_error("apply", "--layout must be kata or peerpod, not '%s'", layout);
+    a->layout = IDT_GUEST_LAYOUT_KATA;
+    if (layout && idt_guest_layout_parse(&a->layout, layout, strlen(layout), &err) < 0)
+        return cli_keyword_error("apply", "layout", &err);
     return CLI_CONTINUE;
 }
 
@@ -193,35 +191,17 @@ static int read_source(apply_run *r)
     return rc < 0 ? fail(r, "source", rc) : IDT_OK;
 }
 
-typedef struct diag_state {
-    const apply_run *r;
-    size_t errors;
-} diag_state;
-
-static int on_diag(const idt_doc_diag *d, void *payload)
-{
-    diag_state *st = payload;
-    if (d->severity == IDT_DOC_ERROR)
-        st->errors++;
-    cli_doc_diag_print(d, st->r->name, (const char *)st->r->bytes, st->r->len);
-    return 0;
-}
-
+/* The loader prints the document's diagnostics and any failure; the first
+ * error stays in r->err for the deny-all policy. */
 static int validate(apply_run *r)
 {
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    diag_state st = { r, 0 };
-    r->err.source = r->name;
-    int rc = idt_doc_check(&r->doc, (const char *)r->bytes, r->len, &dopts, on_diag, &st,
-                           &r->err);
+    cli_load_report rep;
+    int rc = cli_doc_load(&r->doc, r->name, (const char *)r->bytes, r->len, NULL, &rep);
+    r->err = rep.err;
     if (rc >= 0)
         return IDT_OK;
     r->phase = "validation";
     r->status = rc;
-    if (!st.errors) /* not about the text (memory, a limit): not printed yet */
-        return fail(r, "validation", rc);
-    fprintf(stderr, "initdata apply: %s is not a valid Init-Data document (%zu error%s); "
-            "nothing installed\n", r->name, st.errors, st.errors == 1 ? "" : "s");
     return rc;
 }
 
@@ -306,7 +286,7 @@ static int install(apply_run *r)
     if (!io.out && idt_guest_default_out(where, sizeof where, io.layout, io.root, NULL) == 0)
         io.out = where;
     printf("initdata apply: installed %s (%s layout, %zu data entr%s in the document)\n",
-           io.out, io.layout == IDT_GUEST_LAYOUT_KATA ? "kata" : "peerpod",
+           io.out, idt_guest_layout_name(io.layout),
            idt_doc_entry_count(r->doc), idt_doc_entry_count(r->doc) == 1 ? "y" : "ies");
     return IDT_OK;
 }

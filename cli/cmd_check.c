@@ -6,6 +6,7 @@
 #include "doc_diag.h"
 #include "io.h"
 #include "json_out.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/doc.h"
 #include "initdata/lint.h"
@@ -34,20 +35,22 @@ static const cli_help help = {
     "  $ initdata check --allow-sm3 sm3-doc.toml\n",
 };
 
-/* What the callbacks accumulate. */
+/* One run: the input, and where the report goes. */
 typedef struct check_state {
     const char *name;
     const char *src;
     size_t len;
-    FILE *json; /* the JSON being built, or NULL for text output */
-    size_t errors, warnings, notes;
-    unsigned rejected_by; /* union over the errors */
+    FILE *json;        /* the JSON being built, or NULL for text output */
+    size_t json_diags; /* diagnostics written into it so far */
+    cli_load_report load;
 } check_state;
 
-static void print_json_diag(const idt_doc_diag *d, check_state *st)
+/* The loader's tap with --json: each diagnostic becomes an array element. */
+static int print_json_diag(const idt_doc_diag *d, void *payload)
 {
+    check_state *st = payload;
     FILE *f = st->json;
-    if (st->errors + st->warnings + st->notes > 1)
+    if (st->json_diags++)
         fputc(',', f);
     const idt_check_info *info = idt_doc_check_info(d->check);
     fprintf(f, "{\"severity\":\"%s\",\"code\":", cli_doc_severity_name(d->severity));
@@ -71,23 +74,6 @@ static void print_json_diag(const idt_doc_diag *d, check_state *st)
             sep = ",";
         }
     fputs("]}", f);
-}
-
-static int on_diag(const idt_doc_diag *d, void *payload)
-{
-    check_state *st = payload;
-    if (d->severity == IDT_DOC_ERROR) {
-        st->errors++;
-        st->rejected_by |= d->rejected_by;
-    } else if (d->severity == IDT_DOC_WARNING) {
-        st->warnings++;
-    } else {
-        st->notes++;
-    }
-    if (st->json)
-        print_json_diag(d, st);
-    else
-        cli_doc_diag_print(d, st->name, st->src, st->len);
     return 0;
 }
 
@@ -96,36 +82,25 @@ static const char *plural(size_t n)
     return n == 1 ? "" : "s";
 }
 
-/* ", 2 warnings, 1 note": the counts that are not zero. */
-static void print_counts(FILE *f, const check_state *st, bool always)
-{
-    if (always || st->warnings)
-        fprintf(f, ", %zu warning%s", st->warnings, plural(st->warnings));
-    if (st->notes)
-        fprintf(f, ", %zu note%s", st->notes, plural(st->notes));
-}
-
+/* The summary of a document without errors (the loader prints the one of
+ * an invalid document). */
 static void print_summary(const check_state *st, const idt_doc *doc, bool failed)
 {
-    if (st->errors) {
-        char who[160];
-        idt_consumers_format(who, sizeof who, st->rejected_by);
-        fprintf(stderr, "%s: invalid: %zu error%s", st->name, st->errors, plural(st->errors));
-        print_counts(stderr, st, true);
-        fprintf(stderr, " (rejected by %s)\n", who);
-        return;
-    }
+    const cli_load_report *r = &st->load;
     if (failed) {
-        fprintf(stderr, "%s: invalid (--strict): 0 errors", st->name);
-        print_counts(stderr, st, true);
-        fputc('\n', stderr);
+        char counts[128];
+        fprintf(stderr, "%s: invalid (--strict): %s\n", st->name,
+                cli_load_counts(counts, sizeof counts, r, true));
         return;
     }
     size_t n = idt_doc_entry_count(doc);
     fprintf(stderr, "%s: valid: version %s, algorithm %s, %zu data entr%s", st->name,
             idt_doc_version(doc), idt_digest_alg_name(idt_doc_algorithm(doc)), n,
             n == 1 ? "y" : "ies");
-    print_counts(stderr, st, false);
+    if (r->warnings)
+        fprintf(stderr, ", %zu warning%s", r->warnings, plural(r->warnings));
+    if (r->notes)
+        fprintf(stderr, ", %zu note%s", r->notes, plural(r->notes));
     fputc('\n', stderr);
 }
 
@@ -134,8 +109,9 @@ static void finish_json(const check_state *st, const idt_doc *doc, unsigned plat
                         bool strict)
 {
     FILE *f = st->json;
+    const cli_load_report *r = &st->load;
     fprintf(f, "],\"errors\":%zu,\"warnings\":%zu,\"notes\":%zu,\"valid\":%s,\"strict\":%s",
-            st->errors, st->warnings, st->notes, st->errors ? "false" : "true",
+            r->errors, r->warnings, r->notes, r->errors ? "false" : "true",
             strict ? "true" : "false");
     fputs(",\"platforms\":[", f);
     const char *sep = "";
@@ -168,35 +144,37 @@ typedef struct check_args {
     unsigned platforms;
 } check_args;
 
-/* Checks st->src; with st->json set, the report goes there.  Returns the
- * status for the exit code. */
-static int check(check_state *st, const check_args *a, idt_error *err)
+/* Checks st->src through the loader (which prints the diagnostics, or
+ * with st->json hands them to print_json_diag); adds the summary or closes
+ * the JSON.  Returns the status for the exit code; *printed tells whether
+ * a failure was already reported. */
+static int check(check_state *st, const check_args *a, bool *printed)
 {
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    dopts.allow_sm3 = a->allow_sm3;
+    cli_load_options lo = CLI_LOAD_OPTIONS_INIT;
+    lo.doc.allow_sm3 = a->allow_sm3;
+    lo.lint = a->entries;
+    lo.lint_opts.platforms = a->platforms;
+    lo.notes = true;
     if (st->json) {
+        lo.quiet = true;
+        lo.tap = print_json_diag;
+        lo.payload = st;
         fputs("{\"file\":", st->json);
         cli_json_cstring(st->json, st->name);
         fputs(",\"diagnostics\":[", st->json);
     }
     idt_doc *doc = NULL;
-    int rc = idt_doc_check(&doc, st->src, st->len, &dopts, on_diag, st, err);
-    /* Errors without a diagnostic (memory, limits) are not about the text. */
-    if (rc < 0 && !st->errors)
+    int rc = cli_doc_load(&doc, st->name, st->src, st->len, &lo, &st->load);
+    /* A failure without a diagnostic (memory) is not about the text, and
+     * the loader has printed it. */
+    *printed = rc < 0;
+    if (rc < 0 && !st->load.errors)
         return rc;
-    if (doc && a->entries) {
-        idt_lint_options lopts = IDT_LINT_OPTIONS_INIT;
-        lopts.platforms = a->platforms;
-        rc = idt_lint_check(doc, &lopts, on_diag, st, err);
-        if (rc < 0 && rc != IDT_ESCHEMA) {
-            idt_doc_free(doc);
-            return rc;
-        }
-    }
-    bool failed = st->errors || (a->strict && st->warnings);
+    const cli_load_report *r = &st->load;
+    bool failed = r->errors || (a->strict && r->warnings);
     if (st->json)
         finish_json(st, doc, a->platforms, a->strict);
-    else
+    else if (!r->errors)
         print_summary(st, doc, failed);
     idt_doc_free(doc);
     return failed ? IDT_ESCHEMA : IDT_OK;
@@ -213,7 +191,7 @@ static int parse_platforms(unsigned *out, const cli_list *list)
             idt_platform p;
             idt_error perr = { 0 };
             if (idt_platform_parse(&p, s, n, &perr) < 0)
-                return cli_usage_error("check", "%s", perr.message);
+                return cli_keyword_error("check", "platform", &perr);
             *out |= IDT_LINT_PLATFORM(p);
             s += n + (s[n] == ',');
         }
@@ -234,15 +212,18 @@ static int run(check_state *st, const check_args *a)
         cli_diag_msg("out of memory");
         return CLI_EXIT_ENV;
     }
-    int rc = check(st, a, &err);
+    bool printed = false;
+    int rc = check(st, a, &printed);
     bool report_failed = rc < 0 && rc != IDT_ESCHEMA;
     if (st->json && fclose(st->json) != 0 && !report_failed) {
         report_failed = true;
+        printed = false;
         rc = IDT_ENOMEM;
         snprintf(err.message, sizeof err.message, "out of memory");
     }
     if (report_failed) {
-        cli_diag_error(&err, NULL, 0);
+        if (!printed)
+            cli_diag_error(&err, NULL, 0);
     } else if (st->json) {
         err.source = NULL;
         int wrc = cli_write_output(NULL, out, out_len, &err);

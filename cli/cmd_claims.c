@@ -2,8 +2,8 @@
  * so KBS resource policies can be tried offline (initdata-facts §6). */
 #include "cmd.h"
 #include "diag.h"
-#include "doc_diag.h"
 #include "io.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/doc.h"
 #include "initdata/lint.h"
@@ -24,20 +24,6 @@ static const cli_help help = {
     "  $ initdata decode annotation.b64 | initdata claims -\n",
 };
 
-typedef struct source {
-    const char *name, *text;
-    size_t len;
-} source;
-
-/* Prints each finding as `check` does, errors and warnings alike, so
- * that every error of an invalid document is shown. */
-static int on_diag(const idt_doc_diag *d, void *payload)
-{
-    const source *src = payload;
-    cli_doc_diag_print(d, src->name, src->text, src->len);
-    return 0;
-}
-
 int cmd_claims(int argc, char **argv)
 {
     bool compact = false;
@@ -54,19 +40,17 @@ int cmd_claims(int argc, char **argv)
         return rc;
 
     idt_error err = { 0 };
-    source src = { cli_input_name(input), NULL, 0 };
-    err.source = src.name;
+    err.source = cli_input_name(input);
     char *text = NULL, *json = NULL;
-    size_t json_len = 0;
+    size_t len = 0, json_len = 0;
     idt_doc *doc = NULL;
-    rc = cli_read_input(&text, &src.len, input, IDT_TOML_DEFAULT_MAX_SIZE, &err);
+    rc = cli_read_input(&text, &len, input, IDT_TOML_DEFAULT_MAX_SIZE, &err);
     if (rc < 0) {
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);
     }
-    src.text = text;
-    rc = idt_doc_check(&doc, text, src.len, NULL, on_diag, &src, &err);
-    bool printed = rc < 0 && (rc == IDT_ESYNTAX || rc == IDT_ESCHEMA || rc == IDT_ELIMIT);
+    rc = cli_doc_load(&doc, err.source, text, len, NULL, NULL);
+    bool printed = rc < 0; /* the loader reports every failure */
     if (rc >= 0)
         rc = idt_lint_claims(&json, &json_len, doc, compact ? 0 : IDT_LINT_CLAIMS_PRETTY, &err);
     if (rc >= 0) {

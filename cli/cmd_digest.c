@@ -2,9 +2,9 @@
  * TEE field holds for it (hex, base64 or the QEMU fragment). */
 #include "cmd.h"
 #include "diag.h"
-#include "doc_diag.h"
 #include "io.h"
 #include "json_out.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/digest.h"
 #include "initdata/doc.h"
@@ -49,20 +49,14 @@ static int resolve(digest_args *a, const char *platform, const char *format, con
 {
     idt_error err = { 0 };
     if (platform && idt_platform_parse(&a->platform, platform, strlen(platform), &err) < 0)
-        return cli_usage_error("digest", "%s", err.message);
+        return cli_keyword_error("digest", "platform", &err);
     a->has_platform = platform != NULL;
     a->format = IDT_ENCODING_HEX;
-    if (format && !strcmp(format, "base64"))
-        a->format = IDT_ENCODING_BASE64;
-    else if (format && !strcmp(format, "qemu"))
-        a->format = IDT_ENCODING_QEMU;
-    else if (format && strcmp(format, "hex"))
-        return cli_usage_error("digest", "unknown format '%s' (hex, base64 or qemu)", format);
+    if (format && idt_encoding_parse(&a->format, format, strlen(format), &err) < 0)
+        return cli_keyword_error("digest", "format", &err);
     a->rule = IDT_VTPM_RULE_AA;
-    if (rule && !strcmp(rule, "peerpods"))
-        a->rule = IDT_VTPM_RULE_PEERPODS;
-    else if (rule && strcmp(rule, "aa"))
-        return cli_usage_error("digest", "unknown vTPM rule '%s' (aa or peerpods)", rule);
+    if (rule && idt_vtpm_rule_parse(&a->rule, rule, strlen(rule), &err) < 0)
+        return cli_keyword_error("digest", "vtpm-rule", &err);
     if (rule && (!a->has_platform || a->platform != IDT_PLATFORM_VTPM))
         return cli_usage_error("digest", "--vtpm-rule applies only to --platform vtpm");
     if (format && a->json)
@@ -110,9 +104,8 @@ static int print_json(const digest_args *a, const idt_digest *d, const idt_bindi
     printf(",\"digest\":\"%s\",\"platform\":", dhex);
     cli_json_cstring(stdout, b ? idt_platform_name(b->platform) : NULL);
     printf(",\"vtpm_rule\":");
-    cli_json_cstring(stdout, b && b->platform == IDT_PLATFORM_VTPM
-                                 ? (a->rule == IDT_VTPM_RULE_AA ? "aa" : "peerpods")
-                                 : NULL);
+    cli_json_cstring(stdout, b && b->platform == IDT_PLATFORM_VTPM ? idt_vtpm_rule_name(a->rule)
+                                                                   : NULL);
     printf(",\"value_hex\":\"%s\",\"value_base64\":\"%s\",\"qemu\":", hex, b64);
     cli_json_cstring(stdout, has_qemu ? qemu : NULL);
     printf(",\"warnings\":[");
@@ -157,35 +150,6 @@ static int run(const digest_args *a, const idt_doc *doc, const char *src, size_t
     return IDT_OK;
 }
 
-/* Diagnostics while loading the document: warnings are printed and
- * loading goes on; the first error is printed and stops it. */
-typedef struct load_state {
-    const char *name, *src;
-    size_t len;
-    int error_code; /* the first error's status; 0 while there is none */
-} load_state;
-
-static int on_diag(const idt_doc_diag *d, void *payload)
-{
-    load_state *st = payload;
-    cli_doc_diag_print(d, st->name, st->src, st->len);
-    if (d->severity != IDT_DOC_ERROR)
-        return 0;
-    st->error_code = d->code;
-    return 1;
-}
-
-/* Parses src like idt_doc_parse, printing what it finds.  Returns a
- * status; *printed tells whether the failure was already reported. */
-static int load(idt_doc **doc, const char *name, const char *src, size_t len,
-                const idt_doc_options *opts, bool *printed, idt_error *err)
-{
-    load_state st = { name, src, len, 0 };
-    int rc = idt_doc_check(doc, src, len, opts, on_diag, &st, err);
-    *printed = st.error_code != 0;
-    return st.error_code ? st.error_code : rc;
-}
-
 int cmd_digest(int argc, char **argv)
 {
     digest_args a = { 0 };
@@ -212,15 +176,17 @@ int cmd_digest(int argc, char **argv)
 
     idt_error err = { 0 };
     err.source = cli_input_name(a.input);
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    dopts.allow_sm3 = a.allow_sm3;
+    cli_load_options lo = CLI_LOAD_OPTIONS_INIT;
+    lo.doc.allow_sm3 = a.allow_sm3;
     char *src = NULL;
     size_t len = 0;
     idt_doc *doc = NULL;
     bool printed = false;
-    rc = cli_read_input(&src, &len, a.input, dopts.max_size, &err);
-    if (rc >= 0)
-        rc = load(&doc, err.source, src, len, &dopts, &printed, &err);
+    rc = cli_read_input(&src, &len, a.input, lo.doc.max_size, &err);
+    if (rc >= 0) {
+        rc = cli_doc_load(&doc, err.source, src, len, &lo, NULL);
+        printed = rc < 0; /* the loader reports every failure */
+    }
     if (rc >= 0)
         rc = run(&a, doc, src, len, &err);
     if (rc >= 0 && (fflush(stdout) != 0 || ferror(stdout))) {

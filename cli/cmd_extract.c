@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "io.h"
+#include "load.h"
 #include "manifest_cli.h"
 #include "opt.h"
 #include "initdata/codec.h"
@@ -91,13 +92,15 @@ static int print_summary(const char *label, const unsigned char *doc, size_t len
     idt_doc *d = NULL;
     idt_digest dg;
     char hex[IDT_BINDING_TEXT_MAX];
-    int rc = idt_doc_parse(&d, (const char *)doc, len, NULL, &err);
-    if (rc >= 0)
-        rc = idt_doc_digest(&dg, d, &err);
+    /* The loader prints the document's diagnostics and its own failures. */
+    int rc = cli_doc_load(&d, name, (const char *)doc, len, NULL, NULL);
+    if (rc < 0)
+        return rc;
+    rc = idt_doc_digest(&dg, d, &err);
     if (rc >= 0)
         rc = idt_digest_format(hex, sizeof hex, &dg, IDT_ENCODING_HEX, &err);
     if (rc < 0) {
-        cli_diag_error(&err, (const char *)doc, len);
+        cli_diag_error(&err, NULL, 0);
         idt_doc_free(d);
         return rc;
     }

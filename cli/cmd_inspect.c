@@ -3,9 +3,9 @@
  * have trouble with, and what the annotation and the block image cost. */
 #include "cmd.h"
 #include "diag.h"
-#include "doc_diag.h"
 #include "io.h"
 #include "json_out.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/codec.h"
 #include "initdata/digest.h"
@@ -107,23 +107,12 @@ static void add_warning(report *r, const char *about, const char *message)
 
 /* ---- loading ------------------------------------------------------------ */
 
-typedef struct load_state {
-    report *r;
-    const char *src;
-    size_t len;
-    size_t errors;
-} load_state;
-
-/* Prints each diagnostic as `check` does and keeps the warnings for the
- * report; goes on past errors so that all of them are shown. */
-static int on_diag(const idt_doc_diag *d, void *payload)
+/* The loader's tap: the document's warnings also go into the report (the
+ * loader has printed them). */
+static int keep_warning(const idt_doc_diag *d, void *payload)
 {
-    load_state *st = payload;
-    report *r = st->r;
-    cli_doc_diag_print(d, r->name, st->src, st->len);
-    if (d->severity == IDT_DOC_ERROR)
-        st->errors++;
-    else if (r->ndoc_warnings < MAX_DOC_WARNINGS)
+    report *r = payload;
+    if (d->severity == IDT_DOC_WARNING && r->ndoc_warnings < MAX_DOC_WARNINGS)
         snprintf(r->doc_warnings[r->ndoc_warnings++], sizeof r->doc_warnings[0], "%s",
                  d->message);
     return 0;
@@ -154,15 +143,13 @@ static int compute_sizes(report *r, const char *src, size_t len, idt_error *err)
     char *value = NULL;
     unsigned char *image = NULL;
     int rc = idt_codec_encode(&value, &r->annotation_len, src, len, &o, err);
+    uint64_t gzip_len = 0;
     if (rc >= 0)
         rc = idt_image_encode(&image, &r->image_len, src, len, &o, err);
-    if (rc >= 0) {
-        /* N, the gzip length, is the little-endian u64 after the magic. */
-        uint64_t n = 0;
-        for (int i = 7; i >= 0; i--)
-            n = n << 8 | image[IDT_IMAGE_MAGIC_LEN + i];
-        r->gzip_len = (size_t)n;
-    }
+    /* The image's header says how much of it is gzip; the codec reads it. */
+    if (rc >= 0)
+        rc = idt_image_check_header(&gzip_len, image, r->image_len, r->image_len, &o, err);
+    r->gzip_len = (size_t)gzip_len;
     idt_free(value);
     idt_free(image);
     return rc;
@@ -336,8 +323,8 @@ static int print_text(FILE *f, const report *r, idt_error *err)
             r->annotation_len, budget_percent(r->annotation_len), (size_t)BUDGET);
     if (r->annotation_len > BUDGET)
         fprintf(f, " (%zu bytes over)", r->annotation_len - BUDGET);
-    fprintf(f, "\nimage:       %zu bytes (16-byte header, %zu bytes of gzip, zero padding to "
-               "%d)\n", r->image_len, r->gzip_len, IDT_IMAGE_ALIGN);
+    fprintf(f, "\nimage:       %zu bytes (%d-byte header, %zu bytes of gzip, zero padding to "
+               "%d)\n", r->image_len, IDT_IMAGE_HEADER_LEN, r->gzip_len, IDT_IMAGE_ALIGN);
     fputs(r->nwarnings ? "warnings:\n" : "warnings:    none\n", f);
     for (size_t i = 0; i < r->nwarnings; i++)
         fprintf(f, "  %-10s  %s\n", r->warnings[i].about, r->warnings[i].message);
@@ -454,18 +441,19 @@ static int print_json(FILE *f, const report *r, idt_error *err)
 
 /* ---- the command -------------------------------------------------------- */
 
-/* Validates src (diagnostics on stderr, as `check` prints them), computes
- * the report and writes it into out.  *printed tells whether a failure
- * was already reported. */
+/* Validates src (through the loader, diagnostics on stderr), computes the
+ * report and writes it into out.  *printed tells whether a failure was
+ * already reported. */
 static int inspect(report *r, const char *src, size_t len, bool allow_sm3, bool json, FILE *out,
                    bool *printed, idt_error *err)
 {
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    dopts.allow_sm3 = allow_sm3;
-    load_state st = { r, src, len, 0 };
+    cli_load_options lo = CLI_LOAD_OPTIONS_INIT;
+    lo.doc.allow_sm3 = allow_sm3;
+    lo.tap = keep_warning;
+    lo.payload = r;
     idt_doc *doc = NULL;
-    int rc = idt_doc_check(&doc, src, len, &dopts, on_diag, &st, err);
-    *printed = st.errors != 0;
+    int rc = cli_doc_load(&doc, r->name, src, len, &lo, NULL);
+    *printed = rc < 0;
     if (rc < 0)
         return rc;
     r->doc = doc;

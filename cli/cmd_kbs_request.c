@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "io.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/doc.h"
 
@@ -42,15 +43,18 @@ int cmd_kbs_request(int argc, char **argv)
         return rc;
 
     idt_error err = { 0 };
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
-    dopts.allow_sm3 = true;
+    cli_load_options lo = CLI_LOAD_OPTIONS_INIT;
+    lo.doc.allow_sm3 = true; /* Trustee's rules */
     char *src = NULL, *json = NULL;
     size_t len = 0, json_len = 0;
     idt_doc *doc = NULL;
+    bool printed = false;
     err.source = cli_input_name(path);
-    rc = cli_read_input(&src, &len, path, dopts.max_size, &err);
-    if (rc >= 0 && !no_check)
-        rc = idt_doc_parse(&doc, src, len, &dopts, &err);
+    rc = cli_read_input(&src, &len, path, lo.doc.max_size, &err);
+    if (rc >= 0 && !no_check) {
+        rc = cli_doc_load(&doc, err.source, src, len, &lo, NULL);
+        printed = rc < 0; /* the loader reports every failure */
+    }
     if (rc >= 0)
         rc = idt_kbs_init_data_json(&json, &json_len, src, len, &err);
     if (rc >= 0) {
@@ -58,7 +62,7 @@ int cmd_kbs_request(int argc, char **argv)
         err.source = NULL;      /* a write error names its own file */
         rc = cli_write_output(NULL, json, json_len + 1, &err);
     }
-    if (rc < 0)
+    if (rc < 0 && !printed)
         cli_diag_error(&err, src, len);
     idt_free(json);
     idt_doc_free(doc);

@@ -3,6 +3,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "io.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/author.h"
 
@@ -27,7 +28,12 @@ static const cli_help help = {
     "other --file entries as given, each as a '''literal''' string when its\n"
     "content allows and as an escaped \"\"\"basic\"\"\" string otherwise, so every\n"
     "TOML parser reads back exactly the bytes of the files.  The same options\n"
-    "always give the same bytes.  Files must be UTF-8 text (at most 4 MiB each).",
+    "always give the same bytes.  Files must be UTF-8 text (at most 4 MiB each).\n"
+    "\n"
+    "The new document is checked as `initdata check --platform P` checks one (its\n"
+    "entries included) before it is written: errors and warnings are printed on\n"
+    "standard error against the document's lines (named <new document>), and\n"
+    "on an error nothing is written (exit 1).  --no-check writes it regardless.",
     "  $ initdata new --kbs-url http://1.2.3.4:8080 -o initdata.toml\n"
     "  $ initdata new --kbs-url https://kbs.example:8443 --kbs-cert kbs.pem \\\n"
     "        --policy policy.rego --platform tdx -o initdata.toml\n"
@@ -35,7 +41,8 @@ static const cli_help help = {
     "        --image-pull-proxy http://proxy.example:3128 --no-proxy 10.0.0.0/8,.svc\n"
     "  $ initdata new --platform cca --policy policy.rego   # picks sha512\n"
     "  $ initdata new --kbs-url http://1.2.3.4:8080 --file extra.json=./extra.json\n"
-    "  $ initdata new --kbs-url http://1.2.3.4:8080 | gzip | base64 -w0\n",
+    "  $ initdata new --kbs-url http://1.2.3.4:8080 | gzip | base64 -w0\n"
+    "  $ initdata new --no-check --layout kata --policy /dev/null   # a test vector\n",
 };
 
 /* Everything the command read, owned here and freed in one place. */
@@ -146,43 +153,39 @@ static int parse_platforms(inputs *in, const cli_list *names)
         idt_error_clear(&err);
         const char *s = names->items[i];
         if (idt_platform_parse(&in->platforms[i], s, strlen(s), &err) < 0)
-            return cli_usage_error("new", "--platform: %s", err.message);
+            return cli_keyword_error("new", "platform", &err);
     }
     return CLI_EXIT_OK;
 }
 
-/* The kata agent evaluates the rules of package agent_policy; a policy in
- * another package is almost certainly the wrong file. */
-static void warn_policy(const char *path, const char *text, size_t len)
+/* The name diagnostics give the generated document: it may never be
+ * written, so it is not the output's. */
+#define NEW_DOCUMENT "<new document>"
+
+/* Checks the generated document as `check` does: the document, its
+ * entries, and the platforms it was made for (given, they turn the
+ * platform notes into warnings and errors).  Errors and warnings are
+ * printed; notes, which say nothing is wrong, are not.  Returns a status. */
+static int check_new(const idt_author_options *o, const char *doc, size_t len)
 {
-    static const char want[] = "package agent_policy";
-    for (size_t i = 0; i < len; i++) {
-        if (i && text[i - 1] != '\n')
-            continue;
-        size_t j = i;
-        while (j < len && (text[j] == ' ' || text[j] == '\t'))
-            j++;
-        if (len - j >= sizeof want - 1 && !memcmp(text + j, want, sizeof want - 1))
-            return;
-    }
-    fprintf(stderr, "%s: warning: no 'package agent_policy' line: the kata agent only "
-                    "evaluates rules of that package\n", cli_input_name(path));
+    cli_load_options lo = CLI_LOAD_OPTIONS_INIT;
+    lo.lint = true;
+    for (size_t i = 0; i < o->platform_count; i++)
+        lo.lint_opts.platforms |= IDT_LINT_PLATFORM(o->platforms[i]);
+    idt_doc *d = NULL;
+    int rc = cli_doc_load(&d, NEW_DOCUMENT, doc, len, &lo, NULL);
+    idt_doc_free(d);
+    if (rc < 0)
+        fputs("initdata new: nothing was written\n", stderr);
+    return rc;
 }
 
-static void warn_platforms(const idt_author_options *o, idt_digest_alg alg)
-{
-    for (size_t i = 0; i < o->platform_count; i++) {
-        const char *w = idt_platform_warning(o->platforms[i], alg);
-        if (w)
-            fprintf(stderr, "initdata new: warning: --platform %s: %s\n",
-                    idt_platform_name(o->platforms[i]), w);
-    }
-}
-
-/* Builds and writes the document; the options are all read and checked
- * as far as the command line goes.  cert_path names the certificate in
- * the one error that is about its content (IDT_EFORMAT: not PEM). */
-static int emit(const idt_author_options *o, const char *cert_path, const char *output)
+/* Builds, checks (unless no_check) and writes the document; the options
+ * are all read and checked as far as the command line goes.  cert_path
+ * names the certificate in the one error that is about its content
+ * (IDT_EFORMAT: not PEM). */
+static int emit(const idt_author_options *o, const char *cert_path, const char *output,
+                bool no_check)
 {
     idt_error err;
     idt_error_clear(&err);
@@ -194,7 +197,6 @@ static int emit(const idt_author_options *o, const char *cert_path, const char *
                                o->algorithm && o->platform_count
                                    ? "--algorithm conflicts with --platform: " : "",
                                err.message);
-    warn_platforms(o, alg);
     char *doc = NULL;
     size_t len = 0;
     rc = idt_author_new(&doc, &len, o, &err);
@@ -202,9 +204,14 @@ static int emit(const idt_author_options *o, const char *cert_path, const char *
         return cli_usage_error("new", "%s", err.message);
     if (rc == IDT_EFORMAT)
         err.source = cli_input_name(cert_path);
+    bool printed = false;
+    if (rc == IDT_OK && !no_check) {
+        rc = check_new(o, doc, len);
+        printed = rc < 0; /* the loader reports every failure */
+    }
     if (rc == IDT_OK)
         rc = cli_write_output(output, doc, len, &err);
-    if (rc < 0)
+    if (rc < 0 && !printed)
         cli_diag_error(&err, NULL, 0);
     idt_free(doc);
     return cli_exit_code(rc);
@@ -214,6 +221,7 @@ int cmd_new(int argc, char **argv)
 {
     const char *output = NULL, *kbs_url = NULL, *cert = NULL, *policy = NULL;
     const char *algorithm = NULL, *proxy = NULL, *no_proxy = NULL, *layout = NULL;
+    bool no_check = false;
     cli_list platforms = { NULL, 0 }, files = { NULL, 0 };
     const cli_opt opts[] = {
         { CLI_OPT_VALUE, "kbs-url", 'k', &kbs_url, "URL",
@@ -236,6 +244,8 @@ int cmd_new(int argc, char **argv)
           "entry order: the Init-Data page's (default) or Kata's tests'", false },
         { CLI_OPT_VALUE, "output", 'o', &output, "FILE",
           "write to FILE (replaced atomically) instead of standard output", false },
+        { CLI_OPT_SWITCH, "no-check", 0, &no_check, NULL,
+          "write the document even when a consumer would reject it", false },
         { CLI_OPT_END, NULL, 0, NULL, NULL, NULL, false },
     };
     int rc = cli_opts_parse("new", opts, &help, argc, argv);
@@ -257,13 +267,13 @@ int cmd_new(int argc, char **argv)
         idt_error err;
         idt_error_clear(&err);
         rc = idt_digest_alg_parse(&o.algorithm, algorithm, strlen(algorithm), &err) < 0
-                 ? cli_usage_error("new", "--algorithm: %s", err.message) : CLI_EXIT_OK;
+                 ? cli_keyword_error("new", "algorithm", &err) : CLI_EXIT_OK;
     }
     if (rc == CLI_EXIT_OK && layout) {
-        if (!strcmp(layout, "kata"))
-            o.layout = IDT_AUTHOR_LAYOUT_KATA;
-        else if (strcmp(layout, "seed"))
-            rc = cli_usage_error("new", "--layout is seed or kata, not '%s'", layout);
+        idt_error err;
+        idt_error_clear(&err);
+        if (idt_author_layout_parse(&o.layout, layout, strlen(layout), &err) < 0)
+            rc = cli_keyword_error("new", "layout", &err);
     }
     if (rc == CLI_EXIT_OK)
         rc = parse_platforms(&in, &platforms);
@@ -271,8 +281,8 @@ int cmd_new(int argc, char **argv)
     o.platform_count = platforms.count;
     if (rc == CLI_EXIT_OK && cert)
         rc = read_text(&in.cert, &in.cert_len, cert);
-    if (rc == CLI_EXIT_OK && policy && (rc = read_text(&in.policy, &in.policy_len, policy)) == 0)
-        warn_policy(policy, in.policy, in.policy_len);
+    if (rc == CLI_EXIT_OK && policy)
+        rc = read_text(&in.policy, &in.policy_len, policy);
     if (rc == CLI_EXIT_OK)
         rc = read_files(&in, &files);
     o.kbs_cert = in.cert;
@@ -282,7 +292,7 @@ int cmd_new(int argc, char **argv)
     o.files = in.files;
     o.file_count = files.count;
     if (rc == CLI_EXIT_OK)
-        rc = emit(&o, cert, output);
+        rc = emit(&o, cert, output, no_check);
     inputs_free(&in, files.count);
     cli_opts_free(opts);
     return rc;

@@ -50,7 +50,7 @@ int cmd_toml_json(int argc, char **argv)
     idt_toml_options topts = IDT_TOML_OPTIONS_INIT;
     idt_error err = { 0 };
     if (idt_toml_spec_parse(&topts.spec, version, strlen(version), &err) < 0)
-        return cli_usage_error("toml-json", "--toml: %s", err.message);
+        return cli_keyword_error("toml-json", "toml", &err);
     if (max_depth) {
         char *end;
         unsigned long d = strtoul(max_depth, &end, 10);

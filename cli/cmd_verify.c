@@ -5,6 +5,7 @@
 #include "evidence_cli.h"
 #include "hint.h"
 #include "io.h"
+#include "load.h"
 #include "opt.h"
 #include "initdata/doc.h"
 #include "initdata/lint.h"
@@ -131,18 +132,19 @@ static int run(verify_args *a)
     char *src = NULL;
     size_t len = 0;
     idt_doc *doc = NULL;
-    idt_doc_options dopts = IDT_DOC_OPTIONS_INIT;
+    cli_load_options lo = CLI_LOAD_OPTIONS_INIT;
     idt_verify_result r;
-    dopts.allow_sm3 = true; /* Trustee accepts sm3 documents */
+    lo.doc.allow_sm3 = true; /* Trustee accepts sm3 documents */
     int rc = cli_evidence_load(&a->ce);
     if (rc != CLI_EXIT_OK)
         return rc;
     err.source = cli_input_name(a->doc_path);
-    rc = cli_read_input(&src, &len, a->doc_path, dopts.max_size, &err);
-    if (rc >= 0)
-        rc = idt_doc_parse(&doc, src, len, &dopts, &err);
+    rc = cli_read_input(&src, &len, a->doc_path, lo.doc.max_size, &err);
+    if (rc < 0)
+        cli_diag_error(&err, NULL, 0);
+    else /* the loader reports every failure */
+        rc = cli_doc_load(&doc, err.source, src, len, &lo, NULL);
     if (rc < 0) {
-        cli_diag_error(&err, src, len);
         free(src);
         return cli_exit_code(rc);
     }
@@ -194,10 +196,10 @@ int cmd_verify(int argc, char **argv)
     if (!strcmp(a.ce.path, "-") && !strcmp(a.doc_path, "-"))
         return cli_usage_error("verify", "the evidence and the document cannot both be stdin");
     a.rules = IDT_RULES_TRUSTEE;
-    if (a.rules_name && !strcmp(a.rules_name, "kata"))
-        a.rules = IDT_RULES_KATA;
-    else if (a.rules_name && strcmp(a.rules_name, "trustee"))
-        return cli_usage_error("verify", "unknown rules '%s' (trustee or kata)", a.rules_name);
+    idt_error err = { 0 };
+    if (a.rules_name &&
+        idt_verify_rules_parse(&a.rules, a.rules_name, strlen(a.rules_name), &err) < 0)
+        return cli_keyword_error("verify", "rules", &err);
     rc = run(&a);
     cli_evidence_dispose(&a.ce);
     return rc;

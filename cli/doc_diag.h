@@ -1,7 +1,7 @@
-/* Printing the diagnostics of initdata/doc.h and initdata/lint.h, for
- * `check`, `digest`, `inspect` and friends, compiler style, with the
- * check's code and, for a finding inside an entry, the entry's own
- * position:
+/* Printing the diagnostics of initdata/doc.h and initdata/lint.h (the
+ * document loader, load.h, prints through it for every command), compiler
+ * style, with the check's code and, for a finding inside an entry, the
+ * entry's own position:
  *
  *   initdata.toml:47:2: warning: aa.toml:1:2: unknown key "token_config"
  *   (the attestation-agent ignores it); did you mean "token_configs"? [IDT-KEY001]

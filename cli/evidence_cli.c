@@ -18,7 +18,7 @@ int cli_evidence_resolve(cli_evidence *ce, const char *cmd)
     idt_tee tee;
     idt_error err = { 0 };
     if (ce->tee && idt_tee_parse(&tee, ce->tee, strlen(ce->tee), &err) < 0)
-        return cli_usage_error(cmd, "%s", err.message);
+        return cli_keyword_error(cmd, "tee", &err);
     return CLI_CONTINUE;
 }
 

@@ -1,6 +1,7 @@
 /* Bounded input and atomic output (io.h). */
 #include "io.h"
 #include "cmd.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 
 #include <errno.h>
@@ -27,57 +28,60 @@ int cli_exit_code(int status)
     return CLI_EXIT_INVALID;
 }
 
+static int too_large(idt_error *err, const char *name, size_t max)
+{
+    return idtx_error_set(err, IDT_ELIMIT, NULL, "%s is larger than the limit of %zu bytes",
+                          name, max);
+}
+
 static int read_fd(char **out, size_t *len, int fd, const char *name, size_t max,
                    idt_error *err)
 {
-    size_t cap = 0, n = 0;
-    char *buf = NULL;
     struct stat st;
+    idtx_buf b;
+    /* One byte past the limit: reading it tells an input over the limit
+     * from one exactly at it. */
+    idtx_buf_init(&b, max + 1 > max ? max + 1 : max, name);
     /* A regular file's size lets us allocate once; pipes grow by doubling. */
     size_t first = 65536;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max)
-        first = (size_t)st.st_size + 2; /* +2: room for the NUL and to see EOF */
+        first = (size_t)st.st_size + 1; /* +1: room to see EOF */
+    int rc = IDT_OK;
     for (;;) {
-        if (n + 1 >= cap) {
-            size_t ncap = cap ? cap * 2 : first;
-            if (ncap > max + 2)
-                ncap = max + 2;
-            if (ncap <= n + 1) {
-                free(buf);
-                return idtx_error_set(err, IDT_ELIMIT, NULL,
-                                      "%s is larger than the limit of %zu bytes", name, max);
+        if (!idtx_buf_room(&b)) {
+            /* After the first reserve, asking for one byte more doubles
+             * the allocation (util/buf.h). */
+            size_t want = b.cap ? 1 : first;
+            if (want > b.max - b.len)
+                want = b.max - b.len;
+            if (want == 0) { /* max leaves no byte to look past it */
+                rc = too_large(err, name, max);
+                break;
             }
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                free(buf);
-                return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory reading %s", name);
+            if (idtx_buf_reserve(&b, want, err) < 0) { /* only ENOMEM: want fits */
+                rc = idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory reading %s", name);
+                break;
             }
-            buf = nb;
-            cap = ncap;
         }
-        ssize_t r = read(fd, buf + n, cap - n - 1);
+        ssize_t r = read(fd, b.data + b.len, idtx_buf_room(&b));
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {
-            int e = errno;
-            free(buf);
-            return idtx_error_set(err, IDT_EIO, NULL, "cannot read %s: %s", name, strerror(e));
+            rc = idtx_error_set(err, IDT_EIO, NULL, "cannot read %s: %s", name, strerror(errno));
+            break;
         }
         if (r == 0)
             break;
-        n += (size_t)r;
-        if (n > max) {
-            free(buf);
-            return idtx_error_set(err, IDT_ELIMIT, NULL,
-                                  "%s is larger than the limit of %zu bytes", name, max);
+        idtx_buf_commit(&b, (size_t)r);
+        if (b.len > max) {
+            rc = too_large(err, name, max);
+            break;
         }
     }
-    if (!buf && !(buf = malloc(1)))
-        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory reading %s", name);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return IDT_OK;
+    if (rc == IDT_OK)
+        rc = idtx_buf_take(&b, out, len, err);
+    idtx_buf_dispose(&b);
+    return rc;
 }
 
 int cli_read_input(char **out, size_t *len, const char *path, size_t max, idt_error *err)

@@ -17,6 +17,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+int cli_keyword_error(const char *cmd, const char *option, const idt_error *err)
+{
+    return cli_usage_error(cmd, "--%s: %s", option, err->message);
+}
+
 static const cli_opt *find_long(const cli_opt *opts, const char *name, size_t len)
 {
     for (const cli_opt *o = opts; o->kind; o++)

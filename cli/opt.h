@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "initdata/common.h"
 
 typedef enum cli_opt_kind {
     CLI_OPT_END = 0,
@@ -60,5 +61,12 @@ void cli_opts_print_help(FILE *f, const cli_opt *opts, const cli_help *help);
 /* Reports a usage error for cmd ("initdata CMD: error: ...") and returns 2. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Reports a keyword that the library's *_parse refused (err holds its
+ * message, which lists the known keywords) as a usage error of --OPTION:
+ * "initdata CMD: error: --OPTION: MESSAGE".  Returns 2.  Every option
+ * whose value names a library enum goes through this, so the keyword
+ * lists live in the library only. */
+int cli_keyword_error(const char *cmd, const char *option, const idt_error *err);
 
 #endif

@@ -7,6 +7,7 @@ set -eu
 bin=$1
 target=$2
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=fuzz/seeds.sh
 . "$here/seeds.sh"
 
 shared=$(fuzz_shared_seeds "$target" "$here/..")

@@ -21,6 +21,7 @@ fi
 build=$(cd "$1" && pwd)
 seconds=$2
 src=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=fuzz/seeds.sh
 . "$src/fuzz/seeds.sh"
 
 # An input slower than this is reported as a hang: the parsers are linear.

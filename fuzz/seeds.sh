@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Inputs for the fuzz targets beyond their own corpus, shared by run.sh
 # (libFuzzer runs) and replay.sh (ctest replays).  Sourced, not run.
 #

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
-libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils"
+libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils shellcheck"
 
 missing=""
 for p in $PKGS; do
@@ -19,5 +19,6 @@ if [ -n "$missing" ]; then
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     echo "install-deps: installing:$missing" >&2
     $SUDO apt-get update -qq
+    # shellcheck disable=SC2086  # SUDO is empty or one word, missing a list of names
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi

@@ -10,7 +10,7 @@ trap 'rm -f "$out"' EXIT INT TERM
 (cd "$build" && ctest --output-on-failure -j "$(nproc)") >"$out" 2>&1
 rc=$?
 echo "== what the tests measured =="
-grep -h -E '^[a-z0-9._-]+: .*([0-9]+ passed|valid [0-9]+/[0-9]+|[0-9]+ documents|[0-9]+ inputs)' \
+grep -h -E '^[a-z0-9._-]+( [a-z0-9.()]+)?: .*([0-9]+ passed|valid [0-9]+/[0-9]+|[0-9]+ documents|[0-9]+ inputs)' \
     "$build/Testing/Temporary/LastTest.log" 2>/dev/null | sort -u
 echo
 cat "$out"

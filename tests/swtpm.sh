@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the shell tests that need a TPM (after tests/lib.sh): starts
 # and stops swtpm, Debian's TPM 2.0 simulator, on loopback only.
 #   start_swtpm   starts a fresh TPM (new state) on two free consecutive

@@ -157,6 +157,20 @@ typedef enum idt_author_layout {
     IDT_AUTHOR_LAYOUT_KATA = 1
 } idt_author_layout;
 
+/* The layout's keyword: "seed" or "kata".  Unknown values give NULL. */
+IDT_API const char *idt_author_layout_name(idt_author_layout layout);
+
+/*
+ * Looks up a layout by its keyword ("seed" or "kata"; exact, lowercase;
+ * len bytes, need not be NUL-terminated).
+ *
+ * @param[out] out  the layout; unchanged on failure.
+ * @return IDT_OK; IDT_EUNSUPPORTED for any other keyword, with a message
+ *         listing the known ones; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_author_layout_parse(idt_author_layout *out, const char *name, size_t len,
+                                    idt_error *err);
+
 typedef struct idt_author_options {
     unsigned version;              /* IDT_AUTHOR_OPTIONS_VERSION */
     idt_digest_alg algorithm;      /* 0: see idt_author_pick_algorithm */

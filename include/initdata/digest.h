@@ -179,6 +179,38 @@ IDT_API const char *idt_platform_qemu_property(idt_platform p);
 IDT_API int idt_platform_parse(idt_platform *out, const char *name, size_t len,
                                idt_error *err);
 
+/* The vTPM rule's keyword: "aa" (IDT_VTPM_RULE_AA) or "peerpods"
+ * (IDT_VTPM_RULE_PEERPODS).  Unknown values give NULL. */
+IDT_API const char *idt_vtpm_rule_name(idt_vtpm_rule rule);
+
+/*
+ * Looks up a vTPM rule by its keyword ("aa" or "peerpods"; exact,
+ * lowercase; len bytes, need not be NUL-terminated).
+ *
+ * @param[out] out  the rule; unchanged on failure.
+ * @return IDT_OK; IDT_EUNSUPPORTED for any other keyword, with a message
+ *         listing the known ones; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_vtpm_rule_parse(idt_vtpm_rule *out, const char *name, size_t len,
+                                idt_error *err);
+
+/* The encoding's keyword: "hex", "base64" or "qemu".  Unknown values give
+ * NULL. */
+IDT_API const char *idt_encoding_name(idt_encoding enc);
+
+/*
+ * Looks up an encoding by its keyword ("hex", "base64" or "qemu"; exact,
+ * lowercase; len bytes, need not be NUL-terminated).  Whether the
+ * encoding fits a value is decided where it is used (a digest has no QEMU
+ * form: idt_digest_format).
+ *
+ * @param[out] out  the encoding; unchanged on failure.
+ * @return IDT_OK; IDT_EUNSUPPORTED for any other keyword, with a message
+ *         listing the known ones; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_encoding_parse(idt_encoding *out, const char *name, size_t len,
+                               idt_error *err);
+
 /*
  * What a user binding a digest of algorithm alg to platform p should know,
  * as one English sentence: CCA with Trustee verifies only sha512 documents;

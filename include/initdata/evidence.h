@@ -264,6 +264,17 @@ typedef enum idt_verify_rules {
 /* "trustee" or "kata"; NULL for an unknown value. */
 IDT_API const char *idt_verify_rules_name(idt_verify_rules rules);
 
+/*
+ * Looks up rules by keyword ("trustee" or "kata"; exact, lowercase; len
+ * bytes, need not be NUL-terminated).
+ *
+ * @param[out] out  the rules; unchanged on failure.
+ * @return IDT_OK; IDT_EUNSUPPORTED for any other keyword, with a message
+ *         listing the known ones; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_verify_rules_parse(idt_verify_rules *out, const char *name, size_t len,
+                                   idt_error *err);
+
 typedef enum idt_verify_outcome {
     IDT_VERIFY_MATCH = 1,
     IDT_VERIFY_MISMATCH = 2, /* the field differs, or no expected value can

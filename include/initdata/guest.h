@@ -258,6 +258,20 @@ typedef enum idt_guest_layout {
     IDT_GUEST_LAYOUT_PEERPOD = 2
 } idt_guest_layout;
 
+/* The layout's keyword: "kata" or "peerpod".  Unknown values give NULL. */
+IDT_API const char *idt_guest_layout_name(idt_guest_layout layout);
+
+/*
+ * Looks up a layout by its keyword ("kata" or "peerpod"; exact, lowercase;
+ * len bytes, need not be NUL-terminated).
+ *
+ * @param[out] out  the layout; unchanged on failure.
+ * @return IDT_OK; IDT_EUNSUPPORTED for any other keyword, with a message
+ *         listing the known ones; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_guest_layout_parse(idt_guest_layout *out, const char *name, size_t len,
+                                   idt_error *err);
+
 /* Points during an install, for the progress hook. */
 typedef enum idt_guest_install_step {
     IDT_GUEST_STEP_STAGE_DIR = 1,  /* the staging directory exists, empty */

@@ -2,6 +2,7 @@
 #include "author_int.h"
 #include "initdata/toml.h"
 #include "util/error_int.h"
+#include "util/keyword.h"
 #include "util/quote.h"
 
 #include <stdio.h>
@@ -350,4 +351,26 @@ int idt_author_new(char **out, size_t *out_len, const idt_author_options *opts,
     idtx_buf_dispose(&p.aa);
     idtx_buf_dispose(&p.cdh);
     return rc;
+}
+
+static const idtx_keyword layouts[] = {
+    { "seed", IDT_AUTHOR_LAYOUT_SEED },
+    { "kata", IDT_AUTHOR_LAYOUT_KATA },
+};
+
+const char *idt_author_layout_name(idt_author_layout layout)
+{
+    return idtx_keyword_name(layouts, sizeof layouts / sizeof layouts[0], (int)layout);
+}
+
+int idt_author_layout_parse(idt_author_layout *out, const char *name, size_t len,
+                            idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_author_layout_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, layouts, sizeof layouts / sizeof layouts[0], "layout",
+                                name, len, err));
+    *out = (idt_author_layout)v;
+    return IDT_OK;
 }

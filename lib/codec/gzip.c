@@ -2,12 +2,14 @@
  * gzip (RFC 1952) with libdeflate: a deterministic writer, and a reader that
  * checks every header field and trailer and never allocates past the bound.
  *
- * libdeflate inflates whole buffers only, so the reader gives it an output
- * buffer that starts at a guess and doubles up to max_decoded; running out
- * of room with the buffer at max_decoded means the document is too large.
+ * libdeflate inflates whole buffers only, so the reader gives it the room
+ * of an idtx_buf bounded at max_decoded, which starts at a guess and
+ * doubles; running out of room with the buffer at max_decoded means the
+ * document is too large.
  * Re-inflating after a doubling costs at most twice the final work.
  */
 #include "codec/codec_int.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 
 #include <libdeflate.h>
@@ -72,28 +74,6 @@ int idt_codec_gzip(unsigned char **out, size_t *out_len, const void *data, size_
 }
 
 /* ---- reading -------------------------------------------------------------- */
-
-/* The growing output of the reader. */
-typedef struct outbuf {
-    unsigned char *p;
-    size_t len, cap; /* cap excludes the byte kept for a NUL */
-    size_t max;
-} outbuf;
-
-static int outbuf_reserve(outbuf *ob, size_t cap, idt_error *err)
-{
-    unsigned char *np;
-    if (cap > ob->max)
-        cap = ob->max;
-    if (cap <= ob->cap && ob->p)
-        return IDT_OK;
-    np = realloc(ob->p, cap + 1);
-    if (!np)
-        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory (%zu bytes)", cap + 1);
-    ob->p = np;
-    ob->cap = cap;
-    return IDT_OK;
-}
 
 static bool is_gzip_magic(const unsigned char *p, size_t n)
 {
@@ -230,33 +210,35 @@ static int parse_header(const unsigned char *p, size_t n, size_t at, size_t *dat
 }
 
 /* Inflates the deflate stream at p[at..n) onto ob; *used = input consumed. */
-static int inflate_data(struct libdeflate_decompressor *d, outbuf *ob, const unsigned char *p,
+static int inflate_data(struct libdeflate_decompressor *d, idtx_buf *ob, const unsigned char *p,
                         size_t n, size_t at, size_t *used, idt_error *err)
 {
     for (;;) {
-        size_t got = 0;
+        size_t got = 0, room = idtx_buf_room(ob);
         enum libdeflate_result r = libdeflate_deflate_decompress_ex(
-            d, p + at, n - at, ob->p + ob->len, ob->cap - ob->len, used, &got);
+            d, p + at, n - at, ob->data + ob->len, room, used, &got);
         if (r == LIBDEFLATE_SUCCESS) {
-            ob->len += got;
+            idtx_buf_commit(ob, got);
             return IDT_OK;
         }
         if (r != LIBDEFLATE_INSUFFICIENT_SPACE)
             return idtx_error_at_offset(err, IDT_EFORMAT, at,
                                         "corrupt or truncated deflate data (it starts at byte "
                                         "%zu; the data ends at byte %zu)", at, n);
-        if (ob->cap >= ob->max)
+        /* len + room never passes max (the buffer allocates no further) */
+        size_t cap = ob->len + room;
+        if (cap >= ob->max)
             return idtx_error_at_offset(err, IDT_ELIMIT, at,
                                         "the document inflates to more than the limit of %zu "
                                         "bytes (a gzip bomb?); the bound is enforced while "
                                         "inflating", ob->max);
-        IDTX_TRY(outbuf_reserve(ob, ob->cap > ob->max / 2 ? ob->max : ob->cap * 2, err));
+        IDTX_TRY(idtx_buf_reserve(ob, (cap > ob->max / 2 ? ob->max : cap * 2) - ob->len, err));
     }
 }
 
 /* Checks the 8-byte trailer at p[at..n) of a member whose output starts at
- * ob->p[start]. */
-static int check_trailer(const outbuf *ob, size_t start, const unsigned char *p, size_t n,
+ * ob->data[start]. */
+static int check_trailer(const idtx_buf *ob, size_t start, const unsigned char *p, size_t n,
                          size_t at, idt_error *err)
 {
     uint32_t crc, isize, got_crc;
@@ -269,7 +251,7 @@ static int check_trailer(const outbuf *ob, size_t start, const unsigned char *p,
                                     n - at, at);
     crc = idt_codec__le32(p + at);
     isize = idt_codec__le32(p + at + 4);
-    got_crc = libdeflate_crc32(0, ob->p + start, got_len);
+    got_crc = libdeflate_crc32(0, ob->data + start, got_len);
     if (crc != got_crc)
         return idtx_error_at_offset(err, IDT_EFORMAT, at,
                                     "gzip CRC32 mismatch: the trailer says %08x, the data "
@@ -312,7 +294,7 @@ static int after_member(const unsigned char *p, size_t n, size_t at, bool lenien
     return IDT_OK;
 }
 
-static int gunzip_members(struct libdeflate_decompressor *d, outbuf *ob,
+static int gunzip_members(struct libdeflate_decompressor *d, idtx_buf *ob,
                           const unsigned char *p, size_t n, bool lenient,
                           const header_rules *r, idt_error *err)
 {
@@ -334,27 +316,26 @@ int idt_codec__gunzip(unsigned char **out, size_t *out_len, const unsigned char 
 {
     header_rules rules = { reader, lim->warnings };
     struct libdeflate_decompressor *d;
-    outbuf ob = { NULL, 0, 0, 0 };
+    idtx_buf ob;
+    char *text;
     int rc;
 
     *out = NULL;
     *out_len = 0;
-    ob.max = lim->max_decoded;
-    IDTX_TRY(outbuf_reserve(&ob, first_guess(gz, len, ob.max), err));
+    idtx_buf_init(&ob, lim->max_decoded, "the inflated document");
+    IDTX_TRY(idtx_buf_reserve(&ob, first_guess(gz, len, ob.max), err));
     d = libdeflate_alloc_decompressor();
     if (!d) {
-        free(ob.p);
+        idtx_buf_dispose(&ob);
         return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory (deflate decompressor)");
     }
     rc = gunzip_members(d, &ob, gz, len, lim->lenient, &rules, err);
     libdeflate_free_decompressor(d);
-    if (rc < 0) {
-        free(ob.p);
+    if (rc < 0 || (rc = idtx_buf_take(&ob, &text, out_len, err)) < 0) {
+        idtx_buf_dispose(&ob);
         return rc;
     }
-    ob.p[ob.len] = 0;
-    *out = ob.p;
-    *out_len = ob.len;
+    *out = (unsigned char *)text;
     return IDT_OK;
 }
 

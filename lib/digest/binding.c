@@ -2,7 +2,9 @@
 #include "initdata/digest.h"
 #include "digest/digest_int.h"
 #include "util/error_int.h"
+#include "util/keyword.h"
 #include "util/quote.h"
+#include "util/sha256.h"
 
 #include <string.h>
 
@@ -113,7 +115,9 @@ int idt_vtpm_pcr8_compute(uint8_t out[32], const idt_digest *d, idt_vtpm_rule ru
                               name ? name : "document", d->len);
     }
     /* A TPM extend is PCR := H(PCR || data); PCR 8 starts at zero. */
-    return idt_digest__sha256_two(out, zero_pcr, sizeof zero_pcr, d->bytes, 32, err);
+    if (idtx_sha256_concat(out, zero_pcr, sizeof zero_pcr, d->bytes, 32) < 0)
+        return idtx_error_set(err, IDT_ERROR, NULL, "libcrypto failed to compute SHA-256");
+    return IDT_OK;
 }
 
 int idt_binding_compute(idt_binding *out, idt_platform p, const idt_digest *d,
@@ -158,4 +162,25 @@ int idt_binding_format(char *buf, size_t cap, const idt_binding *b, idt_encoding
     int n = idt_digest__encode(buf + plen + 1, cap - plen - 1, b->bytes, b->len,
                                IDT_ENCODING_BASE64, err);
     return n < 0 ? n : (int)(plen + 1) + n;
+}
+
+static const idtx_keyword vtpm_rules[] = {
+    { "aa", IDT_VTPM_RULE_AA },
+    { "peerpods", IDT_VTPM_RULE_PEERPODS },
+};
+
+const char *idt_vtpm_rule_name(idt_vtpm_rule rule)
+{
+    return idtx_keyword_name(vtpm_rules, sizeof vtpm_rules / sizeof vtpm_rules[0], (int)rule);
+}
+
+int idt_vtpm_rule_parse(idt_vtpm_rule *out, const char *name, size_t len, idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_vtpm_rule_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, vtpm_rules, sizeof vtpm_rules / sizeof vtpm_rules[0],
+                                "vTPM rule", name, len, err));
+    *out = (idt_vtpm_rule)v;
+    return IDT_OK;
 }

@@ -3,6 +3,8 @@
 #include "digest/digest_int.h"
 #include "util/base64.h"
 #include "util/error_int.h"
+#include "util/hex.h"
+#include "util/keyword.h"
 #include "util/quote.h"
 
 #include <string.h>
@@ -60,22 +62,6 @@ int idt_digest_alg_parse(idt_digest_alg *out, const char *name, size_t len, idt_
                           idtx_quote(q, name ? name : "", len));
 }
 
-int idt_digest__sha256_two(uint8_t out[32], const void *a, size_t alen, const void *b,
-                           size_t blen, idt_error *err)
-{
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    unsigned int n = 0;
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) &&
-             EVP_DigestUpdate(ctx, a, alen) && EVP_DigestUpdate(ctx, b, blen) &&
-             EVP_DigestFinal_ex(ctx, out, &n) && n == 32;
-    EVP_MD_CTX_free(ctx);
-    if (!ok) {
-        ERR_clear_error();
-        return idtx_error_set(err, IDT_ERROR, NULL, "libcrypto failed to compute SHA-256");
-    }
-    return IDT_OK;
-}
-
 int idt_digest_compute(idt_digest *out, idt_digest_alg alg, const void *data, size_t len,
                        idt_error *err)
 {
@@ -107,7 +93,6 @@ int idt_digest_compute(idt_digest *out, idt_digest_alg alg, const void *data, si
 int idt_digest__encode(char *buf, size_t cap, const uint8_t *bytes, size_t n,
                        idt_encoding enc, idt_error *err)
 {
-    static const char hex[] = "0123456789abcdef";
     /* n is at most IDT_BINDING_MAX, so neither length can overflow. */
     size_t need = enc == IDT_ENCODING_HEX ? 2 * n : idtx_base64_encoded_len(n);
     if (need >= cap)
@@ -115,12 +100,7 @@ int idt_digest__encode(char *buf, size_t cap, const uint8_t *bytes, size_t n,
                               "a buffer of %zu bytes cannot hold %zu characters", cap, need);
     if (enc == IDT_ENCODING_BASE64)
         return (int)idtx_base64_encode(buf, bytes, n);
-    for (size_t i = 0; i < n; i++) {
-        buf[2 * i] = hex[bytes[i] >> 4];
-        buf[2 * i + 1] = hex[bytes[i] & 15];
-    }
-    buf[2 * n] = '\0';
-    return (int)need;
+    return (int)idtx_hex_encode(buf, bytes, n);
 }
 
 int idt_digest_format(char *buf, size_t cap, const idt_digest *d, idt_encoding enc,
@@ -131,4 +111,26 @@ int idt_digest_format(char *buf, size_t cap, const idt_digest *d, idt_encoding e
         return idtx_error_set(err, IDT_EINVAL, NULL,
                               "a digest is written as hex or base64 only");
     return idt_digest__encode(buf, cap, d->bytes, d->len, enc, err);
+}
+
+static const idtx_keyword encodings[] = {
+    { "hex", IDT_ENCODING_HEX },
+    { "base64", IDT_ENCODING_BASE64 },
+    { "qemu", IDT_ENCODING_QEMU },
+};
+
+const char *idt_encoding_name(idt_encoding enc)
+{
+    return idtx_keyword_name(encodings, sizeof encodings / sizeof encodings[0], (int)enc);
+}
+
+int idt_encoding_parse(idt_encoding *out, const char *name, size_t len, idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_encoding_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, encodings, sizeof encodings / sizeof encodings[0],
+                                "encoding", name, len, err));
+    *out = (idt_encoding)v;
+    return IDT_OK;
 }

@@ -4,10 +4,6 @@
 
 #include "initdata/digest.h"
 
-/* SHA-256 of a || b (the PCR extend).  IDT_OK or IDT_ERROR. */
-int idt_digest__sha256_two(uint8_t out[32], const void *a, size_t alen, const void *b,
-                           size_t blen, idt_error *err);
-
 /* Writes n bytes (n <= IDT_BINDING_MAX) as hex or base64 with a NUL.
  * Returns the length, or IDT_ELIMIT when cap is too small. */
 int idt_digest__encode(char *buf, size_t cap, const uint8_t *bytes, size_t n,

@@ -217,16 +217,3 @@ int idt_ev__sha256(uint8_t out[32], const void *p, size_t len)
     ERR_clear_error();
     return ok ? 0 : -1;
 }
-
-int idt_ev__sha256_two(uint8_t out[32], const void *a, size_t alen, const void *b,
-                       size_t blen)
-{
-    unsigned int n = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
-             EVP_DigestUpdate(ctx, a, alen) == 1 && EVP_DigestUpdate(ctx, b, blen) == 1 &&
-             EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == 32;
-    EVP_MD_CTX_free(ctx);
-    ERR_clear_error();
-    return ok ? 0 : -1;
-}

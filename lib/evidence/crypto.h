@@ -44,8 +44,4 @@ int idt_ev__verify_sig(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t 
 /* The SHA-256 of len bytes (OpenSSL).  Returns 0, or -1 on failure. */
 int idt_ev__sha256(uint8_t out[32], const void *p, size_t len);
 
-/* The SHA-256 of a || b.  Returns 0, or -1 on failure. */
-int idt_ev__sha256_two(uint8_t out[32], const void *a, size_t alen, const void *b,
-                       size_t blen);
-
 #endif /* IDT_EVIDENCE_CRYPTO_H */

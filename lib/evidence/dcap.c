@@ -22,24 +22,23 @@
  */
 #include "evidence/crypto.h"
 #include "evidence/evidence_int.h"
+#include "util/sha256.h"
 
 #include <openssl/evp.h>
 #include <string.h>
 
 #define DCAP_HEADER_LEN 48
-#define QE_REPORT_LEN 384
-#define QE_REPORT_DATA_OFFSET 320 /* in the QE's enclave report body */
 #define CERT_TYPE_QE_REPORT 6
 
-/* Reads what follows the QE report in v3 quotes and in type 6
- * certification data: its signature and the QE auth data. */
+/* Reads the QE report (an SGX enclave report body) in v3 quotes and in
+ * type 6 certification data, then its signature and the QE auth data. */
 static int read_qe(idt_ev__dcap *q, idt_ev__rd *r, idt_error *err)
 {
     const uint8_t *qe_sig;
     uint16_t auth_len = 0;
-    if (!idt_ev__rd_bytes(r, QE_REPORT_LEN, &q->qe_report.p))
-        return idt_ev__truncated(err, r, QE_REPORT_LEN, "QE report");
-    q->qe_report.n = QE_REPORT_LEN;
+    if (!idt_ev__rd_bytes(r, IDTX_SGX_BODY_LEN, &q->qe_report.p))
+        return idt_ev__truncated(err, r, IDTX_SGX_BODY_LEN, "QE report");
+    q->qe_report.n = IDTX_SGX_BODY_LEN;
     if (!idt_ev__rd_bytes(r, 64, &qe_sig))
         return idt_ev__truncated(err, r, 64, "QE report signature");
     if (!idt_ev__rd_u16le(r, &auth_len))
@@ -128,7 +127,7 @@ int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *
         return idtx_error_at_offset(err, IDT_EUNSUPPORTED, 4,
                                     "DCAP quote TEE type 0x%x is neither TDX (0x81) nor SGX (0)",
                                     (unsigned)tee_type);
-    size_t body_len = tdx ? 584 : 384;
+    size_t body_len = tdx ? IDTX_TD10_BODY_LEN : IDTX_SGX_BODY_LEN;
     const char *body_name = tdx ? "TD 1.0" : "SGX enclave report";
     if (version == 5) {
         uint16_t body_type = 0;
@@ -136,9 +135,9 @@ int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *
         if (!idt_ev__rd_u16le(&r, &body_type) || !idt_ev__rd_u32le(&r, &size))
             return idt_ev__truncated(err, &r, 6, "quote v5 body descriptor");
         static const struct { unsigned type; size_t len; bool tdx; const char *name; } bodies[] = {
-            { 1, 384, false, "SGX enclave report" },
-            { 2, 584, true, "TD 1.0" },
-            { 3, 648, true, "TD 1.5" },
+            { 1, IDTX_SGX_BODY_LEN, false, "SGX enclave report" },
+            { 2, IDTX_TD10_BODY_LEN, true, "TD 1.0" },
+            { 3, IDTX_TD15_BODY_LEN, true, "TD 1.5" },
         };
         size_t i = 0;
         while (i < 3 && bodies[i].type != body_type)
@@ -207,8 +206,8 @@ void idt_ev__check_dcap(const idt_evidence *ev, idt_ev__checks *c)
         return;
     }
     uint8_t h[32];
-    const uint8_t *rd = q->qe_report.p + QE_REPORT_DATA_OFFSET;
-    if (idt_ev__sha256_two(h, q->key.p, q->key.n, q->qe_auth.p, q->qe_auth.n) < 0) {
+    const uint8_t *rd = q->qe_report.p + IDTX_SGX_BODY_REPORT_DATA;
+    if (idtx_sha256_concat(h, q->key.p, q->key.n, q->qe_auth.p, q->qe_auth.n) < 0) {
         c->status = IDT_ERROR;
         return;
     }

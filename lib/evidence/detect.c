@@ -3,8 +3,6 @@
  * numbers, tags), so they cannot be confused with one another. */
 #include "evidence/evidence_int.h"
 
-#define SNP_REPORT_LEN 1184u
-
 static bool is_dcap(const uint8_t *p, size_t n)
 {
     if (n < 48)
@@ -21,7 +19,7 @@ static bool is_dcap(const uint8_t *p, size_t n)
 
 static bool is_snp(const uint8_t *p, size_t n)
 {
-    if (n != SNP_REPORT_LEN)
+    if (n != IDTX_SNP_REPORT_LEN)
         return false;
     uint32_t version = (uint32_t)idt_ev__le_at(p, 4);
     uint32_t sig_algo = (uint32_t)idt_ev__le_at(p + 52, 4);

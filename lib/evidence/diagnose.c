@@ -5,8 +5,8 @@
  * candidate is recomputed and compared with the found value; every one
  * that fits is reported.
  */
-#include "evidence/crypto.h"
 #include "evidence/evidence_int.h"
+#include "util/sha256.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -394,8 +394,8 @@ static int try_pcr(diag *g, const idt_digest *d, unsigned text)
         return 0;
     idt_diagnosis dg = { d->len == 32 ? IDT_DIAG_PCR_AA : IDT_DIAG_PCR_PEERPODS, d->alg, text, 0,
                          "", IDT_HINT_NONE };
-    if (idt_ev__sha256_two(once, zeros, 32, d->bytes, 32) < 0 ||
-        idt_ev__sha256_two(twice, once, 32, d->bytes, 32) < 0) {
+    if (idtx_sha256_concat(once, zeros, 32, d->bytes, 32) < 0 ||
+        idtx_sha256_concat(twice, once, 32, d->bytes, 32) < 0) {
         g->stop = idtx_error_set(g->err, IDT_ERROR, NULL, "SHA-256 failed in libcrypto");
         return 1;
     }

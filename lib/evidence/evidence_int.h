@@ -7,6 +7,7 @@
 #include "initdata/evidence.h"
 #include "util/arena.h"
 #include "util/error_int.h"
+#include "util/tee_layout.h"
 #include "evidence/reader.h"
 
 #include <stdarg.h>

@@ -25,17 +25,16 @@
 #define HCL_VAR_OFFSET (HCL_REQ_OFFSET + 20)
 #define HCL_SNP 2
 #define HCL_TDX 4
-#define TDREPORT_LEN 1024
 
 /* The parts of a TDREPORT the evidence shows (facts section 8). */
 static const idt_ev__layout td_report[] = {
-    { "REPORT_DATA", 128, 64, IDT_FIELD_BYTES },
-    { "MRTD", 528, 48, IDT_FIELD_BYTES },
-    { "MRCONFIGID", 576, 48, IDT_FIELD_BYTES },
-    { "RTMR0", 720, 48, IDT_FIELD_BYTES },
-    { "RTMR1", 768, 48, IDT_FIELD_BYTES },
-    { "RTMR2", 816, 48, IDT_FIELD_BYTES },
-    { "RTMR3", 864, 48, IDT_FIELD_BYTES },
+    { "REPORT_DATA", IDTX_TDREPORT_REPORT_DATA, IDTX_REPORT_DATA_LEN, IDT_FIELD_BYTES },
+    { "MRTD", IDTX_TDREPORT_MRTD, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
+    { "MRCONFIGID", IDTX_TDREPORT_MRCONFIGID, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
+    { "RTMR0", IDTX_TDREPORT_RTMR0, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
+    { "RTMR1", IDTX_TDREPORT_RTMR0 + IDTX_TD_MR_LEN, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
+    { "RTMR2", IDTX_TDREPORT_RTMR0 + 2 * IDTX_TD_MR_LEN, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
+    { "RTMR3", IDTX_TDREPORT_RTMR0 + 3 * IDTX_TD_MR_LEN, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
 };
 
 /* The HCLAkPub RSA key of the variable data, if any, becomes the AK. */
@@ -96,7 +95,7 @@ int idt_ev__parse_hcl(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
     ev->hcl.var_data.n = var_size;
     ev->hcl.report_type = type;
     ev->hcl.hw_report.p = p + HCL_HEADER_LEN;
-    ev->hcl.hw_report.n = type == HCL_SNP ? HCL_HW_AREA_LEN : TDREPORT_LEN;
+    ev->hcl.hw_report.n = type == HCL_SNP ? HCL_HW_AREA_LEN : IDTX_TDREPORT_LEN;
     ev->hcl.present = true;
     IDTX_TRY(read_ak(ev, err));
     const char *saved = ev->group;
@@ -107,7 +106,7 @@ int idt_ev__parse_hcl(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
     } else {
         ev->group = "hcl_td_report";
         rc = idt_ev__add_layout(ev, td_report, sizeof td_report / sizeof td_report[0],
-                                ev->hcl.hw_report.p, TDREPORT_LEN, NULL, NULL, err);
+                                ev->hcl.hw_report.p, IDTX_TDREPORT_LEN, NULL, NULL, err);
     }
     ev->group = saved;
     return rc;

@@ -1,6 +1,7 @@
 /* JSON evidence helpers (json_int.h). */
 #include "evidence/json_int.h"
 #include "util/base64.h"
+#include "util/hex.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,30 +23,6 @@ int idt_ev__json_load(json_t **out, const uint8_t *p, size_t n, idt_error *err)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "evidence JSON must be an object");
     }
     return IDT_OK;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-static bool decode_hex(uint8_t *dst, const char *s, size_t n)
-{
-    if (n % 2)
-        return false;
-    for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval((unsigned char)s[i]), lo = hexval((unsigned char)s[i + 1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        dst[i / 2] = (uint8_t)(hi << 4 | lo);
-    }
-    return true;
 }
 
 /* Base64 in either alphabet, padding optional: normalised to the standard
@@ -110,7 +87,7 @@ int idt_ev__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_
             memcpy(buf, s, len);
             n = len;
         } else if (accept & IDT_EV_JSON_HEX) {
-            if (!decode_hex(buf, s, len))
+            if (idtx_hex_decode(buf, s, len) < 0)
                 return bad(err, what, describe(accept));
             n = len / 2;
         } else if (!decode_base64(buf, &n, s, len)) {

@@ -12,21 +12,19 @@ static const idt_ev__layout sgx_body[] = {
     { "ATTRIBUTES", 48, 16, IDT_FIELD_BYTES },
     { "MRENCLAVE", 64, 32, IDT_FIELD_BYTES },
     { "MRSIGNER", 128, 32, IDT_FIELD_BYTES },
-    { "CONFIGID", 192, 64, IDT_FIELD_BYTES },
+    { "CONFIGID", IDTX_SGX_BODY_CONFIGID, IDTX_SGX_CONFIGID_LEN, IDT_FIELD_BYTES },
     { "ISVPRODID", 256, 2, IDT_FIELD_UINT },
     { "ISVSVN", 258, 2, IDT_FIELD_UINT },
     { "CONFIGSVN", 260, 2, IDT_FIELD_UINT },
     { "ISVFAMILYID", 304, 16, IDT_FIELD_BYTES },
-    { "REPORT_DATA", 320, 64, IDT_FIELD_BYTES },
+    { "REPORT_DATA", IDTX_SGX_BODY_REPORT_DATA, IDTX_REPORT_DATA_LEN, IDT_FIELD_BYTES },
 };
-
-#define SGX_BODY_LEN 384
 
 int idt_ev__sgx_body(idt_evidence *ev, idt_ev__rd *r, idt_error *err)
 {
     const uint8_t *body;
-    if (!idt_ev__rd_bytes(r, SGX_BODY_LEN, &body))
-        return idt_ev__truncated(err, r, SGX_BODY_LEN, "SGX report body");
+    if (!idt_ev__rd_bytes(r, IDTX_SGX_BODY_LEN, &body))
+        return idt_ev__truncated(err, r, IDTX_SGX_BODY_LEN, "SGX report body");
     return idt_ev__add_layout(ev, sgx_body, sizeof sgx_body / sizeof sgx_body[0], body,
-                              SGX_BODY_LEN, "CONFIGID", "REPORT_DATA", err);
+                              IDTX_SGX_BODY_LEN, "CONFIGID", "REPORT_DATA", err);
 }

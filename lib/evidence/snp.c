@@ -14,12 +14,6 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-#define SNP_REPORT_LEN 1184
-#define SNP_SIGNED_LEN 0x2a0
-#define SNP_SIG_R 0x2a0
-#define SNP_SIG_S 0x2e8
-#define SNP_SIG_LEN 72
-
 static const idt_ev__layout snp_report[] = {
     { "VERSION", 0, 4, IDT_FIELD_UINT },
     { "GUEST_SVN", 4, 4, IDT_FIELD_UINT },
@@ -30,9 +24,9 @@ static const idt_ev__layout snp_report[] = {
     { "SIGNATURE_ALGO", 52, 4, IDT_FIELD_UINT },
     { "CURRENT_TCB", 56, 8, IDT_FIELD_BYTES },
     { "PLATFORM_INFO", 64, 8, IDT_FIELD_UINT },
-    { "REPORT_DATA", 80, 64, IDT_FIELD_BYTES },
+    { "REPORT_DATA", IDTX_SNP_REPORT_DATA, IDTX_REPORT_DATA_LEN, IDT_FIELD_BYTES },
     { "MEASUREMENT", 144, 48, IDT_FIELD_BYTES },
-    { "HOST_DATA", 192, 32, IDT_FIELD_BYTES },
+    { "HOST_DATA", IDTX_SNP_HOST_DATA, IDTX_SNP_HOST_DATA_LEN, IDT_FIELD_BYTES },
     { "ID_KEY_DIGEST", 224, 48, IDT_FIELD_BYTES },
     { "AUTHOR_KEY_DIGEST", 272, 48, IDT_FIELD_BYTES },
     { "REPORT_ID", 320, 32, IDT_FIELD_BYTES },
@@ -45,11 +39,11 @@ static const idt_ev__layout snp_report[] = {
 
 int idt_ev__parse_snp(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
-    if (n != SNP_REPORT_LEN)
-        return idtx_error_at_offset(err, n < SNP_REPORT_LEN ? IDT_ETRUNC : IDT_EFORMAT,
-                                    n < SNP_REPORT_LEN ? n : SNP_REPORT_LEN,
+    if (n != IDTX_SNP_REPORT_LEN)
+        return idtx_error_at_offset(err, n < IDTX_SNP_REPORT_LEN ? IDT_ETRUNC : IDT_EFORMAT,
+                                    n < IDTX_SNP_REPORT_LEN ? n : IDTX_SNP_REPORT_LEN,
                                     "an SNP attestation report is %d bytes; this is %zu",
-                                    SNP_REPORT_LEN, n);
+                                    IDTX_SNP_REPORT_LEN, n);
     uint32_t version = (uint32_t)idt_ev__le_at(p, 4);
     if (version < 2 || version > 5)
         return idtx_error_at_offset(err, IDT_EUNSUPPORTED, 0,
@@ -182,9 +176,15 @@ static int rebuild_report(rebuild *b)
         { "sig_algo", 52, 4 }, { "plat_info", 64, 8 },
     };
     static const struct { const char *key; size_t off, size; } arrays[] = {
-        { "family_id", 16, 16 },  { "image_id", 32, 16 },       { "report_data", 80, 64 },
-        { "measurement", 144, 48 }, { "host_data", 192, 32 },   { "id_key_digest", 224, 48 },
-        { "author_key_digest", 272, 48 }, { "report_id", 320, 32 }, { "report_id_ma", 352, 32 },
+        { "family_id", 16, 16 },
+        { "image_id", 32, 16 },
+        { "report_data", IDTX_SNP_REPORT_DATA, IDTX_REPORT_DATA_LEN },
+        { "measurement", 144, 48 },
+        { "host_data", IDTX_SNP_HOST_DATA, IDTX_SNP_HOST_DATA_LEN },
+        { "id_key_digest", 224, 48 },
+        { "author_key_digest", 272, 48 },
+        { "report_id", 320, 32 },
+        { "report_id_ma", 352, 32 },
         { "chip_id", 416, 64 },
     };
     static const struct { const char *key; size_t off; } tcbs[] = {
@@ -223,9 +223,11 @@ static int rebuild_report(rebuild *b)
     if (rc >= 0 && !json_is_object(sig))
         rc = bad_key(b, "signature", "an object {r, s}");
     if (rc >= 0)
-        rc = put_bytes_value(b, json_object_get(sig, "r"), "signature.r", SNP_SIG_R, SNP_SIG_LEN);
+        rc = put_bytes_value(b, json_object_get(sig, "r"), "signature.r", IDTX_SNP_SIG_R,
+                             IDTX_SNP_SIG_LEN);
     if (rc >= 0)
-        rc = put_bytes_value(b, json_object_get(sig, "s"), "signature.s", SNP_SIG_S, SNP_SIG_LEN);
+        rc = put_bytes_value(b, json_object_get(sig, "s"), "signature.s", IDTX_SNP_SIG_S,
+                             IDTX_SNP_SIG_LEN);
     return rc;
 }
 
@@ -266,15 +268,15 @@ int idt_ev__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err)
     if (!json_is_object(b.obj))
         return idtx_error_set(err, IDT_EFORMAT, NULL,
                               "SNP evidence JSON: attestation_report must be an object");
-    b.r = idtx_arena_alloc(&ev->arena, SNP_REPORT_LEN);
+    b.r = idtx_arena_alloc(&ev->arena, IDTX_SNP_REPORT_LEN);
     if (!b.r)
         return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
-    memset(b.r, 0, SNP_REPORT_LEN);
+    memset(b.r, 0, IDTX_SNP_REPORT_LEN);
     int rc = rebuild_report(&b);
     if (rc < 0)
         return rc;
     ev->format = IDT_EVIDENCE_SNP_JSON;
-    rc = idt_ev__parse_snp(ev, b.r, SNP_REPORT_LEN, err);
+    rc = idt_ev__parse_snp(ev, b.r, IDTX_SNP_REPORT_LEN, err);
     if (rc < 0)
         return rc;
     idt_ev__summary(ev, " (rebuilt from the sev crate's JSON)");
@@ -316,8 +318,8 @@ void idt_ev__check_snp(const idt_evidence *ev, idt_ev__checks *c)
         idt_ev__check_add(c, name, IDT_CHECK_FAIL,
                           "the certificate from %s holds an %s key; a VCEK or VLEK is EC P-384",
                           ev->snp.cert_source, desc);
-    else if (idt_ev__verify_rs(key, EVP_sha384(), r + SNP_SIG_R, r + SNP_SIG_S, SNP_SIG_LEN,
-                               true, r, SNP_SIGNED_LEN))
+    else if (idt_ev__verify_rs(key, EVP_sha384(), r + IDTX_SNP_SIG_R, r + IDTX_SNP_SIG_S,
+                               IDTX_SNP_SIG_LEN, true, r, IDTX_SNP_SIGNED_LEN))
         idt_ev__check_add(c, name, IDT_CHECK_PASS,
                           "ECDSA P-384 over bytes 0..0x29f, by the key of the certificate from "
                           "%s",

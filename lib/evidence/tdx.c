@@ -15,14 +15,14 @@ static const idt_ev__layout td_body[] = {
     { "TD_ATTRIBUTES", 120, 8, IDT_FIELD_BYTES },
     { "XFAM", 128, 8, IDT_FIELD_BYTES },
     { "MRTD", 136, 48, IDT_FIELD_BYTES },
-    { "MRCONFIGID", 184, 48, IDT_FIELD_BYTES },
+    { "MRCONFIGID", IDTX_TD_BODY_MRCONFIGID, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
     { "MROWNER", 232, 48, IDT_FIELD_BYTES },
     { "MROWNERCONFIG", 280, 48, IDT_FIELD_BYTES },
     { "RTMR0", 328, 48, IDT_FIELD_BYTES },
     { "RTMR1", 376, 48, IDT_FIELD_BYTES },
     { "RTMR2", 424, 48, IDT_FIELD_BYTES },
     { "RTMR3", 472, 48, IDT_FIELD_BYTES },
-    { "REPORT_DATA", 520, 64, IDT_FIELD_BYTES },
+    { "REPORT_DATA", IDTX_TD_BODY_REPORT_DATA, IDTX_REPORT_DATA_LEN, IDT_FIELD_BYTES },
     { "TEE_TCB_SVN2", 584, 16, IDT_FIELD_BYTES },
     { "MRSERVICETD", 600, 48, IDT_FIELD_BYTES },
 };
@@ -35,7 +35,7 @@ int idt_ev__tdx_body(idt_evidence *ev, idt_ev__rd *r, size_t body_len, idt_error
     const uint8_t *body;
     if (!idt_ev__rd_bytes(r, body_len, &body))
         return idt_ev__truncated(err, r, body_len, "TD report body");
-    size_t count = body_len == 648 ? TD15_FIELDS : TD10_FIELDS;
+    size_t count = body_len == IDTX_TD15_BODY_LEN ? TD15_FIELDS : TD10_FIELDS;
     return idt_ev__add_layout(ev, td_body, count, body, body_len, "MRCONFIGID", "REPORT_DATA",
                               err);
 }

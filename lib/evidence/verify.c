@@ -11,12 +11,30 @@
  *                  on a digest that is not 32 bytes
  */
 #include "evidence/evidence_int.h"
+#include "util/keyword.h"
 
 #include <string.h>
 
+static const idtx_keyword rules_names[] = {
+    { "trustee", IDT_RULES_TRUSTEE },
+    { "kata", IDT_RULES_KATA },
+};
+
 const char *idt_verify_rules_name(idt_verify_rules rules)
 {
-    return rules == IDT_RULES_TRUSTEE ? "trustee" : rules == IDT_RULES_KATA ? "kata" : NULL;
+    return idtx_keyword_name(rules_names, sizeof rules_names / sizeof rules_names[0],
+                             (int)rules);
+}
+
+int idt_verify_rules_parse(idt_verify_rules *out, const char *name, size_t len, idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_verify_rules_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, rules_names, sizeof rules_names / sizeof rules_names[0],
+                                "rules", name, len, err));
+    *out = (idt_verify_rules)v;
+    return IDT_OK;
 }
 
 static const char *who(idt_verify_rules rules)

@@ -4,6 +4,8 @@
 
 #include "initdata/guest.h"
 #include "util/error_int.h"
+#include "util/hex.h"
+#include "util/tee_layout.h"
 
 #include <stdarg.h>
 
@@ -44,9 +46,6 @@ int idt_guest__pread_full(int fd, void *buf, size_t len, uint64_t off, const cha
 /* n random bytes from getrandom(). IDT_EIO on failure. */
 int idt_guest__random(void *buf, size_t n, idt_error *err);
 
-/* Lowercase hex of n bytes into out (2n + 1 bytes). */
-void idt_guest__hex(char *out, const uint8_t *p, size_t n);
-
 /* Strips trailing '\n', '\r', ' ' and '\t' from a read attribute. */
 size_t idt_guest__trim(const char *s, size_t len);
 
@@ -61,8 +60,8 @@ int idt_guest__tsm_exchange(int entry_fd, const char *entry_name, const char *wa
                             size_t cap, size_t *outlen, idt_error *err);
 
 /* The TDX and SNP ioctls, reached only with a real character device. */
-int idt_guest__tdx_ioctl(int fd, const uint8_t reportdata[64], uint8_t tdreport[1024],
-                         const char *name, idt_error *err);
+int idt_guest__tdx_ioctl(int fd, const uint8_t reportdata[IDTX_REPORT_DATA_LEN],
+                         uint8_t tdreport[IDTX_TDREPORT_LEN], const char *name, idt_error *err);
 int idt_guest__snp_ioctl(int fd, const uint8_t user_data[64], uint8_t *report, size_t cap,
                          size_t *len, const char *name, idt_error *err);
 
@@ -74,14 +73,5 @@ int idt_guest__compare(const idt_guest_binding *b, idt_error *err);
 int idt_guest__vtpm_bind(idt_guest_binding *out, const idt_digest *d,
                          const idt_guest_bind_options *o, idt_guest_notes *notes,
                          idt_error *err);
-
-#define IDT_TDREPORT_LEN 1024
-#define IDT_TDREPORT_TYPE_TDX 0x81
-#define IDT_TDREPORT_REPORTDATA 128
-#define IDT_TDREPORT_MRCONFIGID 576
-#define IDT_SNP_REPORT_LEN 1184
-#define IDT_SNP_RESPONSE_LEN 4000
-#define IDT_SNP_REPORT_DATA 80
-#define IDT_SNP_HOST_DATA 192
 
 #endif

@@ -2,6 +2,7 @@
  * beside the target, sync, swap in with one rename. */
 #define _GNU_SOURCE /* renameat2 */
 #include "guest/guest_int.h"
+#include "util/buf.h"
 #include "util/quote.h"
 
 #include <dirent.h>
@@ -183,7 +184,7 @@ static int open_parent(target *t, idt_error *err)
     if (slash)
         *(slash == buf ? slash + 1 : slash) = '\0';
     else
-        strcpy(buf, ".");
+        memcpy(buf, ".", sizeof ".");
     fd = open(buf[0] == '/' ? "/" : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s",
@@ -264,7 +265,7 @@ static int make_stage(target *t, idt_error *err)
         uint8_t rnd[6];
         char hex[13];
         IDTX_TRY(idt_guest__random(rnd, sizeof rnd, err));
-        idt_guest__hex(hex, rnd, sizeof rnd);
+        idtx_hex_encode(hex, rnd, sizeof rnd);
         IDTX_TRY(idt_guest__fmt(t->stage, sizeof t->stage, err, "the staging directory name",
                                 ".%s" STAGE_TAG "%s", t->base, hex));
         if (mkdirat(t->parent_fd, t->stage, 0700) == 0) {
@@ -350,7 +351,7 @@ static int swap_two_steps(target *t, idt_guest_notes *notes, idt_error *err)
     uint8_t rnd[6];
     char hex[13];
     IDTX_TRY(idt_guest__random(rnd, sizeof rnd, err));
-    idt_guest__hex(hex, rnd, sizeof rnd);
+    idtx_hex_encode(hex, rnd, sizeof rnd);
     IDTX_TRY(idt_guest__fmt(aside, sizeof aside, err, "a staging name", ".%s" STAGE_TAG "%s",
                             t->base, hex));
     if (renameat(t->parent_fd, t->base, t->parent_fd, aside) < 0)
@@ -527,7 +528,7 @@ int idt_guest_install(const idt_doc *doc, const idt_guest_install_options *o,
         idt_digest d;
         rc = idt_doc_digest(&d, doc, err);
         if (rc >= 0) {
-            idt_guest__hex(hex, d.bytes, d.len);
+            idtx_hex_encode(hex, d.bytes, d.len);
             list_add(&files, "initdata.digest", hex, 2 * d.len);
         }
     }
@@ -568,65 +569,61 @@ static const char deny_head[] =
     "# Deny-all Kata agent policy, installed because the Init-Data could not be\n"
     "# verified and installed.  Every request of the agent is refused.  The error:\n";
 
-/* Appends reason as comment lines: "#   " per line, bytes outside printable
- * ASCII as \xNN (Rego sources must be UTF-8; control bytes must not end
- * the comment). */
-static size_t put_reason(char *out, const char *reason)
+/* Appends reason[0..len) as comment lines: "#   " per line, bytes outside
+ * printable ASCII as \xNN (Rego sources must be UTF-8; control bytes must
+ * not end the comment). */
+static int put_reason(idtx_buf *b, const char *reason, size_t len, idt_error *err)
 {
-    size_t o = 0;
     bool line_start = true;
-    for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)reason[i];
         if (line_start) {
-            memcpy(out + o, "#   ", 4);
-            o += 4;
+            IDTX_TRY(idtx_buf_put(b, "#   ", 4, err));
             line_start = false;
         }
-        if (*p == '\n') {
-            out[o++] = '\n';
+        if (c == '\n') {
+            IDTX_TRY(idtx_buf_putc(b, '\n', err));
             line_start = true;
-        } else if (*p >= 0x20 && *p < 0x7f) {
-            out[o++] = (char)*p;
+        } else if (c >= 0x20 && c < 0x7f) {
+            IDTX_TRY(idtx_buf_putc(b, (char)c, err));
         } else {
-            o += (size_t)sprintf(out + o, "\\x%02x", *p);
+            IDTX_TRY(idtx_buf_printf(b, err, "\\x%02x", c));
         }
     }
-    if (!line_start)
-        out[o++] = '\n';
-    return o;
+    return line_start ? IDT_OK : idtx_buf_putc(b, '\n', err);
+}
+
+static int deny_text(idtx_buf *b, const char *reason, size_t rlen, idt_error *err)
+{
+    IDTX_TRY(idtx_buf_put(b, deny_head, sizeof deny_head - 1, err));
+    IDTX_TRY(put_reason(b, reason, rlen, err));
+    IDTX_TRY(idtx_buf_puts(b, "\npackage agent_policy\n\n"
+                              "default AllowRequestsFailingPolicy := false\n", err));
+    for (size_t i = 0; i < sizeof agent_requests / sizeof agent_requests[0]; i++)
+        IDTX_TRY(idtx_buf_printf(b, err, "default %s := false\n", agent_requests[i]));
+    return IDT_OK;
 }
 
 int idt_guest_deny_policy(char **out, size_t *len, const char *reason, idt_error *err)
 {
-    size_t rlen, cap, o;
-    char *buf;
     if (!out || !len)
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_guest_deny_policy: NULL argument");
     *out = NULL;
     *len = 0;
     if (!reason || !*reason)
         reason = "(no message)";
-    rlen = strnlen(reason, 65536);
-    /* Worst case: every byte escaped (4) and every line prefixed (4). */
-    cap = sizeof deny_head + 8 * rlen + 64 + 256 +
-          (sizeof agent_requests / sizeof agent_requests[0]) * 64;
-    if (!(buf = malloc(cap)))
-        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
-    memcpy(buf, deny_head, sizeof deny_head - 1);
-    o = sizeof deny_head - 1;
-    char *r = strndup(reason, rlen);
-    if (!r) {
-        free(buf);
-        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
-    }
-    o += put_reason(buf + o, r);
-    free(r);
-    o += (size_t)sprintf(buf + o, "\npackage agent_policy\n\n"
-                                  "default AllowRequestsFailingPolicy := false\n");
-    for (size_t i = 0; i < sizeof agent_requests / sizeof agent_requests[0]; i++)
-        o += (size_t)sprintf(buf + o, "default %s := false\n", agent_requests[i]);
-    *out = buf;
-    *len = o;
-    return IDT_OK;
+    size_t rlen = strnlen(reason, 65536);
+    /* Worst case: every byte escaped (4) and every line prefixed (4); each
+     * request's line is under 64 bytes. */
+    idtx_buf b;
+    idtx_buf_init(&b, sizeof deny_head + 8 * rlen + 64 + 256 +
+                          (sizeof agent_requests / sizeof agent_requests[0]) * 64,
+                  "the deny-all policy");
+    int rc = deny_text(&b, reason, rlen, err);
+    if (rc == IDT_OK)
+        rc = idtx_buf_take(&b, out, len, err);
+    idtx_buf_dispose(&b);
+    return rc;
 }
 
 int idt_guest_install_deny(const char *reason, const idt_guest_install_options *o,

@@ -9,8 +9,8 @@
 
 /* TDX_CMD_GET_REPORT0: REPORTDATA in, TDREPORT out. */
 struct idt_tdx_report_req {
-    uint8_t reportdata[64];
-    uint8_t tdreport[IDT_TDREPORT_LEN];
+    uint8_t reportdata[IDTX_REPORT_DATA_LEN];
+    uint8_t tdreport[IDTX_TDREPORT_LEN];
 };
 #define IDT_TDX_CMD_GET_REPORT0 _IOWR('T', 1, struct idt_tdx_report_req)
 _Static_assert(sizeof(struct idt_tdx_report_req) == 1088, "tdx_report_req layout");
@@ -43,8 +43,8 @@ static int do_ioctl(int fd, unsigned long req, void *arg)
     return r;
 }
 
-int idt_guest__tdx_ioctl(int fd, const uint8_t reportdata[64], uint8_t tdreport[1024],
-                         const char *name, idt_error *err)
+int idt_guest__tdx_ioctl(int fd, const uint8_t reportdata[IDTX_REPORT_DATA_LEN],
+                         uint8_t tdreport[IDTX_TDREPORT_LEN], const char *name, idt_error *err)
 {
     struct idt_tdx_report_req req;
     memset(&req, 0, sizeof req);
@@ -66,7 +66,7 @@ int idt_guest__snp_ioctl(int fd, const uint8_t user_data[64], uint8_t *report, s
 {
     struct idt_snp_report_req req;
     struct idt_snp_guest_request_ioctl io;
-    uint8_t resp[IDT_SNP_RESPONSE_LEN];
+    uint8_t resp[IDTX_SNP_RESPONSE_LEN];
     uint32_t status, size;
 
     *len = 0;
@@ -85,10 +85,10 @@ int idt_guest__snp_ioctl(int fd, const uint8_t user_data[64], uint8_t *report, s
                               (unsigned)(io.exitinfo2 >> 32));
     status = le32(resp);
     size = le32(resp + 4);
-    if (status != 0 || size > sizeof resp - 32 || size > cap)
+    if (status != 0 || size > sizeof resp - IDTX_SNP_RESPONSE_REPORT || size > cap)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "SNP_GET_REPORT on %s answered status "
                               "0x%x with a report of %u bytes", name, status, size);
-    memcpy(report, resp + 32, size);
+    memcpy(report, resp + IDTX_SNP_RESPONSE_REPORT, size);
     *len = size;
     return IDT_OK;
 }

@@ -64,11 +64,11 @@ int idt_guest_platform_detect(idt_platform *out, const char *root, idt_guest_not
 static int tdx_from_report(idt_guest_field *out, const uint8_t *rep, const char *name,
                            idt_error *err)
 {
-    if (rep[0] != IDT_TDREPORT_TYPE_TDX)
+    if (rep[IDTX_TDREPORT_TYPE] != IDTX_TDREPORT_TYPE_TDX)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "%s is not a TDX report: its report "
                               "type is 0x%02x, not 0x81", name, rep[0]);
-    out->len = 48;
-    memcpy(out->bytes, rep + IDT_TDREPORT_MRCONFIGID, 48);
+    out->len = IDTX_TD_MR_LEN;
+    memcpy(out->bytes, rep + IDTX_TDREPORT_MRCONFIGID, IDTX_TD_MR_LEN);
     return IDT_OK;
 }
 
@@ -103,29 +103,44 @@ static int open_guest_device(idt_guest_field *out, const char *root, const char 
     return IDT_OK;
 }
 
+/* Asks the guest device open at fd (TDX_DEV or SEV_DEV, as out->platform
+ * says) for its report, with a fresh nonce as REPORT_DATA so that the
+ * answer cannot be a replayed one, and closes fd.  The report goes to buf
+ * (cap bytes, at least a TDREPORT), its length to *len. */
+static int ask_device(idt_guest_field *out, int fd, uint8_t nonce[IDTX_REPORT_DATA_LEN],
+                      uint8_t *buf, size_t cap, size_t *len, idt_error *err)
+{
+    bool tdx = out->platform == IDT_PLATFORM_TDX;
+    out->method = tdx ? IDT_GUEST_METHOD_TDX_IOCTL : IDT_GUEST_METHOD_SEV_IOCTL;
+    int rc = idt_guest__random(nonce, IDTX_REPORT_DATA_LEN, err);
+    if (rc == IDT_OK && tdx) {
+        rc = idt_guest__tdx_ioctl(fd, nonce, buf, out->source, err);
+        *len = IDTX_TDREPORT_LEN;
+    } else if (rc == IDT_OK) {
+        rc = idt_guest__snp_ioctl(fd, nonce, buf, cap, len, out->source, err);
+    }
+    close(fd);
+    return rc;
+}
+
 /* The TDREPORT of ROOT/dev/tdx_guest: the ioctl on a device node, or the
  * bytes of a staged file. */
 static int tdx_report(idt_guest_field *out, const char *root, idt_error *err)
 {
-    uint8_t rep[IDT_TDREPORT_LEN], nonce[64];
+    uint8_t rep[IDTX_TDREPORT_LEN], nonce[IDTX_REPORT_DATA_LEN];
     size_t len = 0;
-    int fd, rc;
+    int fd;
 
     IDTX_TRY(open_guest_device(out, root, TDX_DEV, "TDX", TDX_MRCONFIGID, rep, sizeof rep,
                                &len, &fd, err));
     if (fd < 0) {
-        if (len != IDT_TDREPORT_LEN)
+        if (len != IDTX_TDREPORT_LEN)
             return idtx_error_set(err, IDT_EFORMAT, NULL, "%s holds %zu bytes, not a %d-byte "
-                                  "TDREPORT", out->source, len, IDT_TDREPORT_LEN);
+                                  "TDREPORT", out->source, len, IDTX_TDREPORT_LEN);
         return tdx_from_report(out, rep, out->source, err);
     }
-    out->method = IDT_GUEST_METHOD_TDX_IOCTL;
-    rc = idt_guest__random(nonce, sizeof nonce, err);
-    if (rc == IDT_OK)
-        rc = idt_guest__tdx_ioctl(fd, nonce, rep, out->source, err);
-    close(fd);
-    IDTX_TRY(rc);
-    if (memcmp(rep + IDT_TDREPORT_REPORTDATA, nonce, sizeof nonce) != 0)
+    IDTX_TRY(ask_device(out, fd, nonce, rep, sizeof rep, &len, err));
+    if (memcmp(rep + IDTX_TDREPORT_REPORT_DATA, nonce, sizeof nonce) != 0)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "the TDREPORT from %s does not carry "
                               "the REPORTDATA we asked for", out->source);
     return tdx_from_report(out, rep, out->source, err);
@@ -161,19 +176,19 @@ static int snp_from_report(idt_guest_field *out, const uint8_t *rep, size_t len,
                            const uint8_t *nonce, const char *name, idt_error *err)
 {
     uint32_t version;
-    if (len < IDT_SNP_REPORT_LEN)
+    if (len < IDTX_SNP_REPORT_LEN)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "%s returned %zu bytes, shorter than "
                               "the %d-byte SNP attestation report", name, len,
-                              IDT_SNP_REPORT_LEN);
+                              IDTX_SNP_REPORT_LEN);
     version = le32(rep);
     if (version < 1 || version > 255)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "%s is not an SNP attestation report: "
                               "version %u", name, version);
-    if (nonce && memcmp(rep + IDT_SNP_REPORT_DATA, nonce, 64) != 0)
+    if (nonce && memcmp(rep + IDTX_SNP_REPORT_DATA, nonce, IDTX_REPORT_DATA_LEN) != 0)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "the SNP report from %s does not carry "
                               "the REPORT_DATA we asked for", name);
-    out->len = 32;
-    memcpy(out->bytes, rep + IDT_SNP_HOST_DATA, 32);
+    out->len = IDTX_SNP_HOST_DATA_LEN;
+    memcpy(out->bytes, rep + IDTX_SNP_HOST_DATA, IDTX_SNP_HOST_DATA_LEN);
     return IDT_OK;
 }
 
@@ -235,7 +250,7 @@ static int snp_tsm(idt_guest_field *out, const char *dir, idt_error *err)
     IDTX_TRY(idt_guest__random(nonce, sizeof nonce, err));
     IDTX_TRY(idt_guest__random(rnd, sizeof rnd, err));
     snprintf(name, sizeof name, "initdata-apply-%ld-", (long)getpid());
-    idt_guest__hex(name + strlen(name), rnd, sizeof rnd);
+    idtx_hex_encode(name + strlen(name), rnd, sizeof rnd);
     snprintf(entry, sizeof entry, "%s/%s", dir, name);
     if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", dir, strerror(errno));
@@ -269,33 +284,31 @@ static int snp_tsm(idt_guest_field *out, const char *dir, idt_error *err)
 
 static int snp_dev(idt_guest_field *out, const char *root, idt_error *err)
 {
-    uint8_t buf[IDT_SNP_RESPONSE_LEN], nonce[64];
+    uint8_t buf[IDTX_SNP_RESPONSE_LEN], nonce[IDTX_REPORT_DATA_LEN];
     size_t len = 0;
-    int fd, rc;
+    int fd;
 
     IDTX_TRY(open_guest_device(out, root, SEV_DEV, "SEV-SNP", TSM_REPORT, buf, sizeof buf,
                                &len, &fd, err));
     if (fd < 0) {
-        if (len == IDT_SNP_RESPONSE_LEN) { /* the SNP_GET_REPORT response */
+        if (len == IDTX_SNP_RESPONSE_LEN) { /* the SNP_GET_REPORT response */
             uint32_t status = le32(buf), size = le32(buf + 4);
-            if (status != 0 || size < IDT_SNP_REPORT_LEN || size > len - 32)
+            if (status != 0 || size < IDTX_SNP_REPORT_LEN ||
+                size > len - IDTX_SNP_RESPONSE_REPORT)
                 return idtx_error_set(err, IDT_EFORMAT, NULL, "%s: the SNP_GET_REPORT "
                                       "response has status %u and report size %u",
                                       out->source, status, size);
-            return snp_from_report(out, buf + 32, size, NULL, out->source, err);
+            return snp_from_report(out, buf + IDTX_SNP_RESPONSE_REPORT, size, NULL, out->source,
+                                   err);
         }
-        if (len != IDT_SNP_REPORT_LEN)
+        if (len != IDTX_SNP_REPORT_LEN)
             return idtx_error_set(err, IDT_EFORMAT, NULL, "%s holds %zu bytes: neither a "
                                   "%d-byte SNP report nor a %d-byte SNP_GET_REPORT response",
-                                  out->source, len, IDT_SNP_REPORT_LEN, IDT_SNP_RESPONSE_LEN);
+                                  out->source, len, IDTX_SNP_REPORT_LEN,
+                                  IDTX_SNP_RESPONSE_LEN);
         return snp_from_report(out, buf, len, NULL, out->source, err);
     }
-    out->method = IDT_GUEST_METHOD_SEV_IOCTL;
-    rc = idt_guest__random(nonce, sizeof nonce, err);
-    if (rc == IDT_OK)
-        rc = idt_guest__snp_ioctl(fd, nonce, buf, sizeof buf, &len, out->source, err);
-    close(fd);
-    IDTX_TRY(rc);
+    IDTX_TRY(ask_device(out, fd, nonce, buf, sizeof buf, &len, err));
     return snp_from_report(out, buf, len, nonce, out->source, err);
 }
 
@@ -346,8 +359,8 @@ int idt_guest__compare(const idt_guest_binding *b, idt_error *err)
     if (b->actual.len == b->expected.len &&
         memcmp(b->actual.bytes, b->expected.bytes, b->expected.len) == 0)
         return IDT_OK;
-    idt_guest__hex(want, b->expected.bytes, b->expected.len);
-    idt_guest__hex(got, b->actual.bytes, b->actual.len);
+    idtx_hex_encode(want, b->expected.bytes, b->expected.len);
+    idtx_hex_encode(got, b->actual.bytes, b->actual.len);
     if (all_zero(b->actual.bytes, b->actual.len))
         return idtx_error_set(err, IDT_EMISMATCH, NULL, "%s is all zeros: the TEE was launched "
                               "without an Init-Data binding (no cc_init_data annotation on the "

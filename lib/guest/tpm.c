@@ -1,8 +1,8 @@
 /* The vTPM binding (facts §3, §8): extend PCR 8 of the SHA-256 bank with
  * the digest through the TSS2 ESYS API, then read it back. */
 #include "guest/guest_int.h"
+#include "util/sha256.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 #include <tss2/tss2_esys.h>
@@ -88,11 +88,7 @@ static int pcr_extend(tpm *t, const uint8_t x[32], idt_error *err)
 static int extend_value(uint8_t out[32], const uint8_t a[32], const uint8_t b[32],
                         idt_error *err)
 {
-    uint8_t buf[64];
-    unsigned int n = 0;
-    memcpy(buf, a, 32);
-    memcpy(buf + 32, b, 32);
-    if (!EVP_Digest(buf, sizeof buf, out, &n, EVP_sha256(), NULL) || n != 32)
+    if (idtx_sha256_concat(out, a, 32, b, 32) < 0)
         return idtx_error_set(err, IDT_ERROR, NULL, "libcrypto failed to compute SHA-256");
     return IDT_OK;
 }
@@ -114,8 +110,8 @@ static int check_before(idt_guest_binding *out, const idt_guest_bind_options *o,
     out->pcr_was_zero = all_zero(out->pcr_before, 32);
     if (out->pcr_was_zero)
         return IDT_OK;
-    idt_guest__hex(before, out->pcr_before, 32);
-    idt_guest__hex(trustee, out->expected.bytes, 32);
+    idtx_hex_encode(before, out->pcr_before, 32);
+    idtx_hex_encode(trustee, out->expected.bytes, 32);
     if (!o->force_pcr)
         return idtx_error_hint(err, IDT_HINT_GUEST_FORCE_PCR,
                                idtx_error_set(err, IDT_EMISMATCH, NULL, "PCR 8 is %s, not all "
@@ -134,8 +130,8 @@ static int compare_after(const idt_guest_binding *out, const tpm *t, idt_error *
     char want[65], got[65];
     if (memcmp(out->actual.bytes, out->expected.bytes, 32) == 0)
         return IDT_OK;
-    idt_guest__hex(want, out->expected.bytes, 32);
-    idt_guest__hex(got, out->actual.bytes, 32);
+    idtx_hex_encode(want, out->expected.bytes, 32);
+    idtx_hex_encode(got, out->actual.bytes, 32);
     return idtx_error_set(err, IDT_EMISMATCH, NULL, "PCR 8 reads %s after the extend, not the "
                           "expected %s: another extend of PCR 8 raced ours through %s", got,
                           want, t->conf);

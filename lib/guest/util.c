@@ -1,6 +1,7 @@
 /* Small helpers of the guest module: notes, root-prefixed paths, bounded
  * reads of attribute files, randomness. */
 #include "guest/guest_int.h"
+#include "util/keyword.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -160,16 +161,6 @@ int idt_guest__random(void *buf, size_t n, idt_error *err)
     return IDT_OK;
 }
 
-void idt_guest__hex(char *out, const uint8_t *p, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 size_t idt_guest__trim(const char *s, size_t len)
 {
     while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ' ||
@@ -195,4 +186,26 @@ const char *idt_guest_method_name(idt_guest_method m)
         return "tpm";
     }
     return NULL;
+}
+
+static const idtx_keyword layouts[] = {
+    { "kata", IDT_GUEST_LAYOUT_KATA },
+    { "peerpod", IDT_GUEST_LAYOUT_PEERPOD },
+};
+
+const char *idt_guest_layout_name(idt_guest_layout layout)
+{
+    return idtx_keyword_name(layouts, sizeof layouts / sizeof layouts[0], (int)layout);
+}
+
+int idt_guest_layout_parse(idt_guest_layout *out, const char *name, size_t len,
+                           idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_guest_layout_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, layouts, sizeof layouts / sizeof layouts[0], "layout",
+                                name, len, err));
+    *out = (idt_guest_layout)v;
+    return IDT_OK;
 }

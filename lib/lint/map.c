@@ -10,6 +10,7 @@
  * of the literal rather than point at the wrong place. */
 #include "lint/lint_int.h"
 #include "util/hex.h"
+#include "util/utf8.h"
 
 #include <string.h>
 
@@ -17,10 +18,7 @@
  * parser has already checked it is a scalar value). */
 static size_t escape_utf8_len(const char *s, size_t digits)
 {
-    unsigned long cp = 0;
-    for (size_t i = 0; i < digits; i++)
-        cp = cp << 4 | (unsigned long)idtx_hex_value((unsigned char)s[i]);
-    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+    return idtx_utf8_encoded_len(idtx_hex_decode_u32(s, digits));
 }
 
 /* One decoding step at source offset i (< body_end): how many source
@@ -79,26 +77,12 @@ static size_t step_bytes(const idt_lint__origin *o, size_t i, size_t give, char 
         out[0] = to[k - from];
         return 1;
     }
-    unsigned long cp = 0;
-    size_t digits = d[i + 1] == 'u' ? 4 : 8;
-    for (size_t j = 0; j < digits; j++)
-        cp = cp << 4 | (unsigned long)idtx_hex_value((unsigned char)d[i + 2 + j]);
-    if (give == 1) {
+    uint32_t cp = idtx_hex_decode_u32(d + i + 2, d[i + 1] == 'u' ? 4 : 8);
+    if (give == 1) { /* also an escape cut off by the end, which step counts as one byte */
         out[0] = (char)cp;
-    } else if (give == 2) {
-        out[0] = (char)(0xc0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3f));
-    } else if (give == 3) {
-        out[0] = (char)(0xe0 | cp >> 12);
-        out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-    } else {
-        out[0] = (char)(0xf0 | cp >> 18);
-        out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-        out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-        out[3] = (char)(0x80 | (cp & 0x3f));
+        return 1;
     }
-    return give;
+    return idtx_utf8_encode(out, cp);
 }
 
 static bool replays(const idt_lint__origin *o, const char *content, size_t len)

@@ -5,30 +5,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, mf_buf *text, idt_error *err)
+int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, idtx_buf *text,
+                            idt_error *err)
 {
-    if (text->failed) {
-        idt_manifest__buf_dispose(text);
-        return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
-    }
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 8;
         mf_edit *v = cap <= SIZE_MAX / sizeof *v ? realloc(e->v, cap * sizeof *v) : NULL;
         if (!v) {
-            idt_manifest__buf_dispose(text);
+            idtx_buf_dispose(text);
             return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
         }
         e->v = v;
         e->cap = cap;
     }
     mf_edit *x = &e->v[e->n];
+    int rc = idtx_buf_take(text, &x->text, &x->text_len, err); /* the edit owns it now */
+    if (rc < 0) {
+        idtx_buf_dispose(text);
+        return rc;
+    }
     x->start = start;
     x->end = end;
     x->seq = e->n++;
-    x->text = text->p;
-    x->text_len = text->len;
-    text->p = NULL; /* the edit owns it now */
-    text->len = text->cap = 0;
     return IDT_OK;
 }
 

@@ -5,8 +5,11 @@
  *     content lines, not the line breaks after them);
  *   - a new entry of a block mapping: a new line after the line where the
  *     mapping's last content ends (after any comment on it), indented like
- *     the mapping's first key, with that line's line end; after a |+ block
- *     scalar, at the start of the line after its kept breaks;
+ *     the mapping's entries (the column of the first key, or of its "?" when
+ *     it is explicit), with that line's line end; after a |+ block scalar,
+ *     at the start of the line after its kept breaks;
+ *   - the value of a bare explicit key (`? key`, no ':' line): a new
+ *     ": value" line after the key's, at the mapping's column;
  *   - a new entry of a flow mapping: ", key: value" after the last value,
  *     or "key: value" after the "{" of an empty one;
  *   - a null metadata/annotations value: a nested block under the key
@@ -32,6 +35,7 @@ typedef struct planner {
     mf_target tg;
     char label[2 * IDTX_QUOTE_MAX + 8];
     idt_error *err;
+    size_t text_max; /* bound of one edit's text (text_max()) */
 } planner;
 
 /* What happens to each of the two keys. */
@@ -96,12 +100,14 @@ static void eol_before(const planner *p, size_t pos, const char **eol, size_t *n
     eol_near(p, pos, eol, n);
 }
 
-/* Indentation step of a block mapping held by a key of a block mapping. */
+/* Indentation step of a block mapping held by a key of a block mapping:
+ * from the column of the parent's entries to that of its own (each the
+ * column of the first key, or of its "?"). */
 static size_t own_step(const mf_node *n)
 {
-    if (n && n->type == MF_MAP && !n->flow && n->first && n->key && n->parent &&
-        n->parent->type == MF_MAP && !n->parent->flow && n->first->col > n->key->col)
-        return n->first->col - n->key->col;
+    if (n && n->type == MF_MAP && !n->flow && n->key && n->parent && n->parent->type == MF_MAP &&
+        !n->parent->flow && n->icol > n->parent->icol)
+        return n->icol - n->parent->icol;
     return 0;
 }
 
@@ -129,37 +135,37 @@ static bool is_json(const mf_node *map)
     return k && k->type == MF_SCALAR && k->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 }
 
-static void put_key(mf_buf *b, const char *k, bool json)
+static int put_key(idtx_buf *b, const char *k, bool json, idt_error *err)
 {
-    idt_manifest__emit_scalar(b, k, strlen(k), json ? MF_STYLE_DOUBLE : MF_STYLE_AUTO);
+    return idt_manifest__emit_scalar(b, k, strlen(k), json ? MF_STYLE_DOUBLE : MF_STYLE_AUTO, err);
 }
 
-static void put_entry(mf_buf *b, const planner *p, int k, bool json)
+static int put_entry(idtx_buf *b, const planner *p, int k, bool json)
 {
-    put_key(b, idt_manifest_key_name((idt_manifest_key)k), json);
-    idt_manifest__buf_put(b, ": ", 2);
-    idt_manifest__emit_scalar(b, p->v->s, p->v->len, json ? MF_STYLE_DOUBLE : MF_STYLE_AUTO);
+    IDTX_TRY(put_key(b, idt_manifest_key_name((idt_manifest_key)k), json, p->err));
+    IDTX_TRY(idtx_buf_put(b, ": ", 2, p->err));
+    return idt_manifest__emit_scalar(b, p->v->s, p->v->len,
+                                     json ? MF_STYLE_DOUBLE : MF_STYLE_AUTO, p->err);
 }
 
 /* "c1: {c2: {key: value, key2: value}}" */
-static void flow_text(mf_buf *b, const planner *p, const char *const *chain, size_t nchain,
-                      unsigned add, bool json)
+static int flow_text(idtx_buf *b, const planner *p, const char *const *chain, size_t nchain,
+                     unsigned add, bool json)
 {
     for (size_t i = 0; i < nchain; i++) {
-        put_key(b, chain[i], json);
-        idt_manifest__buf_put(b, ": {", 3);
+        IDTX_TRY(put_key(b, chain[i], json, p->err));
+        IDTX_TRY(idtx_buf_put(b, ": {", 3, p->err));
     }
     bool first = true;
     for (int k = 0; k < 2; k++) {
         if (!(add & (1u << k)))
             continue;
         if (!first)
-            idt_manifest__buf_put(b, ", ", 2);
-        put_entry(b, p, k, json);
+            IDTX_TRY(idtx_buf_put(b, ", ", 2, p->err));
+        IDTX_TRY(put_entry(b, p, k, json));
         first = false;
     }
-    for (size_t i = 0; i < nchain; i++)
-        idt_manifest__buf_put(b, "}", 1);
+    return idtx_buf_fill(b, '}', nchain, p->err);
 }
 
 /* Block lines: each chain key one level deeper, then the entries.  lead:
@@ -172,79 +178,120 @@ typedef struct block_fmt {
     bool lead;
 } block_fmt;
 
-static void line_open(mf_buf *b, const block_fmt *f, size_t level)
+static int line_open(idtx_buf *b, const block_fmt *f, size_t level, idt_error *err)
 {
     if (f->lead)
-        idt_manifest__buf_put(b, f->eol, f->eol_len);
-    idt_manifest__buf_spaces(b, f->col + level * f->step);
+        IDTX_TRY(idtx_buf_put(b, f->eol, f->eol_len, err));
+    return idtx_buf_fill(b, ' ', f->col + level * f->step, err);
 }
 
-static void line_close(mf_buf *b, const block_fmt *f)
+static int line_close(idtx_buf *b, const block_fmt *f, idt_error *err)
 {
-    if (!f->lead)
-        idt_manifest__buf_put(b, f->eol, f->eol_len);
+    return f->lead ? IDT_OK : idtx_buf_put(b, f->eol, f->eol_len, err);
 }
 
-static void block_text(mf_buf *b, const planner *p, const block_fmt *f, const char *const *chain,
-                       size_t nchain, unsigned add)
+static int block_text(idtx_buf *b, const planner *p, const block_fmt *f,
+                      const char *const *chain, size_t nchain, unsigned add)
 {
     for (size_t i = 0; i < nchain; i++) {
-        line_open(b, f, i);
-        put_key(b, chain[i], false);
-        idt_manifest__buf_put(b, ":", 1);
-        line_close(b, f);
+        IDTX_TRY(line_open(b, f, i, p->err));
+        IDTX_TRY(put_key(b, chain[i], false, p->err));
+        IDTX_TRY(idtx_buf_putc(b, ':', p->err));
+        IDTX_TRY(line_close(b, f, p->err));
     }
     for (int k = 0; k < 2; k++) {
         if (!(add & (1u << k)))
             continue;
-        line_open(b, f, nchain);
-        put_entry(b, p, k, false);
-        line_close(b, f);
+        IDTX_TRY(line_open(b, f, nchain, p->err));
+        IDTX_TRY(put_entry(b, p, k, false));
+        IDTX_TRY(line_close(b, f, p->err));
     }
+    return IDT_OK;
 }
 
-static int splice(planner *p, size_t start, size_t end, mf_buf *b)
+/* The most one edit's text can take.  It has at most five lines (the ':'
+ * of a bare explicit key, two chain keys, two entries), each indented by
+ * a column of the manifest plus at most two steps, each step at most a
+ * line of it (or 2); the value
+ * appears at most twice, each byte written as at most six ("\u0001").  So
+ * 16 bytes per byte of input, plus room for the key names, punctuation and
+ * line ends, is never reached by a correct plan: the bound stops a
+ * planning bug from growing a buffer without end. */
+static size_t text_max(const idt_manifest *m, const mf_value *v)
 {
+    size_t in = m->len > SIZE_MAX - v->len ? SIZE_MAX : m->len + v->len;
+    return in > (SIZE_MAX - 4096) / 16 ? SIZE_MAX : 16 * in + 4096;
+}
+
+static void text_init(const planner *p, idtx_buf *b)
+{
+    idtx_buf_init(b, p->text_max, "the text of a manifest edit");
+}
+
+/* Adds the edit [start, end) -> b's text, or, when building the text
+ * failed (rc < 0), drops it and returns rc. */
+static int splice(planner *p, size_t start, size_t end, idtx_buf *b, int rc)
+{
+    if (rc < 0) {
+        idtx_buf_dispose(b);
+        return rc;
+    }
     return idt_manifest__edits_add(p->edits, start, end, b, p->err);
 }
 
-/* Where an empty value is: libyaml marks it at the next token, which may be
- * on a later line.  Text for it goes right after the ':' that follows its
- * key on the key's line (an implicit key and its ':' share a line), or,
- * for a flow key written without one (`{key}`), right after the key; *colon
- * tells which. */
-static size_t empty_value_point(const planner *p, const mf_node *key, bool *colon)
+/* Where the text of an empty value goes: right after its ':' (*colon), or,
+ * for a key written without one, right after the key.  In a block mapping
+ * libyaml marks the value right after the ':', and the scan put the value
+ * of an explicit key without one (bare) at the key's end.  In a flow
+ * mapping the mark is the next token (',' or '}'), and the ':', when there
+ * is one, is between the key and it, maybe on another line (`{? key\n :}`).
+ * Returns false when that text is not what libyaml must have read. */
+static bool empty_value_point(const planner *p, const mf_node *key, const mf_node *val,
+                              size_t *at, bool *colon)
 {
-    size_t i = key->end;
-    while (i < p->len && is_ws(p->t[i]))
-        i++;
-    *colon = i < p->len && p->t[i] == ':';
-    return *colon ? i + 1 : key->end;
+    if (!key->parent->flow) {
+        *colon = !val->bare;
+        *at = val->bare ? key->end : val->start;
+        return val->bare || (val->start > 0 && p->t[val->start - 1] == ':');
+    }
+    size_t i = idt_manifest__skip_gap(p->t, p->len, key->end);
+    *colon = i < val->start && p->t[i] == ':';
+    *at = *colon ? i + 1 : key->end;
+    return *colon || i == val->start;
 }
 
-/* The end of a mapping entry's text: its value, or, when the value is
+static int lost_value(planner *p, const mf_node *key)
+{
+    return unsupported(p, key, "cannot find the ':' of this key's empty value");
+}
+
+/* The end of a flow mapping entry's text: its value, or, when the value is
  * empty, its key, or its ':' and the blank after it.  libyaml refuses a
  * flow ':' followed by ',' or '}' ("found unexpected ':'"), so text put
  * here keeps that blank before any comma it brings. */
-static size_t entry_end(const planner *p, const mf_node *val)
+static int entry_end(planner *p, const mf_node *val, size_t *end)
 {
     bool colon;
+    *end = val->end;
     if (val->type != MF_SCALAR || val->start != val->end || !val->key)
-        return val->end;
-    size_t at = empty_value_point(p, val->key, &colon);
-    if (colon && at < p->len)
-        at += is_ws(p->t[at]) ? 1 : idt_manifest__break_len(p->t, p->len, at);
-    return at;
+        return IDT_OK;
+    if (!empty_value_point(p, val->key, val, end, &colon))
+        return lost_value(p, val->key);
+    if (colon && *end < p->len)
+        *end += is_ws(p->t[*end]) ? 1 : idt_manifest__break_len(p->t, p->len, *end);
+    return IDT_OK;
 }
 
-/* Opens the text of an empty value: " " after a ':', ": " after a bare
- * key.  Returns where it goes. */
-static size_t open_empty_value(const planner *p, const mf_node *key, mf_buf *b)
+/* Opens the text of an empty value in a flow mapping, or after a ':' in a
+ * block mapping: " " after the ':', ": " after a key without one.  *at
+ * gets where it goes. */
+static int open_empty_value(planner *p, const mf_node *key, const mf_node *val, idtx_buf *b,
+                            size_t *at)
 {
     bool colon;
-    size_t at = empty_value_point(p, key, &colon);
-    idt_manifest__buf_put(b, colon ? " " : ": ", colon ? 1 : 2);
-    return at;
+    if (!empty_value_point(p, key, val, at, &colon))
+        return lost_value(p, key);
+    return idtx_buf_puts(b, colon ? " " : ": ", p->err);
 }
 
 /* libyaml accepts a blank line holding a tab only where the plain scalar
@@ -278,19 +325,43 @@ static size_t past_tab_blanks(const planner *p, size_t le, bool *tab)
     return run_end;
 }
 
+/* Opens the value of a bare explicit key (`? key` with no ':' line): a
+ * new line after the key's, at the mapping's indentation, with the ':'.
+ * *pos gets where it goes. */
+static int open_bare_value(planner *p, const mf_node *key, idtx_buf *b, size_t *pos)
+{
+    size_t le = idt_manifest__line_end(p->t, p->len, key->end);
+    bool tab;
+    *pos = le;
+    if (key->end_kind == MF_END_LINESTART || !rest_is_blank(p->t, key->end, le))
+        return unsupported(p, key, "cannot find where this explicit key (\"? \") ends");
+    le = past_tab_blanks(p, le, &tab);
+    *pos = le;
+    const char *eol;
+    size_t n;
+    eol_near(p, le, &eol, &n);
+    IDTX_TRY(idtx_buf_put(b, eol, n, p->err));
+    IDTX_TRY(idtx_buf_fill(b, ' ', key->parent->icol, p->err));
+    return idtx_buf_putc(b, ':', p->err);
+}
+
 /* --- adding entries ------------------------------------------------------- */
 
 static int append_flow(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
                        unsigned add)
 {
-    mf_buf b = { 0 };
+    idtx_buf b;
+    text_init(p, &b);
     size_t pos = map->open_end;
+    int rc = IDT_OK;
     if (map->last) {
-        pos = entry_end(p, map->last);
-        idt_manifest__buf_put(&b, ", ", 2);
+        rc = entry_end(p, map->last, &pos);
+        if (rc == IDT_OK)
+            rc = idtx_buf_put(&b, ", ", 2, p->err);
     }
-    flow_text(&b, p, chain, nchain, add, is_json(map));
-    return splice(p, pos, pos, &b);
+    if (rc == IDT_OK)
+        rc = flow_text(&b, p, chain, nchain, add, is_json(map));
+    return splice(p, pos, pos, &b, rc);
 }
 
 /* Before the first key, on a line of its own: for a mapping whose last
@@ -298,30 +369,25 @@ static int append_flow(planner *p, const mf_node *map, const char *const *chain,
 static int prepend_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
                          unsigned add, size_t step)
 {
-    const mf_node *fk = map->first;
-    size_t ls = idt_manifest__line_start(p->t, fk->start);
-    if (!all_spaces(p->t, ls, fk->start))
+    size_t ls = idt_manifest__line_start(p->t, map->ind);
+    if (!all_spaces(p->t, ls, map->ind))
         return unsupported(p, map,
                            "the mapping to extend ends with a block scalar at the end of the "
                            "file, which has no final newline; add one");
-    block_fmt f = { fk->col, step, NULL, 0, false };
+    block_fmt f = { map->icol, step, NULL, 0, false };
     eol_near(p, ls, &f.eol, &f.eol_len);
-    mf_buf b = { 0 };
-    block_text(&b, p, &f, chain, nchain, add);
-    return splice(p, ls, ls, &b);
+    idtx_buf b;
+    text_init(p, &b);
+    return splice(p, ls, ls, &b, block_text(&b, p, &f, chain, nchain, add));
 }
 
 static int append_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
                         unsigned add)
 {
-    const mf_node *fk = map->first;
-    if (!fk)
-        return unsupported(p, map, "internal error: empty block mapping");
-    if (fk->explicit_key)
-        return unsupported(p, fk, "the mapping to extend starts with an explicit key (\"? \"), "
-                                  "whose indentation initdata cannot copy");
+    /* New entries take the column of the mapping's entries: that of its
+     * first key, or of the "?" of an explicit one. */
     size_t step = find_step(map);
-    block_fmt f = { fk->col, step, NULL, 0, true };
+    block_fmt f = { map->icol, step, NULL, 0, true };
     size_t pos = map->end;
     if (map->end_kind == MF_END_LINESTART) {
         f.lead = false;
@@ -337,9 +403,9 @@ static int append_block(planner *p, const mf_node *map, const char *const *chain
         eol_near(p, le, &f.eol, &f.eol_len);
         pos = le;
     }
-    mf_buf b = { 0 };
-    block_text(&b, p, &f, chain, nchain, add);
-    return splice(p, pos, pos, &b);
+    idtx_buf b;
+    text_init(p, &b);
+    return splice(p, pos, pos, &b, block_text(&b, p, &f, chain, nchain, add));
 }
 
 static int append_entries(planner *p, const mf_node *map, const char *const *chain,
@@ -354,34 +420,42 @@ static int fill_null(planner *p, const mf_node *key, const mf_node *val, const c
                      size_t nchain, unsigned add)
 {
     const mf_node *parent = key->parent;
-    mf_buf b = { 0 };
+    idtx_buf b;
+    text_init(p, &b);
+    int rc;
     if (val->end > val->start) {
-        idt_manifest__buf_put(&b, "{", 1);
-        flow_text(&b, p, chain, nchain, add, is_json(parent));
-        idt_manifest__buf_put(&b, "}", 1);
-        return splice(p, val->start, val->end, &b);
+        if ((rc = idtx_buf_putc(&b, '{', p->err)) == IDT_OK &&
+            (rc = flow_text(&b, p, chain, nchain, add, is_json(parent))) == IDT_OK)
+            rc = idtx_buf_putc(&b, '}', p->err);
+        return splice(p, val->start, val->end, &b, rc);
     }
-    if (key->explicit_key)
-        return unsupported(p, key, "an explicit key (\"? \") with an empty value");
+    size_t at = 0;
     if (parent->flow) {
-        size_t at = open_empty_value(p, key, &b);
-        idt_manifest__buf_put(&b, "{", 1);
-        flow_text(&b, p, chain, nchain, add, is_json(parent));
-        idt_manifest__buf_put(&b, "}", 1);
-        return splice(p, at, at, &b);
+        if ((rc = open_empty_value(p, key, val, &b, &at)) == IDT_OK &&
+            (rc = idtx_buf_putc(&b, '{', p->err)) == IDT_OK &&
+            (rc = flow_text(&b, p, chain, nchain, add, is_json(parent))) == IDT_OK)
+            rc = idtx_buf_putc(&b, '}', p->err);
+        return splice(p, at, at, &b, rc);
     }
-    bool colon;
-    size_t after = empty_value_point(p, key, &colon);
-    size_t le = idt_manifest__line_end(p->t, p->len, after);
-    bool tab;
-    if (!colon || !rest_is_blank(p->t, after, le))
-        return unsupported(p, val, "cannot find the end of the empty value");
-    le = past_tab_blanks(p, le, &tab);
+    /* Block: the new mapping goes on the lines after the ':' (after the
+     * key's line, with a new ':' line, when the key is a bare `? key`),
+     * one step deeper than the mapping that holds the key. */
     size_t step = find_step(parent);
-    block_fmt f = { (size_t)key->col + step, step, NULL, 0, true };
-    eol_near(p, le, &f.eol, &f.eol_len);
-    block_text(&b, p, &f, chain, nchain, add);
-    return splice(p, le, le, &b);
+    block_fmt f = { (size_t)parent->icol + step, step, NULL, 0, true };
+    if (val->bare) {
+        if ((rc = open_bare_value(p, key, &b, &at)) < 0)
+            return splice(p, at, at, &b, rc);
+    } else {
+        bool colon, tab;
+        size_t le = 0;
+        if (empty_value_point(p, key, val, &at, &colon))
+            le = idt_manifest__line_end(p->t, p->len, at);
+        if (!le || !rest_is_blank(p->t, at, le))
+            return unsupported(p, val, "cannot find the end of the empty value");
+        at = past_tab_blanks(p, le, &tab);
+    }
+    eol_near(p, at, &f.eol, &f.eol_len);
+    return splice(p, at, at, &b, block_text(&b, p, &f, chain, nchain, add));
 }
 
 /* --- changing entries ----------------------------------------------------- */
@@ -406,24 +480,30 @@ static int replace_value(planner *p, const mf_node *key, const mf_node *val)
 {
     if (val->anchored)
         return anchored(p, val, "annotation value");
-    mf_buf b = { 0 };
+    idtx_buf b;
+    text_init(p, &b);
     size_t start = val->start, end = val->end;
-    if (start == end) { /* `key:` with nothing after it */
-        if (key->explicit_key)
-            return unsupported(p, key, "an explicit key (\"? \") with an empty value");
-        start = end = open_empty_value(p, key, &b);
+    int rc = IDT_OK;
+    if (val->bare) { /* `? key` with no ':' line: add one */
+        if ((rc = open_bare_value(p, key, &b, &start)) == IDT_OK)
+            rc = idtx_buf_putc(&b, ' ', p->err);
+        end = start;
+    } else if (start == end) { /* `key:` with nothing after it */
+        rc = open_empty_value(p, key, val, &b, &start);
+        end = start;
     }
     size_t at = b.len;
-    idt_manifest__emit_scalar(&b, p->v->s, p->v->len, style_like(val));
-    bool quoted = !b.failed && (b.p[at] == '"' || b.p[at] == '\''), tab = false;
+    if (rc == IDT_OK)
+        rc = idt_manifest__emit_scalar(&b, p->v->s, p->v->len, style_like(val), p->err);
+    bool quoted = rc == IDT_OK && (b.data[at] == '"' || b.data[at] == '\''), tab = false;
     if (quoted && !key->parent->flow)
         past_tab_blanks(p, idt_manifest__line_end(p->t, p->len, end), &tab);
     if (tab) {
-        idt_manifest__buf_dispose(&b);
+        idtx_buf_dispose(&b);
         return unsupported(p, val, "a blank line with a tab follows the value, which libyaml "
                                    "accepts only after a plain scalar; remove the tab");
     }
-    return splice(p, start, end, &b);
+    return splice(p, start, end, &b, rc);
 }
 
 static int rename_key(planner *p, const mf_node *key, int k)
@@ -431,9 +511,10 @@ static int rename_key(planner *p, const mf_node *key, int k)
     if (key->anchored)
         return anchored(p, key, "annotation key");
     const char *name = idt_manifest_key_name((idt_manifest_key)k);
-    mf_buf b = { 0 };
-    idt_manifest__emit_scalar(&b, name, strlen(name), style_like(key));
-    return splice(p, key->start, key->end, &b);
+    idtx_buf b;
+    text_init(p, &b);
+    return splice(p, key->start, key->end, &b,
+                  idt_manifest__emit_scalar(&b, name, strlen(name), style_like(key), p->err));
 }
 
 static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
@@ -441,20 +522,29 @@ static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
     const mf_node *map = key->parent;
     if (key->anchored || val->anchored)
         return anchored(p, key->anchored ? key : val, "annotation entry");
-    mf_buf none = { 0 };
+    /* An entry starts at its key, or at the "?" of an explicit key. */
+    if (key->ind == MF_NOWHERE || (val->next && val->next->ind == MF_NOWHERE))
+        return unsupported(p, key->ind == MF_NOWHERE ? key : val->next,
+                           "cannot find the \"?\" of this explicit key");
+    idtx_buf none;
+    text_init(p, &none);
     if (map->flow) {
         const mf_node *prev = NULL;
         for (const mf_node *k = map->first; k && k != key && k->next; k = k->next->next)
             prev = k->next;
-        if (val->next) /* "key: value, " up to the next key */
-            return splice(p, key->start, val->next->start, &none);
-        if (prev) /* ", key: value" after the previous value */
-            return splice(p, entry_end(p, prev), entry_end(p, val), &none);
-        return splice(p, key->start, entry_end(p, val), &none);
+        size_t from = key->ind, to = val->end;
+        if (val->next) /* "key: value, " up to the next entry */
+            return splice(p, key->ind, val->next->ind, &none, IDT_OK);
+        int rc = entry_end(p, val, &to);
+        if (rc == IDT_OK && prev) /* ", key: value" after the previous value */
+            rc = entry_end(p, prev, &from);
+        return splice(p, from, to, &none, rc);
     }
-    size_t ls = idt_manifest__line_start(p->t, key->start);
-    if (key->explicit_key || !all_spaces(p->t, ls, key->start))
-        return unsupported(p, key, "the entry to remove does not start its line");
+    size_t ls = idt_manifest__line_start(p->t, key->ind);
+    if (!all_spaces(p->t, ls, key->ind))
+        return unsupported(p, key, "the entry to remove shares its line with what comes before "
+                                   "it (a compact \"? \", \": \" or \"- \" entry); initdata "
+                                   "removes whole lines");
     size_t end = val->end;
     if (val->end_kind != MF_END_LINESTART) {
         size_t le = idt_manifest__line_end(p->t, p->len, val->end);
@@ -474,7 +564,7 @@ static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
             ls -= eol == p->t + ls - n ? n : 0;
         }
     }
-    return splice(p, ls, end, &none);
+    return splice(p, ls, end, &none, IDT_OK);
 }
 
 /* --- one object ------------------------------------------------------------ */
@@ -641,6 +731,7 @@ int idt_manifest__plan(mf_edits *edits, idt_manifest_change *change, idt_manifes
     p.o = &m->objects[index];
     p.v = v;
     p.err = err;
+    p.text_max = text_max(m, v);
     idt_manifest__label(p.label, sizeof p.label, p.o);
     IDTX_TRY(idt_manifest__resolve(&p.tg, m, p.o, err));
 

@@ -1,96 +1,13 @@
-/* YAML text for the splices: a growable buffer and one-line scalars. */
+/* YAML text for the splices: one-line scalars, written into an idtx_buf. */
 #include "manifest_int.h"
+#include "util/utf8.h"
 
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-void idt_manifest__buf_put(mf_buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (n >= SIZE_MAX / 2 - b->len) {
-        b->failed = true;
-        return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->failed = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void idt_manifest__buf_puts(mf_buf *b, const char *s)
-{
-    idt_manifest__buf_put(b, s, strlen(s));
-}
-
-void idt_manifest__buf_spaces(mf_buf *b, size_t n)
-{
-    static const char sp[] = "                                ";
-    while (n > 0) {
-        size_t k = n < sizeof sp - 1 ? n : sizeof sp - 1;
-        idt_manifest__buf_put(b, sp, k);
-        n -= k;
-    }
-}
-
-void idt_manifest__buf_dispose(mf_buf *b)
-{
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-    b->failed = false;
-}
-
-/* Decodes one UTF-8 character at s[i] (RFC 3629: no overlongs, no
- * surrogates, nothing past U+10FFFF).  Returns its length, 0 if invalid. */
-static size_t utf8_char(const unsigned char *s, size_t len, size_t i, uint32_t *cp)
-{
-    unsigned c = s[i];
-    size_t n;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2, v = c & 0x1F, min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3, v = c & 0x0F, min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4, v = c & 0x07, min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n > len - i)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        if ((s[i + k] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i + k] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
 
 bool idt_manifest__utf8_ok(const char *s, size_t len)
 {
-    uint32_t cp;
     for (size_t i = 0, n; i < len; i += n)
-        if (!(n = utf8_char((const unsigned char *)s, len, i, &cp)))
+        if (!(n = idtx_utf8_seq((const unsigned char *)s + i, len - i, NULL)))
             return false;
     return true;
 }
@@ -137,9 +54,10 @@ static bool plain_safe(const char *s, size_t len)
 
 static bool single_safe(const char *s, size_t len)
 {
+    const unsigned char *u = (const unsigned char *)s;
     uint32_t cp;
     for (size_t i = 0, n; i < len; i += n)
-        if (!(n = utf8_char((const unsigned char *)s, len, i, &cp)) || !printable_inline(cp))
+        if (!(n = idtx_utf8_decode(u + i, len - i, &cp)) || !printable_inline(cp))
             return false;
     return true;
 }
@@ -147,46 +65,44 @@ static bool single_safe(const char *s, size_t len)
 /* Double-quoted with only the escapes JSON also has (\" \\ \n \t \r \uXXXX),
  * so the text is valid in a JSON manifest too.  Characters above U+FFFF
  * are printable and written as they are. */
-static void emit_double(mf_buf *b, const char *s, size_t len)
+static int emit_double(idtx_buf *b, const char *s, size_t len, idt_error *err)
 {
-    idt_manifest__buf_put(b, "\"", 1);
+    IDTX_TRY(idtx_buf_putc(b, '"', err));
     uint32_t cp;
     for (size_t i = 0, n; i < len; i += n) {
-        n = utf8_char((const unsigned char *)s, len, i, &cp);
+        n = idtx_utf8_decode((const unsigned char *)s + i, len - i, &cp);
         if (n == 0) { /* callers check UTF-8 first; never emit a raw bad byte */
             n = 1;
             cp = 0xFFFD;
         }
         if (cp == '"' || cp == '\\') {
             char e[2] = { '\\', (char)cp };
-            idt_manifest__buf_put(b, e, 2);
+            IDTX_TRY(idtx_buf_put(b, e, 2, err));
         } else if (cp == '\n') {
-            idt_manifest__buf_put(b, "\\n", 2);
+            IDTX_TRY(idtx_buf_put(b, "\\n", 2, err));
         } else if (cp == '\t') {
-            idt_manifest__buf_put(b, "\\t", 2);
+            IDTX_TRY(idtx_buf_put(b, "\\t", 2, err));
         } else if (cp == '\r') {
-            idt_manifest__buf_put(b, "\\r", 2);
+            IDTX_TRY(idtx_buf_put(b, "\\r", 2, err));
         } else if (!printable_inline(cp)) {
-            char e[8];
-            snprintf(e, sizeof e, "\\u%04X", (unsigned)cp);
-            idt_manifest__buf_put(b, e, 6);
+            IDTX_TRY(idtx_buf_printf(b, err, "\\u%04X", (unsigned)cp));
         } else {
-            idt_manifest__buf_put(b, s + i, n);
+            IDTX_TRY(idtx_buf_put(b, s + i, n, err));
         }
     }
-    idt_manifest__buf_put(b, "\"", 1);
+    return idtx_buf_putc(b, '"', err);
 }
 
-void idt_manifest__emit_scalar(mf_buf *b, const char *s, size_t len, mf_style style)
+int idt_manifest__emit_scalar(idtx_buf *b, const char *s, size_t len, mf_style style,
+                              idt_error *err)
 {
-    if (style == MF_STYLE_AUTO && plain_safe(s, len)) {
-        idt_manifest__buf_put(b, s, len);
-    } else if (style == MF_STYLE_SINGLE && single_safe(s, len)) {
-        idt_manifest__buf_put(b, "'", 1);
+    if (style == MF_STYLE_AUTO && plain_safe(s, len))
+        return idtx_buf_put(b, s, len, err);
+    if (style == MF_STYLE_SINGLE && single_safe(s, len)) {
+        IDTX_TRY(idtx_buf_putc(b, '\'', err));
         for (size_t i = 0; i < len; i++)
-            idt_manifest__buf_put(b, s[i] == '\'' ? "''" : s + i, s[i] == '\'' ? 2 : 1);
-        idt_manifest__buf_put(b, "'", 1);
-    } else {
-        emit_double(b, s, len);
+            IDTX_TRY(s[i] == '\'' ? idtx_buf_put(b, "''", 2, err) : idtx_buf_putc(b, s[i], err));
+        return idtx_buf_putc(b, '\'', err);
     }
+    return emit_double(b, s, len, err);
 }

@@ -16,6 +16,7 @@
 
 #include "initdata/manifest.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/error_int.h"
 
 #include <stdbool.h>
@@ -74,7 +75,13 @@ struct mf_node {
     size_t start, end;   /* bytes: first (properties included) .. past the last */
     size_t open_end;     /* collections: past the opening token ("{", "[") */
     size_t vlen;         /* scalars: decoded length */
+    /* Keys of the mappings read: where their entry starts, at the key or at
+     * the "?" of an explicit key (MF_NOWHERE: not found).  Other block
+     * mappings: where their first entry starts (libyaml's indentation
+     * mark); icol is its column either way. */
+    size_t ind;
     uint32_t line, col;  /* of start: 0-based line, 0-based column in characters */
+    uint32_t icol;       /* block mappings: their indentation (column of ind) */
     uint32_t seen;       /* mappings: bit per mf_key seen */
     mf_node *merge;      /* mappings: the first merge key (<<), or NULL */
     uint8_t type;        /* mf_type */
@@ -86,9 +93,15 @@ struct mf_node {
     bool anchored;       /* carries an anchor */
     bool is_null;        /* untagged plain null: "", ~, null, Null, NULL */
     bool keep_chomp;     /* block scalar with the "+" indicator */
-    bool explicit_key;   /* key nodes: written after "? " */
+    bool explicit_key;   /* key nodes: written after "? " (or ind not found) */
+    /* Values of block mappings: an explicit key with no ':' (`? key` alone).
+     * libyaml marks the empty value at the next token, which may be far
+     * off; the scan puts it at the key's end instead. */
+    bool bare;
     bool pruned;         /* a summary of an unread subtree */
 };
+
+#define MF_NOWHERE SIZE_MAX
 
 /* An object: a document root or a List item. */
 typedef struct mf_object {
@@ -138,6 +151,12 @@ size_t idt_manifest__break_len(const char *text, size_t len, size_t pos);
 size_t idt_manifest__line_end(const char *text, size_t len, size_t pos);
 /* Offset of the first byte of the line holding pos. */
 size_t idt_manifest__line_start(const char *text, size_t pos);
+/* From pos, a place between two tokens, past what libyaml skips there:
+ * blanks, line breaks, comments and a BOM at the start of a line. */
+size_t idt_manifest__skip_gap(const char *text, size_t len, size_t pos);
+/* The 0-based line of pos, given that from is on line line0. */
+uint32_t idt_manifest__line_of(const char *text, size_t len, size_t from, uint32_t line0,
+                               size_t pos);
 
 /* --- object.c: what an object's pod template holds ---------------------- */
 typedef struct mf_target {
@@ -161,23 +180,16 @@ int idt_manifest__fail_at(idt_error *err, int code, const idt_manifest *m, const
                           const char *fmt, ...) IDTX_PRINTF(5, 6);
 
 /* --- emit.c: YAML text ------------------------------------------------- */
-typedef struct mf_buf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} mf_buf;
-
-void idt_manifest__buf_put(mf_buf *b, const char *s, size_t n);
-void idt_manifest__buf_puts(mf_buf *b, const char *s);
-void idt_manifest__buf_spaces(mf_buf *b, size_t n);
-void idt_manifest__buf_dispose(mf_buf *b);
-
+/* Edit text is built in an idtx_buf (util/buf.h); every writer below
+ * returns IDT_OK, or the buffer's IDT_ELIMIT / IDT_ENOMEM. */
 typedef enum mf_style { MF_STYLE_AUTO = 0, MF_STYLE_DOUBLE, MF_STYLE_SINGLE } mf_style;
 /* Checks s is UTF-8 (what every YAML reader needs). */
 bool idt_manifest__utf8_ok(const char *s, size_t len);
 /* Writes s as a one-line scalar: plain when safe (AUTO), else double-quoted
- * with escapes; SINGLE keeps single quotes when s allows them. */
-void idt_manifest__emit_scalar(mf_buf *b, const char *s, size_t len, mf_style style);
+ * with escapes; SINGLE keeps single quotes when s allows them.  At most
+ * 6 * len + 2 bytes ("\u0001" for each control byte, and the quotes). */
+int idt_manifest__emit_scalar(idtx_buf *b, const char *s, size_t len, mf_style style,
+                              idt_error *err);
 
 /* --- budget.c ---------------------------------------------------------- */
 uint64_t idt_manifest__budget(const idt_manifest *m);
@@ -197,7 +209,10 @@ typedef struct mf_edits {
     size_t n, cap;
 } mf_edits;
 
-int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, mf_buf *text, idt_error *err);
+/* Adds an edit that replaces [start, end) with text's contents, which it
+ * takes (text is left empty, also on failure). */
+int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, idtx_buf *text,
+                            idt_error *err);
 void idt_manifest__edits_dispose(mf_edits *e);
 int idt_manifest__edits_apply(char **out, size_t *out_len, const char *src, size_t len,
                               mf_edits *e, idt_error *err);

@@ -1,6 +1,7 @@
 /* Objects: which kinds carry a pod template, where it is, and what its
  * annotations hold. */
 #include "manifest_int.h"
+#include "util/keyword.h"
 #include "util/quote.h"
 
 #include <stdarg.h>
@@ -219,6 +220,30 @@ const char *idt_manifest_key_name(idt_manifest_key key)
     if (key == IDT_MANIFEST_KEY_CURRENT)
         return IDT_MANIFEST_KEY_CURRENT_NAME;
     return key == IDT_MANIFEST_KEY_LEGACY ? IDT_MANIFEST_KEY_LEGACY_NAME : NULL;
+}
+
+static const idtx_keyword keys_names[] = {
+    { "current", IDT_MANIFEST_KEYS_CURRENT },
+    { "legacy", IDT_MANIFEST_KEYS_LEGACY },
+    { "both", IDT_MANIFEST_KEYS_BOTH },
+};
+
+const char *idt_manifest_keys_name(unsigned keys)
+{
+    if (keys > IDT_MANIFEST_KEYS_BOTH)
+        return NULL;
+    return idtx_keyword_name(keys_names, sizeof keys_names / sizeof keys_names[0], (int)keys);
+}
+
+int idt_manifest_keys_parse(unsigned *out, const char *name, size_t len, idt_error *err)
+{
+    int v;
+    if (!out)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_manifest_keys_parse: NULL argument");
+    IDTX_TRY(idtx_keyword_parse(&v, keys_names, sizeof keys_names / sizeof keys_names[0],
+                                "annotation keys", name, len, err));
+    *out = (unsigned)v;
+    return IDT_OK;
 }
 
 int idt_manifest_object_at(idt_manifest_object *out, const idt_manifest *m, size_t i,

@@ -16,6 +16,7 @@
  * relaxes the inline table's layout (newlines, comments, a trailing comma).
  */
 #include "toml_int.h"
+#include "util/quote.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,24 +26,6 @@
 static inline int peek(const idt_toml__parser *p, size_t ahead)
 {
     return p->pos + ahead < p->len ? (unsigned char)p->src[p->pos + ahead] : -1;
-}
-
-/* A key for messages: printable ASCII kept, the rest escaped, cut at 60. */
-static const char *show_key(char buf[96], const char *k, size_t n)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < n && o < 80; i++) {
-        unsigned char c = (unsigned char)k[i];
-        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-            buf[o++] = (char)c;
-        else
-            o += (size_t)snprintf(buf + o, 96 - o, "\\x%02x", c);
-    }
-    if (o >= 80)
-        memcpy(buf + 77, "...", 4);
-    else
-        buf[o] = '\0';
-    return buf;
 }
 
 static int fail_depth(idt_toml__parser *p, idt_toml__pos m)
@@ -95,10 +78,10 @@ static int dotted_key(idt_toml__parser *p, idt_toml__keypart *parts)
 static int fail_redefined(idt_toml__parser *p, const idt_toml__keypart *k, const idt_toml_entry *e,
                           const char *what, const char *rule)
 {
-    char kb[96];
+    char kb[IDTX_QUOTE_MAX];
     idt_toml__pos m = { k->span.offset, k->span.line, k->span.column };
-    return idt_toml__fail_at(p, m, IDT_ESYNTAX, "%s \"%s\" (%s, first defined at %u:%u; TOML: %s)",
-                             what, show_key(kb, k->ptr, k->len),
+    return idt_toml__fail_at(p, m, IDT_ESYNTAX, "%s %s (%s, first defined at %u:%u; TOML: %s)",
+                             what, idtx_quote(kb, k->ptr, k->len),
                              idt_toml_type_name(e->value->type), (unsigned)e->key_span.line,
                              (unsigned)e->key_span.column, rule);
 }

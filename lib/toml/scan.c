@@ -402,38 +402,6 @@ static int scan_string(idt_toml__parser *p, strscan *s)
     }
 }
 
-static size_t put_utf8(char *o, uint32_t cp)
-{
-    if (cp < 0x80) {
-        o[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (char)(0xc0 | (cp >> 6));
-        o[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (char)(0xe0 | (cp >> 12));
-        o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        o[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    o[0] = (char)(0xf0 | (cp >> 18));
-    o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-static uint32_t hexn(const char *s, size_t n)
-{
-    uint32_t v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = (v << 4) | (uint32_t)idtx_hex_value((unsigned char)s[i]);
-    return v;
-}
-
 /* Pass two: decodes an already validated body into out; returns the length. */
 static size_t decode_body(const char *s, size_t n, bool literal, char *out)
 {
@@ -460,9 +428,9 @@ static size_t decode_body(const char *s, size_t n, bool literal, char *out)
         case '"': out[o++] = '"'; break;
         case '\\': out[o++] = '\\'; break;
         case 'e': out[o++] = '\x1b'; break;
-        case 'x': o += put_utf8(out + o, hexn(s + i, 2)); i += 2; break;
-        case 'u': o += put_utf8(out + o, hexn(s + i, 4)); i += 4; break;
-        case 'U': o += put_utf8(out + o, hexn(s + i, 8)); i += 8; break;
+        case 'x': o += idtx_utf8_encode(out + o, idtx_hex_decode_u32(s + i, 2)); i += 2; break;
+        case 'u': o += idtx_utf8_encode(out + o, idtx_hex_decode_u32(s + i, 4)); i += 4; break;
+        case 'U': o += idtx_utf8_encode(out + o, idtx_hex_decode_u32(s + i, 8)); i += 8; break;
         default: /* line-ending backslash: drop all whitespace that follows */
             i--;
             while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))

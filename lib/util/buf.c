@@ -26,17 +26,35 @@ int idtx_buf_reserve(idtx_buf *b, size_t n, idt_error *err)
     size_t need = b->len + n + 1;
     if (need <= b->cap)
         return IDT_OK;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need)
-        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    /* Doubling keeps appends amortised O(1); going straight to need when
+     * it is more lets a caller that knows the size allocate once. */
+    size_t cap = !b->cap ? 256 : b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
+    if (cap < need)
+        cap = need;
     if (cap > b->max + 1)
         cap = b->max + 1;
     char *p = realloc(b->data, cap);
     if (!p)
         return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory (%zu bytes)", cap);
+    p[b->len] = '\0'; /* a reserve alone still leaves a string to take */
     b->data = p;
     b->cap = cap;
     return IDT_OK;
+}
+
+size_t idtx_buf_room(const idtx_buf *b)
+{
+    return b->cap ? b->cap - b->len - 1 : 0;
+}
+
+void idtx_buf_commit(idtx_buf *b, size_t n)
+{
+    /* n past the room is the caller's bug; clamping keeps len (and the
+     * NUL written below) inside the allocation all the same. */
+    size_t room = idtx_buf_room(b);
+    b->len += n < room ? n : room;
+    if (b->data)
+        b->data[b->len] = '\0';
 }
 
 int idtx_buf_put(idtx_buf *b, const void *p, size_t n, idt_error *err)

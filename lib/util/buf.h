@@ -18,6 +18,9 @@
  * Errors go to the caller's idt_error (may be NULL): IDT_ELIMIT past max,
  * IDT_ENOMEM when an allocation fails.  A failed call leaves the contents
  * as they were.
+ *
+ * Growth doubles the allocation, or goes straight to what a reserve asks
+ * when that is more, so a caller that knows the final size allocates once.
  */
 #ifndef IDT_UTIL_BUF_H
 #define IDT_UTIL_BUF_H
@@ -26,7 +29,7 @@
 #include "util/error_int.h"
 
 typedef struct idtx_buf {
-    char *data;       /* NUL-terminated once anything was put; else NULL */
+    char *data;       /* NUL-terminated once anything was reserved; else NULL */
     size_t len;       /* bytes put, without the NUL */
     size_t cap;       /* bytes allocated */
     size_t max;       /* len never exceeds this */
@@ -38,6 +41,16 @@ void idtx_buf_init(idtx_buf *b, size_t max, const char *what);
 
 /* Makes room for n more bytes (and the NUL) without putting anything. */
 int idtx_buf_reserve(idtx_buf *b, size_t n, idt_error *err);
+
+/*
+ * For a producer that writes in place (read(2), an inflater): the bytes
+ * allocated past len, not counting the NUL's, that it may write at
+ * b->data + b->len; 0 before anything was reserved.  idtx_buf_commit then
+ * counts the n it wrote (n <= idtx_buf_room(b)) and puts the NUL after
+ * them.  Both keep len <= max, as reserve never allocates past max.
+ */
+size_t idtx_buf_room(const idtx_buf *b);
+void idtx_buf_commit(idtx_buf *b, size_t n);
 
 /* Appends n bytes of p (NUL bytes allowed). */
 int idtx_buf_put(idtx_buf *b, const void *p, size_t n, idt_error *err);

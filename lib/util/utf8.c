@@ -44,3 +44,37 @@ size_t idtx_utf8_seq(const unsigned char *s, size_t n, const char **why)
             return bad(why, "a multi-byte character cut short by a bad continuation byte");
     return len;
 }
+
+size_t idtx_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    static const unsigned char lead_bits[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+    size_t len = idtx_utf8_seq(s, n, NULL);
+    if (len == 0)
+        return 0;
+    uint32_t v = s[0] & lead_bits[len];
+    for (size_t i = 1; i < len; i++)
+        v = v << 6 | (s[i] & 0x3fu);
+    *cp = v;
+    return len;
+}
+
+size_t idtx_utf8_encoded_len(uint32_t cp)
+{
+    return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
+size_t idtx_utf8_encode(char *dst, uint32_t cp)
+{
+    static const unsigned char lead[] = { 0, 0, 0xc0, 0xe0, 0xf0 };
+    size_t len = idtx_utf8_encoded_len(cp);
+    if (len == 1) {
+        dst[0] = (char)cp;
+        return 1;
+    }
+    for (size_t i = len - 1; i > 0; i--) {
+        dst[i] = (char)(0x80 | (cp & 0x3f));
+        cp >>= 6;
+    }
+    dst[0] = (char)(lead[len] | cp);
+    return len;
+}

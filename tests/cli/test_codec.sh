@@ -8,6 +8,7 @@
 # Env: INITDATA (the tool), IDT_SHARED (../shared).  The parts that need the
 # shared test data are skipped when it is absent; the rest always runs.
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 S=${IDT_SHARED:-}/testdata
 # succeeds NAME ARGS...: exit 0, nothing on stderr
@@ -146,15 +147,18 @@ same_file "image create -" "$T/kata.img" "$T/stdin.img"
 same_file "image read -" "$T/kata.toml" "$T/out"
 succeeds "image read -o" image read -o "$T/o2.toml" "$T/kata.img"
 same_file "image read -o" "$T/kata.toml" "$T/o2.toml"
-same "no temporary files left" "" "$(ls "$T" | grep '\.tmp\.' || true)"
+same "no temporary files left" "" "$(find "$T" -mindepth 1 -maxdepth 1 -name '*.tmp.*')"
 
 # --- lenient: what only the Go decoders accept ---------------------------------
 gzip -9 <"$T/crlf.toml" | base64 -w 20 >"$T/wrapped.b64"
 fails "decode wrapped base64" 1 "line break (\\n); the Rust decoders (kata-agent/kata-types, genpolicy, runtime-rs) reject it; the Go decoders (kata shim, cloud-api-adaptor) accept it" \
     decode "$T/wrapped.b64"
-grep -F -q "wrapped.b64: error: at byte 20: " "$T/err" && ok || bad "wrapped: offset: $(cat "$T/err")"
-grep -F -q "note: the Go decoders (kata shim, cloud-api-adaptor) accept this value; --lenient" "$T/err" \
-    && ok || bad "wrapped: note: $(cat "$T/err")"
+if grep -F -q "wrapped.b64: error: at byte 20: " "$T/err"; then ok; else bad "wrapped: offset: $(cat "$T/err")"; fi
+if grep -F -q "note: the Go decoders (kata shim, cloud-api-adaptor) accept this value; --lenient" "$T/err"; then
+    ok
+else
+    bad "wrapped: note: $(cat "$T/err")"
+fi
 succeeds "decode --lenient wrapped base64" decode --lenient "$T/wrapped.b64"
 same_file "decode --lenient wrapped base64" "$T/crlf.toml" "$T/out"
 # CRLF line ends inside the value, too
@@ -229,7 +233,7 @@ fails "oversized annotation (read bound)" 1 "the annotation value is larger than
 fails "oversized annotation, raised limit" 1 "truncated base64: a lone final character" decode --max-size 300000 "$H/oversized.b64"
 fails "URL-safe base64" 1 "is not a base64 character (URL-safe alphabet" decode "$H/urlsafe.b64"
 fails "image: N larger than the file" 1 "the gzip length N = 1000 runs past the end of the image" image read "$H/n-too-big.img"
-grep -F -q "n-too-big.img: error: at byte 8: " "$T/err" && ok || bad "N offset: $(cat "$T/err")"
+if grep -F -q "n-too-big.img: error: at byte 8: " "$T/err"; then ok; else bad "N offset: $(cat "$T/err")"; fi
 fails "image: bad magic" 1 "bad magic: expected \"initdata\", found \"INITDATA\"" image read "$H/magic.img"
 fails "image: non-zero padding" 1 "non-zero byte 0x01 in the padding" image read "$H/padding.img"
 fails "image: bad CRC" 1 "gzip CRC32 mismatch" image read "$H/img-crc.img"
@@ -241,7 +245,7 @@ printf 'a = "\377"\n' >"$T/bad.toml"
 fails "encode: invalid UTF-8" 1 "bad.toml: error: the document is not valid UTF-8 at byte 5" encode "$T/bad.toml"
 printf 'a = "x\000"\n' >"$T/nul.toml"
 fails "image create: NUL" 1 "nul.toml: error: the document has a NUL byte at byte 6" image create "$T/nul.toml" -o "$T/x.img"
-[ ! -e "$T/x.img" ] && ok || bad "image create: NUL: wrote an image"
+if [ ! -e "$T/x.img" ]; then ok; else bad "image create: NUL: wrote an image"; fi
 
 # --- empty documents (initdata-facts.md section 9) ---------------------------------
 # runtime-rs treats an empty annotation or document as "no Init-Data" and
@@ -252,7 +256,7 @@ fails "encode: empty document" 1 "empty.toml: error: the document is empty: $RUN
     encode "$T/empty.toml"
 fails "image create: empty document" 1 "empty.toml: error: the document is empty: no Kata runtime attaches such an image ($RUNTIME_RS; the Go shim's prepareInitdataMount skips the image for an empty document)" \
     image create "$T/empty.toml" -o "$T/empty.img"
-[ ! -e "$T/empty.img" ] && ok || bad "image create: empty document: wrote an image"
+if [ ! -e "$T/empty.img" ]; then ok; else bad "image create: empty document: wrote an image"; fi
 fails "encode -: empty standard input" 1 "<stdin>: error: the document is empty" encode - </dev/null
 : >"$T/empty-value.b64"
 fails "decode: empty value" 1 "empty-value.b64: error: at byte 0: the annotation value is empty: $RUNTIME_RS, and the Go shim's annotation decoder panics on a value that decodes to an empty document" \
@@ -325,8 +329,11 @@ warns "image read: all reserved bits" "at byte 19: gzip header: reserved flag bi
 # (--lenient) ignores them: accepted with a warning.
 fails "decode: reserved bits" 1 "reserved.b64: error: at byte 4: gzip data byte 3: gzip header: reserved flag bits 0x20 are set: flate2 (kata-types, genpolicy, runtime-rs) rejects them, as RFC 1952 asks; Go's compress/gzip (kata shim, cloud-api-adaptor) and the kata-agent's image reader ignore them" \
     decode "$G/reserved.b64"
-grep -F -q "reserved.b64: note: the Go decoders (kata shim, cloud-api-adaptor) accept this value; --lenient" "$T/err" &&
-    ok || bad "decode: reserved bits: no note: $(cat "$T/err")"
+if grep -F -q "reserved.b64: note: the Go decoders (kata shim, cloud-api-adaptor) accept this value; --lenient" "$T/err"; then
+    ok
+else
+    bad "decode: reserved bits: no note: $(cat "$T/err")"
+fi
 warns "decode --lenient: reserved bits" "reserved.b64: warning: at byte 4: gzip data byte 3: gzip header: reserved flag bits 0x20 are set; accepted as Go's compress/gzip (kata shim, cloud-api-adaptor) ignores them, but flate2 (kata-types, genpolicy, runtime-rs) rejects them" \
     decode --lenient "$G/reserved.b64"
 same_file "decode --lenient: reserved bits" "$T/kata.toml" "$T/out"
@@ -362,7 +369,7 @@ for c in "encode" "decode" "image create" "image read"; do
     # shellcheck disable=SC2086 # the subcommand is two words on purpose
     run_tool $c --help
     same "$c --help exit status" 0 "$rc"
-    grep -q '^Examples:' "$T/out" && grep -q '\$ initdata' "$T/out" && ok || bad "$c --help has no example"
+    if grep -q '^Examples:' "$T/out" && grep -q '\$ initdata' "$T/out"; then ok; else bad "$c --help has no example"; fi
 done
 succeeds "image --help" image --help
 
@@ -401,8 +408,11 @@ EOF
     # The public doc's annotation, one '=' short.
     fails "caa/doc-pod-annotation.b64" 1 "doc-pod-annotation.b64: error: at byte 3643: base64 is one '=' short" \
         decode "$S/caa/doc-pod-annotation.b64"
-    grep -F -q "both the Go decoders (kata shim, cloud-api-adaptor) and the Rust decoders" "$T/err" \
-        && ok || bad "doc-pod-annotation: consumers: $(cat "$T/err")"
+    if grep -F -q "both the Go decoders (kata shim, cloud-api-adaptor) and the Rust decoders" "$T/err"; then
+        ok
+    else
+        bad "doc-pod-annotation: consumers: $(cat "$T/err")"
+    fi
     # ...and with the '=' it decodes.
     { cat "$S/caa/doc-pod-annotation.b64"; printf '='; } >"$T/fixed.b64"
     succeeds "doc-pod-annotation + '='" decode "$T/fixed.b64"

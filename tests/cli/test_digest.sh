@@ -7,6 +7,7 @@
 #
 # Env: INITDATA (the tool), IDT_SHARED (../shared; absent = skip, exit 77).
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_shared digest
 out() { cat "$T/out"; }
@@ -171,7 +172,7 @@ same "check sha-256 stderr" "$(cat want)" "$(cat err)"
 same "check prints nothing on stdout" "" "$(cat out)"
 run_tool digest initdata.toml
 status "digest sha-256" 1
-same "digest sha-256 stderr" "$(head -n 3 want)" "$(cat err)"
+same "digest sha-256 stderr: as check prints it" "$(cat want)" "$(cat err)"
 same "digest sha-256 stdout" "" "$(cat out)"
 
 printf 'version = "1.0"\nalgorithm = "sm3"\n[data]\n"aa.toml" = 1\n"cdh.toml" = ""\n"x" = [1]\n' >many.toml
@@ -193,6 +194,9 @@ many.toml:6:7: error: data entry "x" must be a string, not an array (kata, attes
 many.toml: invalid: 4 errors, 0 warnings (rejected by kata, attestation-agent and Trustee)
 EOF
 same "check many stderr" "$(cat want)" "$(cat err)"
+run_tool digest many.toml
+status "digest many" 1
+same "digest many: every error, as check prints them" "$(cat want)" "$(cat err)"
 run_tool check --allow-sm3 many.toml
 status "check --allow-sm3 many" 1
 same "check --allow-sm3: sm3 becomes a warning" \
@@ -283,10 +287,18 @@ run_tool digest --platform vtpm --format qemu "$k"
 status "qemu with vtpm" 2
 run_tool digest --platform tdx --format octal "$k"
 status "unknown format" 2
+same "unknown format message" \
+    'initdata digest: error: --format: unknown encoding "octal" (known: hex, base64, qemu)' \
+    "$(head -n 1 err)"
+run_tool digest --platform vtpm --vtpm-rule cap "$k"
+status "unknown vTPM rule" 2
+same "unknown vTPM rule message" \
+    'initdata digest: error: --vtpm-rule: unknown vTPM rule "cap" (known: aa, peerpods)' \
+    "$(head -n 1 err)"
 run_tool digest --platform x86 "$k"
 status "unknown platform" 2
 same "unknown platform message" \
-    'initdata digest: error: unknown platform "x86" (known: tdx, snp, cca, sgx, se, vtpm)' \
+    'initdata digest: error: --platform: unknown platform "x86" (known: tdx, snp, cca, sgx, se, vtpm)' \
     "$(head -n 1 err)"
 run_tool digest --vtpm-rule peerpods "$k"
 status "--vtpm-rule without vtpm" 2

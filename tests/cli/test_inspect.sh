@@ -278,9 +278,9 @@ while IFS='|' read -r f opt; do
     run_tool inspect $opt --json "$f"
     same "inspect --json $name (exit status)" 0 "$rc"
     cp "$T/out" "$T/j.json"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # opt is zero or one option
     "$INITDATA" inspect $opt --json - <"$f" >"$T/js.json" 2>"$T/err"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # opt is zero or one option
     run_tool inspect $opt "$f"
     same "inspect $name (exit status)" 0 "$rc"
     cp "$T/out" "$T/text"

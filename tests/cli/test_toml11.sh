@@ -16,6 +16,7 @@
 #   crates/toml/src/de/parser/key.rs: `LIMIT <= result_path.len()` refuses a
 #   key whose parent path has 80 parts (so 81 parts in all).
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 HEAD='version = "0.1.0"
@@ -45,8 +46,11 @@ except tomllib.TOMLDecodeError:
     esac
     run_tool check "$T/$name.toml"
     status "check $name" 0
-    grep -q "^$T/$name.toml:$at: warning: $what is TOML 1.1: Kata 3.x agents (the Rust toml crate 0.5) reject it; Kata 4.0 and later, the Kata Go shim since 3.28 and Trustee accept it \[IDT-DOC009\]" "$T/err" \
-        && ok || bad "check $name: no warning at $at naming $what: $(cat "$T/err")"
+    if grep -q "^$T/$name.toml:$at: warning: $what is TOML 1.1: Kata 3.x agents (the Rust toml crate 0.5) reject it; Kata 4.0 and later, the Kata Go shim since 3.28 and Trustee accept it \[IDT-DOC009\]" "$T/err"; then
+        ok
+    else
+        bad "check $name: no warning at $at naming $what: $(cat "$T/err")"
+    fi
     run_tool check --strict "$T/$name.toml"
     status "check --strict $name" 1
     run_tool digest "$T/$name.toml"
@@ -69,7 +73,7 @@ printf '%s\nnote = "\\u001b[0m"\nmeta = { owner = "x" }\nat = 07:32:00\n[data]\n
     "$HEAD" >"$T/v10.toml"
 run_tool check "$T/v10.toml"
 status "check v10" 0
-grep -q 'IDT-DOC009' "$T/err" && bad "check v10 warns: $(cat "$T/err")" || ok
+if grep -q 'IDT-DOC009' "$T/err"; then bad "check v10 warns: $(cat "$T/err")"; else ok; fi
 
 # `new` writes only TOML 1.0, whatever the content (escapes included).
 printf 'package agent_policy\n\033 \177 \001\n' >"$T/policy.rego"
@@ -101,8 +105,11 @@ while IFS='|' read -r f at msg; do
     for cmd in check digest inspect claims kbs-request; do
         run_tool $cmd "$T/$f.toml"
         status "$cmd $f" 1
-        grep -q "^$T/$f.toml:$at: error: $msg" "$T/err" && grep -q "$WHO" "$T/err" \
-            && ok || bad "$cmd $f: want $at '$msg': $(head -1 "$T/err")"
+        if grep -q "^$T/$f.toml:$at: error: $msg" "$T/err" && grep -q "$WHO" "$T/err"; then
+            ok
+        else
+            bad "$cmd $f: want $at '$msg': $(head -1 "$T/err")"
+        fi
     done
     # The encoders pass the bytes through, but not a document no Rust
     # consumer can parse: nothing is written.
@@ -110,19 +117,19 @@ while IFS='|' read -r f at msg; do
         # shellcheck disable=SC2086 # "image create" is two words
         run_tool $enc "$T/$f.toml" -o "$T/out.enc"
         status "$enc $f" 1
-        grep -q "error: $msg" "$T/err" && ok || bad "$enc $f: $(head -1 "$T/err")"
-        [ -e "$T/out.enc" ] && bad "$enc $f wrote its output" || ok
+        if grep -q "error: $msg" "$T/err"; then ok; else bad "$enc $f: $(head -1 "$T/err")"; fi
+        if [ -e "$T/out.enc" ]; then bad "$enc $f wrote its output"; else ok; fi
     done
     printf 'kind: Pod\nmetadata:\n  name: p\n' >"$T/pod.yaml"
     run_tool annotate --initdata "$T/$f.toml" -i "$T/pod.yaml"
     status "annotate $f" 1
-    grep -q "error: $msg" "$T/err" && ok || bad "annotate $f: $(head -1 "$T/err")"
-    grep -q cc_init_data "$T/pod.yaml" && bad "annotate $f wrote the manifest" || ok
+    if grep -q "error: $msg" "$T/err"; then ok; else bad "annotate $f: $(head -1 "$T/err")"; fi
+    if grep -q cc_init_data "$T/pod.yaml"; then bad "annotate $f wrote the manifest"; else ok; fi
     run_tool apply --toml "$T/$f.toml" --platform none --insecure-no-binding --root "$T/root" \
         -o "$T/installed"
     status "apply $f" 1
-    grep -q "error: $msg" "$T/err" && ok || bad "apply $f: $(head -1 "$T/err")"
-    [ -e "$T/installed/initdata.toml" ] && bad "apply $f installed something" || ok
+    if grep -q "error: $msg" "$T/err"; then ok; else bad "apply $f: $(head -1 "$T/err")"; fi
+    if [ -e "$T/installed/initdata.toml" ]; then bad "apply $f installed something"; else ok; fi
 done <<'EOF'
 deep81|3:85|arrays and inline tables nested 81 deep here
 aot41|3:246|arrays and inline tables nested 82 deep here

@@ -10,6 +10,7 @@
 # Env: INITDATA, IDT_SOURCE_DIR.  Needs swtpm and tpm2-tools
 # (scripts/install-deps.sh).
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 PY="python3 $(cd "$(dirname "$0")" && pwd)/evidence_tool.py"
 for tool in swtpm tpm2_createek tpm2_createak tpm2_pcrextend tpm2_quote tpm2_readpublic; do
@@ -21,6 +22,7 @@ for tool in swtpm tpm2_createek tpm2_createak tpm2_pcrextend tpm2_quote tpm2_rea
 done
 
 # --- swtpm on loopback (tests/swtpm.sh) -------------------------------------
+# shellcheck source=tests/swtpm.sh
 . "$(dirname "$0")/../swtpm.sh"
 started=no
 start_swtpm && started=yes

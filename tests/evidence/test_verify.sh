@@ -9,6 +9,7 @@
 #
 # Env: INITDATA, IDT_SHARED (absent = skip, exit 77), IDT_SOURCE_DIR.
 set -u
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 need_shared verify
 EV=$S/trustee/evidence
@@ -51,7 +52,7 @@ while IFS='|' read -r f tee bname bhex rname rhex passes; do
     # the checks that must pass, as separate arguments
     set -f
     IFS=,
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # split on the commas, with globbing off
     set -- $passes
     unset IFS
     set +f

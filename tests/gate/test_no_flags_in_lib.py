@@ -25,67 +25,13 @@ import os
 import re
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
+from source_scan import literals, read, root, sources  # noqa: E402
+
 FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]+")
 
-
-def literals(text):
-    """Yields (line, value) for every string literal of C source text, adjacent
-    literals joined; value keeps escapes as written.  line is the line of the
-    literal piece the value starts in; pieces gives each piece's line."""
-    i, n, line = 0, len(text), 1
-    pieces = []      # [(line, text)] of the literal being joined
-    joinable = False # only whitespace and comments since the last literal
-
-    def flush():
-        nonlocal pieces
-        if pieces:
-            yield_list.append(list(pieces))
-        pieces = []
-
-    yield_list = []
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-        elif c in " \t\r\f\v":
-            i += 1
-        elif text.startswith("//", i):
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-        elif text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            line += text.count("\n", i, j)
-            i = j
-        elif c == '"' or c == "'":
-            j, start_line = i + 1, line
-            while j < n and text[j] != c:
-                if text[j] == "\\":
-                    j += 1
-                if j < n and text[j] == "\n":
-                    line += 1
-                j += 1
-            body = text[i + 1:j]
-            i = j + 1
-            if c == '"':
-                if not joinable:
-                    flush()
-                pieces.append((start_line, body))
-                joinable = True
-                continue
-            joinable = False
-            flush()
-        else:
-            # string prefixes (u8, L, u, U) stay joinable with what follows
-            if joinable and c in "u8LU" and re.match(r'(u8|[LuU])"', text[i:i + 3]):
-                i += 2 if text[i] == "u" and text[i + 1] == "8" else 1
-                continue
-            joinable = False
-            i += 1
-    flush()
-    for group in yield_list:
-        yield group
+# lib/ and the public headers: what a program embedding the library sees.
+SCANNED = (("lib", (".c", ".h")), (os.path.join("include", "initdata"), (".h",)))
 
 
 def violations(text):
@@ -136,34 +82,22 @@ def selftest():
     return True
 
 
-def sources(root):
-    for sub, exts in (("lib", (".c", ".h")), (os.path.join("include", "initdata"), (".h",))):
-        base = os.path.join(root, sub)
-        for dirpath, dirnames, filenames in os.walk(base):
-            dirnames.sort()
-            for name in sorted(filenames):
-                if name.endswith(exts):
-                    yield os.path.join(dirpath, name)
-
-
 def main():
-    root = os.environ.get("IDT_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "..", "..")
-    root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else root)
+    base = root()
     if not selftest():
         return 1
     files = passed = failed = 0
-    for path in sources(root):
+    for path in sources(base, SCANNED):
         files += 1
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            found, clean, dirty = violations(fh.read())
+        found, clean, dirty = violations(read(path))
         passed += clean
         failed += dirty
         for ln, flag, value in found:
             text = value if len(value) <= 100 else value[:97] + "..."
-            print('%s:%d: %s names the flag %s: "%s"' % (os.path.relpath(path, root), ln,
+            print('%s:%d: %s names the flag %s: "%s"' % (os.path.relpath(path, base), ln,
                                                           "a string", flag, text))
     if files == 0:
-        print("flags-in-lib: no sources under %s" % root)
+        print("flags-in-lib: no sources under %s" % base)
         return 1
     if failed:
         print("library strings must not name command-line flags: say what is missing, and "

@@ -200,6 +200,46 @@ static void test_platform__table(void **state)
     assert_int_equal(idt_platform_field_size((idt_platform)7), 0);
 }
 
+/* Every keyword parses to its value and back; anything else is refused
+ * with the list, and leaves *out alone. */
+static void test_keywords__vtpm_rule_and_encoding(void **state)
+{
+    (void)state;
+    idt_vtpm_rule r = IDT_VTPM_RULE_AA;
+    assert_int_equal(idt_vtpm_rule_parse(&r, "peerpods", 8, NULL), IDT_OK);
+    assert_int_equal(r, IDT_VTPM_RULE_PEERPODS);
+    assert_int_equal(idt_vtpm_rule_parse(&r, "aax", 2, NULL), IDT_OK); /* len bounds it */
+    assert_int_equal(r, IDT_VTPM_RULE_AA);
+    assert_string_equal(idt_vtpm_rule_name(IDT_VTPM_RULE_AA), "aa");
+    assert_string_equal(idt_vtpm_rule_name(IDT_VTPM_RULE_PEERPODS), "peerpods");
+    assert_null(idt_vtpm_rule_name((idt_vtpm_rule)2));
+    idt_error err = { 0 };
+    assert_int_equal(idt_vtpm_rule_parse(&r, "AA", 2, &err), IDT_EUNSUPPORTED);
+    assert_int_equal(r, IDT_VTPM_RULE_AA);
+    assert_string_equal(err.message, "unknown vTPM rule \"AA\" (known: aa, peerpods)");
+    assert_int_equal(idt_vtpm_rule_parse(&r, "", 0, NULL), IDT_EUNSUPPORTED);
+    assert_int_equal(idt_vtpm_rule_parse(NULL, "aa", 2, NULL), IDT_EINVAL);
+    assert_int_equal(idt_vtpm_rule_parse(&r, NULL, 2, NULL), IDT_EINVAL);
+
+    static const struct {
+        const char *name;
+        idt_encoding enc;
+    } t[] = { { "hex", IDT_ENCODING_HEX },
+              { "base64", IDT_ENCODING_BASE64 },
+              { "qemu", IDT_ENCODING_QEMU } };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        idt_encoding e = 0;
+        assert_int_equal(idt_encoding_parse(&e, t[i].name, strlen(t[i].name), NULL), IDT_OK);
+        assert_int_equal(e, t[i].enc);
+        assert_string_equal(idt_encoding_name(e), t[i].name);
+    }
+    idt_encoding e = IDT_ENCODING_HEX;
+    assert_int_equal(idt_encoding_parse(&e, "base32", 6, &err), IDT_EUNSUPPORTED);
+    assert_int_equal(e, IDT_ENCODING_HEX);
+    assert_string_equal(err.message, "unknown encoding \"base32\" (known: hex, base64, qemu)");
+    assert_null(idt_encoding_name((idt_encoding)0));
+}
+
 static void test_binding__kata_vector_base64(void **state)
 {
     (void)state;
@@ -382,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_vtpm__aa_rule_refuses_long_digests),
         cmocka_unit_test(test_platform__warnings),
         cmocka_unit_test(test_binding__invalid_arguments),
+        cmocka_unit_test(test_keywords__vtpm_rule_and_encoding),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

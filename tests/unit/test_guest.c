@@ -179,6 +179,24 @@ static void test_default_out(void **state)
                   IDT_ELIMIT, NULL);
 }
 
+static void test_layout_keywords(void **state)
+{
+    (void)state;
+    idt_guest_layout l = IDT_GUEST_LAYOUT_KATA;
+    assert_int_equal(idt_guest_layout_parse(&l, "peerpod", 7, NULL), IDT_OK);
+    assert_int_equal(l, IDT_GUEST_LAYOUT_PEERPOD);
+    assert_int_equal(idt_guest_layout_parse(&l, "kata", 4, NULL), IDT_OK);
+    assert_int_equal(l, IDT_GUEST_LAYOUT_KATA);
+    assert_string_equal(idt_guest_layout_name(IDT_GUEST_LAYOUT_PEERPOD), "peerpod");
+    assert_string_equal(idt_guest_layout_name(IDT_GUEST_LAYOUT_KATA), "kata");
+    assert_null(idt_guest_layout_name((idt_guest_layout)0));
+    idt_error err = { 0 };
+    assert_int_equal(idt_guest_layout_parse(&l, "peerpods", 8, &err), IDT_EUNSUPPORTED);
+    assert_int_equal(l, IDT_GUEST_LAYOUT_KATA);
+    assert_string_equal(err.message, "unknown layout \"peerpods\" (known: kata, peerpod)");
+    assert_int_equal(idt_guest_layout_parse(NULL, "kata", 4, NULL), IDT_EINVAL);
+}
+
 /* ---- reading a device -------------------------------------------------------------- */
 
 static void test_device_read__image_and_trailing_bytes(void **state)
@@ -384,7 +402,7 @@ static void test_tdx_read(void **state)
 
 static void snp_report(uint8_t *rep, const uint8_t *host_data)
 {
-    memset(rep, 0, IDT_SNP_REPORT_LEN);
+    memset(rep, 0, IDTX_SNP_REPORT_LEN);
     rep[0] = 2; /* version */
     memcpy(rep + 192, host_data, 32);
 }
@@ -394,7 +412,7 @@ static void test_snp_read(void **state)
     (void)state;
     idt_guest_field f;
     idt_error err = { 0 };
-    uint8_t hd[32], rep[IDT_SNP_REPORT_LEN], resp[4000] = { 0 };
+    uint8_t hd[32], rep[IDTX_SNP_REPORT_LEN], resp[4000] = { 0 };
     for (int i = 0; i < 32; i++)
         hd[i] = (uint8_t)(0x40 + i);
     snp_report(rep, hd);
@@ -406,8 +424,8 @@ static void test_snp_read(void **state)
     assert_memory_equal(f.bytes, hd, 32);
 
     /* The SNP_GET_REPORT response: status 0, size 1184, report at 32. */
-    resp[4] = IDT_SNP_REPORT_LEN & 0xff;
-    resp[5] = IDT_SNP_REPORT_LEN >> 8;
+    resp[4] = IDTX_SNP_REPORT_LEN & 0xff;
+    resp[5] = IDTX_SNP_REPORT_LEN >> 8;
     memcpy(resp + 32, rep, sizeof rep);
     put("dev/sev-guest", resp, sizeof resp);
     assert_status(idt_guest_tee_read(&f, IDT_PLATFORM_SNP, root, NULL, &err), IDT_OK, &err);
@@ -430,7 +448,7 @@ static void test_snp_read(void **state)
 static void test_tsm(void **state)
 {
     (void)state;
-    uint8_t nonce[64], hd[32], rep[IDT_SNP_REPORT_LEN], out[2048];
+    uint8_t nonce[64], hd[32], rep[IDTX_SNP_REPORT_LEN], out[2048];
     size_t len = 0;
     idt_error err = { 0 };
     for (int i = 0; i < 64; i++)
@@ -513,7 +531,7 @@ static void test_bind_snp_and_vtpm_refusals(void **state)
     idt_guest_binding b;
     idt_guest_bind_options o = IDT_GUEST_BIND_OPTIONS_INIT;
     idt_error err = { 0 };
-    uint8_t rep[IDT_SNP_REPORT_LEN];
+    uint8_t rep[IDTX_SNP_REPORT_LEN];
     kata_digest(&d);
     o.root = root;
     snp_report(rep, d.bytes);
@@ -836,6 +854,7 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_keywords),
         cmocka_unit_test(test_name_check),
         cmocka_unit_test(test_default_out),
         T(test_device_read__image_and_trailing_bytes),
