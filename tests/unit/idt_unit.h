@@ -3,8 +3,8 @@
  *
  *   assert_status(call, want, err)   the status of a call, printing err's
  *                                    "line:col: error: message" when it is not
- *   sbuf, sb_putn/puts/printf/escaped a growable string for building inputs
- *                                    and renderings
+ *   sbuf, sb_putn/puts/printf/escaped a growable string (an idtx_buf) for
+ *                                    building inputs and renderings
  *   idt_test_diags, idt_test_collect a diagnostic callback that keeps them
  *   idt_test_read_file(path, &len)   a whole file (NULL when it does not open)
  *   idt_test_read_source(rel, &len)  a file of the source tree (must exist)
@@ -32,6 +32,7 @@
 
 #include "initdata/common.h"
 #include "initdata/doc.h"
+#include "util/buf.h"
 
 /* ---- statuses ------------------------------------------------------------- */
 
@@ -58,30 +59,25 @@ static inline void idt_test_status(int got, int want, const idt_error *err, cons
 
 /* ---- a growable string ------------------------------------------------------- */
 
-typedef struct sbuf {
-    char *p; /* NUL-terminated once anything was put; free() it */
-    size_t len, cap;
-} sbuf;
+/* A string for building inputs and renderings: the library's idtx_buf
+ * (lib/util/buf.h), started on first use and failing the test, rather than
+ * returning a status, when it cannot grow.  Zero-initialise it
+ * (`sbuf b = { 0 };`), read b.data and b.len, free(b.data) at the end;
+ * b.len = 0 starts it over. */
+typedef idtx_buf sbuf;
 
-/* Room for n more bytes and the NUL. */
-static inline void sb_reserve(sbuf *b, size_t n)
+static inline void sb_start(sbuf *b)
 {
-    if (b->len + n + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1)
-        cap *= 2;
-    b->p = realloc(b->p, cap);
-    assert_non_null(b->p);
-    b->cap = cap;
+    if (!b->max)
+        idtx_buf_init(b, (size_t)1 << 30, "a test string");
 }
 
 static inline void sb_putn(sbuf *b, const char *s, size_t n)
 {
-    sb_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    idt_error err;
+    idt_error_clear(&err);
+    sb_start(b);
+    assert_status(idtx_buf_put(b, s, n, &err), IDT_OK, &err);
 }
 
 static inline void sb_puts(sbuf *b, const char *s)
@@ -92,16 +88,19 @@ static inline void sb_puts(sbuf *b, const char *s)
 static inline void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void sb_printf(sbuf *b, const char *fmt, ...)
 {
+    idt_error err;
+    idt_error_clear(&err);
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     assert_true(n >= 0);
-    sb_reserve(b, (size_t)n);
+    sb_start(b);
+    assert_status(idtx_buf_reserve(b, (size_t)n, &err), IDT_OK, &err);
     va_start(ap, fmt);
-    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    b->len += (size_t)n;
+    idtx_buf_commit(b, (size_t)n);
 }
 
 /* Bytes with " and \ escaped, and every byte outside printable ASCII as

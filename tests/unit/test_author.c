@@ -593,19 +593,19 @@ static void test_layout_keywords(void **state)
 {
     (void)state;
     idt_author_layout l = IDT_AUTHOR_LAYOUT_SEED;
-    assert_int_equal(idt_author_layout_parse(&l, "kata", 4, NULL), IDT_OK);
+    assert_status(idt_author_layout_parse(&l, "kata", 4, NULL), IDT_OK, NULL);
     assert_int_equal(l, IDT_AUTHOR_LAYOUT_KATA);
-    assert_int_equal(idt_author_layout_parse(&l, "seed", 4, NULL), IDT_OK);
+    assert_status(idt_author_layout_parse(&l, "seed", 4, NULL), IDT_OK, NULL);
     assert_int_equal(l, IDT_AUTHOR_LAYOUT_SEED);
     assert_string_equal(idt_author_layout_name(IDT_AUTHOR_LAYOUT_KATA), "kata");
     assert_string_equal(idt_author_layout_name(IDT_AUTHOR_LAYOUT_SEED), "seed");
     assert_null(idt_author_layout_name((idt_author_layout)2));
     idt_error err = { 0 };
     l = IDT_AUTHOR_LAYOUT_KATA;
-    assert_int_equal(idt_author_layout_parse(&l, "Kata", 4, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_author_layout_parse(&l, "Kata", 4, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(l, IDT_AUTHOR_LAYOUT_KATA);
     assert_string_equal(err.message, "unknown layout \"Kata\" (known: seed, kata)");
-    assert_int_equal(idt_author_layout_parse(NULL, "seed", 4, NULL), IDT_EINVAL);
+    assert_status(idt_author_layout_parse(NULL, "seed", 4, NULL), IDT_EINVAL, NULL);
 }
 
 int main(void)

@@ -206,20 +206,20 @@ static void test_keywords__vtpm_rule_and_encoding(void **state)
 {
     (void)state;
     idt_vtpm_rule r = IDT_VTPM_RULE_AA;
-    assert_int_equal(idt_vtpm_rule_parse(&r, "peerpods", 8, NULL), IDT_OK);
+    assert_status(idt_vtpm_rule_parse(&r, "peerpods", 8, NULL), IDT_OK, NULL);
     assert_int_equal(r, IDT_VTPM_RULE_PEERPODS);
-    assert_int_equal(idt_vtpm_rule_parse(&r, "aax", 2, NULL), IDT_OK); /* len bounds it */
+    assert_status(idt_vtpm_rule_parse(&r, "aax", 2, NULL), IDT_OK, NULL); /* len bounds it */
     assert_int_equal(r, IDT_VTPM_RULE_AA);
     assert_string_equal(idt_vtpm_rule_name(IDT_VTPM_RULE_AA), "aa");
     assert_string_equal(idt_vtpm_rule_name(IDT_VTPM_RULE_PEERPODS), "peerpods");
     assert_null(idt_vtpm_rule_name((idt_vtpm_rule)2));
     idt_error err = { 0 };
-    assert_int_equal(idt_vtpm_rule_parse(&r, "AA", 2, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_vtpm_rule_parse(&r, "AA", 2, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(r, IDT_VTPM_RULE_AA);
     assert_string_equal(err.message, "unknown vTPM rule \"AA\" (known: aa, peerpods)");
-    assert_int_equal(idt_vtpm_rule_parse(&r, "", 0, NULL), IDT_EUNSUPPORTED);
-    assert_int_equal(idt_vtpm_rule_parse(NULL, "aa", 2, NULL), IDT_EINVAL);
-    assert_int_equal(idt_vtpm_rule_parse(&r, NULL, 2, NULL), IDT_EINVAL);
+    assert_status(idt_vtpm_rule_parse(&r, "", 0, NULL), IDT_EUNSUPPORTED, NULL);
+    assert_status(idt_vtpm_rule_parse(NULL, "aa", 2, NULL), IDT_EINVAL, NULL);
+    assert_status(idt_vtpm_rule_parse(&r, NULL, 2, NULL), IDT_EINVAL, NULL);
 
     static const struct {
         const char *name;
@@ -229,12 +229,12 @@ static void test_keywords__vtpm_rule_and_encoding(void **state)
               { "qemu", IDT_ENCODING_QEMU } };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         idt_encoding e = 0;
-        assert_int_equal(idt_encoding_parse(&e, t[i].name, strlen(t[i].name), NULL), IDT_OK);
+        assert_status(idt_encoding_parse(&e, t[i].name, strlen(t[i].name), NULL), IDT_OK, NULL);
         assert_int_equal(e, t[i].enc);
         assert_string_equal(idt_encoding_name(e), t[i].name);
     }
     idt_encoding e = IDT_ENCODING_HEX;
-    assert_int_equal(idt_encoding_parse(&e, "base32", 6, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_encoding_parse(&e, "base32", 6, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(e, IDT_ENCODING_HEX);
     assert_string_equal(err.message, "unknown encoding \"base32\" (known: hex, base64, qemu)");
     assert_null(idt_encoding_name((idt_encoding)0));

@@ -171,14 +171,14 @@ static void test_names(void **state)
     assert_string_equal(idt_verify_rules_name(IDT_RULES_TRUSTEE), "trustee");
     assert_null(idt_verify_rules_name((idt_verify_rules)0));
     idt_verify_rules rules = IDT_RULES_TRUSTEE;
-    assert_int_equal(idt_verify_rules_parse(&rules, "kata", 4, NULL), IDT_OK);
+    assert_status(idt_verify_rules_parse(&rules, "kata", 4, NULL), IDT_OK, NULL);
     assert_int_equal(rules, IDT_RULES_KATA);
-    assert_int_equal(idt_verify_rules_parse(&rules, "trustee", 7, NULL), IDT_OK);
+    assert_status(idt_verify_rules_parse(&rules, "trustee", 7, NULL), IDT_OK, NULL);
     assert_int_equal(rules, IDT_RULES_TRUSTEE);
-    assert_int_equal(idt_verify_rules_parse(&rules, "aa", 2, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_verify_rules_parse(&rules, "aa", 2, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(rules, IDT_RULES_TRUSTEE);
     assert_string_equal(err.message, "unknown rules \"aa\" (known: trustee, kata)");
-    assert_int_equal(idt_verify_rules_parse(NULL, "kata", 4, NULL), IDT_EINVAL);
+    assert_status(idt_verify_rules_parse(NULL, "kata", 4, NULL), IDT_EINVAL, NULL);
     /* hint names: the constant's name, lowercase, dashed; none for NONE */
     assert_string_equal(idt_hint_name(IDT_HINT_EVIDENCE_AK), "evidence-ak");
     assert_string_equal(idt_hint_name(IDT_HINT_EVIDENCE_TEE_MISMATCH), "evidence-tee-mismatch");

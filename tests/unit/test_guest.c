@@ -183,18 +183,18 @@ static void test_layout_keywords(void **state)
 {
     (void)state;
     idt_guest_layout l = IDT_GUEST_LAYOUT_KATA;
-    assert_int_equal(idt_guest_layout_parse(&l, "peerpod", 7, NULL), IDT_OK);
+    assert_status(idt_guest_layout_parse(&l, "peerpod", 7, NULL), IDT_OK, NULL);
     assert_int_equal(l, IDT_GUEST_LAYOUT_PEERPOD);
-    assert_int_equal(idt_guest_layout_parse(&l, "kata", 4, NULL), IDT_OK);
+    assert_status(idt_guest_layout_parse(&l, "kata", 4, NULL), IDT_OK, NULL);
     assert_int_equal(l, IDT_GUEST_LAYOUT_KATA);
     assert_string_equal(idt_guest_layout_name(IDT_GUEST_LAYOUT_PEERPOD), "peerpod");
     assert_string_equal(idt_guest_layout_name(IDT_GUEST_LAYOUT_KATA), "kata");
     assert_null(idt_guest_layout_name((idt_guest_layout)0));
     idt_error err = { 0 };
-    assert_int_equal(idt_guest_layout_parse(&l, "peerpods", 8, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_guest_layout_parse(&l, "peerpods", 8, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(l, IDT_GUEST_LAYOUT_KATA);
     assert_string_equal(err.message, "unknown layout \"peerpods\" (known: kata, peerpod)");
-    assert_int_equal(idt_guest_layout_parse(NULL, "kata", 4, NULL), IDT_EINVAL);
+    assert_status(idt_guest_layout_parse(NULL, "kata", 4, NULL), IDT_EINVAL, NULL);
 }
 
 /* ---- reading a device -------------------------------------------------------------- */

@@ -320,7 +320,7 @@ static void test_annotate__explicit_keys(void **state)
     idt_manifest *m = scan("kind: Pod\nmetadata:\n  ? annotations\n  :\n    ? " LEG "\n"
                            "    # c\n    : old\n    ? " CUR "\n");
     idt_manifest_annotations an;
-    assert_int_equal(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK);
+    assert_status(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK, NULL);
     assert_true(an.present);
     assert_int_equal(an.count, 2);
     assert_string_equal(an.value[IDT_MANIFEST_KEY_LEGACY], "old");
@@ -658,20 +658,21 @@ static void test_keys_keywords(void **state)
               { "both", IDT_MANIFEST_KEYS_BOTH } };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
         unsigned k = 0;
-        assert_int_equal(idt_manifest_keys_parse(&k, t[i].name, strlen(t[i].name), NULL), IDT_OK);
+        assert_status(idt_manifest_keys_parse(&k, t[i].name, strlen(t[i].name), NULL), IDT_OK,
+                      NULL);
         assert_int_equal(k, t[i].keys);
         assert_string_equal(idt_manifest_keys_name(k), t[i].name);
     }
     unsigned k = IDT_MANIFEST_KEYS_CURRENT;
     idt_error err = { 0 };
-    assert_int_equal(idt_manifest_keys_parse(&k, "new", 3, &err), IDT_EUNSUPPORTED);
+    assert_status(idt_manifest_keys_parse(&k, "new", 3, &err), IDT_EUNSUPPORTED, &err);
     assert_int_equal(k, IDT_MANIFEST_KEYS_CURRENT);
     assert_string_equal(err.message,
                         "unknown annotation keys \"new\" (known: current, legacy, both)");
     assert_null(idt_manifest_keys_name(0));
     assert_null(idt_manifest_keys_name(4));
     assert_null(idt_manifest_keys_name(~0u));
-    assert_int_equal(idt_manifest_keys_parse(NULL, "both", 4, NULL), IDT_EINVAL);
+    assert_status(idt_manifest_keys_parse(NULL, "both", 4, NULL), IDT_EINVAL, NULL);
 }
 
 int main(void)

@@ -106,7 +106,7 @@ static void test_api_table_get_many_keys(void **state)
     sb_puts(&b, "[sub]\n");
     for (int i = 0; i < N; i++)
         sb_printf(&b, "t.k%d = %d\n", i, -i);
-    idt_toml_doc *doc = parse_ok_n(b.p, b.len);
+    idt_toml_doc *doc = parse_ok_n(b.data, b.len);
     const idt_toml_value *root = idt_toml_doc_root(doc);
     assert_int_equal(root->as.table.count, N + 1);
     char key[32];
@@ -137,10 +137,10 @@ static void test_api_table_get_many_keys(void **state)
     sb_printf(&b, "t.k%d = 1\n", N / 2);
     idt_toml_doc *d2 = NULL;
     idt_error err;
-    assert_status(parse_exact(&d2, b.p, b.len, NULL, &err), IDT_ESYNTAX, &err);
+    assert_status(parse_exact(&d2, b.data, b.len, NULL, &err), IDT_ESYNTAX, &err);
     assert_non_null(strstr(err.message, "duplicate key"));
     assert_int_equal(err.line, 2 * N + 2);
-    free(b.p);
+    free(b.data);
 }
 
 static void test_api_datetime_format(void **state)
@@ -419,7 +419,7 @@ static void test_limit_depth(void **state)
         sb_puts(&b, "[");
     for (int i = 0; i < 128; i++)
         sb_puts(&b, "]");
-    idt_toml_doc *doc = parse_ok_n(b.p, b.len);
+    idt_toml_doc *doc = parse_ok_n(b.data, b.len);
     idt_toml_doc_free(doc);
     b.len = 0;
     sb_puts(&b, "a = ");
@@ -428,7 +428,7 @@ static void test_limit_depth(void **state)
     for (int i = 0; i < 129; i++)
         sb_puts(&b, "]");
     idt_error err;
-    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
+    assert_status(parse_exact(&doc, b.data, b.len, NULL, &err), IDT_ELIMIT, &err);
     assert_int_equal(err.line, 1);
     assert_int_equal(err.column, 4 + 129);
 
@@ -438,12 +438,12 @@ static void test_limit_depth(void **state)
     sb_puts(&b, "a = ");
     for (int i = 0; i < 1000000; i++)
         sb_putn(&b, "[", 1);
-    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
+    assert_status(parse_exact(&doc, b.data, b.len, NULL, &err), IDT_ELIMIT, &err);
     b.len = 0;
     sb_puts(&b, "a = ");
     for (int i = 0; i < 100000; i++)
         sb_puts(&b, "{b = ");
-    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
+    assert_status(parse_exact(&doc, b.data, b.len, NULL, &err), IDT_ELIMIT, &err);
     assert_int_equal(err.column, 5 + 5 * 128); /* the 129th brace */
 
     /* A key of 10000 parts, and a header of as many. */
@@ -451,14 +451,14 @@ static void test_limit_depth(void **state)
     for (int i = 0; i < 10000; i++)
         sb_puts(&b, i ? ".k" : "k");
     sb_puts(&b, " = 1\n");
-    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
+    assert_status(parse_exact(&doc, b.data, b.len, NULL, &err), IDT_ELIMIT, &err);
     b.len = 0;
     sb_puts(&b, "[");
     for (int i = 0; i < 10000; i++)
         sb_puts(&b, i ? ".k" : "k");
     sb_puts(&b, "]\n");
-    assert_status(parse_exact(&doc, b.p, b.len, NULL, &err), IDT_ELIMIT, &err);
-    free(b.p);
+    assert_status(parse_exact(&doc, b.data, b.len, NULL, &err), IDT_ELIMIT, &err);
+    free(b.data);
 }
 
 /* ---- a larger document, read through the tree -------------------------------- */

@@ -122,14 +122,14 @@ static void test_v11_uses(void **state)
         snprintf(line, sizeof line, "k%u = \"\\e\"\n", i);
         sb_puts(&b, line);
     }
-    doc = parse_ok_n(b.p, b.len);
+    doc = parse_ok_n(b.data, b.len);
     size_t total;
     u = idt_toml_doc_v11_uses(doc, &count, &total);
     assert_int_equal(count, IDT_TOML_FEATURE_USES_MAX);
     assert_int_equal(total, IDT_TOML_FEATURE_USES_MAX + 6);
     assert_int_equal(u[count - 1].span.line, IDT_TOML_FEATURE_USES_MAX);
     idt_toml_doc_free(doc);
-    free(b.p);
+    free(b.data);
     assert_null(idt_toml_doc_v11_uses(NULL, &count, &total));
     assert_int_equal(count, 0);
     assert_int_equal(total, 0);
@@ -181,7 +181,7 @@ static void test_nesting(void **state)
             sb_puts(&b, "[");
         for (int i = 0; i < deep; i++)
             sb_puts(&b, "]");
-        idt_toml_doc *doc = parse_ok_n(b.p, b.len);
+        idt_toml_doc *doc = parse_ok_n(b.data, b.len);
         idt_toml_nesting n;
         idt_toml_doc_nesting(doc, &n);
         assert_int_equal(n.value_depth, (unsigned)deep);
@@ -191,14 +191,14 @@ static void test_nesting(void **state)
         for (int i = 0; i < deep; i++)
             sb_puts(&b, i ? ".k" : "[k");
         sb_puts(&b, "]\n");
-        doc = parse_ok_n(b.p, b.len);
+        doc = parse_ok_n(b.data, b.len);
         idt_toml_doc_nesting(doc, &n);
         assert_int_equal(n.key_parts, (unsigned)deep);
         assert_int_equal(n.key_span.column, 2);
         assert_int_equal(n.key_span.length, (size_t)deep * 2 - 1);
         idt_toml_doc_free(doc);
     }
-    free(b.p);
+    free(b.data);
     idt_toml_nesting none;
     idt_toml_doc_nesting(NULL, &none);
     assert_int_equal(none.value_depth, 0);

@@ -1,11 +1,7 @@
 /* Unit tests of the internal helpers in lib/util that no module's test
  * covers on its own.  Expected values are worked out by hand from the
  * specifications (RFC 3629 for UTF-8, FIPS 180-4's "abc" for SHA-256). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <string.h>

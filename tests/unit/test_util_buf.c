@@ -2,11 +2,7 @@
  * at and one past max, the message of a refusal, growth through printf,
  * in-place writes, take of an empty buffer, and the size arithmetic with a
  * max near SIZE_MAX (refused before anything is allocated). */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "idt_unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,13 +26,13 @@ static void test_buf__limit_exactly_at_max(void **state)
     idt_error err;
     idt_error_clear(&err);
     idtx_buf_init(&b, 8, "the test output");
-    assert_int_equal(idtx_buf_puts(&b, "abcd", &err), IDT_OK);
-    assert_int_equal(idtx_buf_put(&b, "efgh", 4, &err), IDT_OK);
+    assert_status(idtx_buf_puts(&b, "abcd", &err), IDT_OK, &err);
+    assert_status(idtx_buf_put(&b, "efgh", 4, &err), IDT_OK, &err);
     assert_contents(&b, "abcdefgh", 8);
     assert_int_equal(err.code, IDT_OK);
     /* Full: an empty put still succeeds, one more byte does not. */
-    assert_int_equal(idtx_buf_put(&b, "", 0, NULL), IDT_OK);
-    assert_int_equal(idtx_buf_putc(&b, 'i', NULL), IDT_ELIMIT);
+    assert_status(idtx_buf_put(&b, "", 0, NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_putc(&b, 'i', NULL), IDT_ELIMIT, NULL);
     assert_contents(&b, "abcdefgh", 8);
     idtx_buf_dispose(&b);
 }
@@ -48,24 +44,24 @@ static void test_buf__one_past_max_is_elimit(void **state)
     idt_error err;
     idt_error_clear(&err);
     idtx_buf_init(&b, 8, "the test output");
-    assert_int_equal(idtx_buf_puts(&b, "abcdefg", &err), IDT_OK);
-    assert_int_equal(idtx_buf_puts(&b, "hi", &err), IDT_ELIMIT);
+    assert_status(idtx_buf_puts(&b, "abcdefg", &err), IDT_OK, &err);
+    assert_status(idtx_buf_puts(&b, "hi", &err), IDT_ELIMIT, &err);
     assert_int_equal(err.code, IDT_ELIMIT);
     assert_string_equal(err.message, "the test output would be larger than the limit of 8 bytes");
     assert_contents(&b, "abcdefg", 7);
     /* Each way in is refused the same way, and changes nothing. */
-    assert_int_equal(idtx_buf_fill(&b, 'x', 2, NULL), IDT_ELIMIT);
+    assert_status(idtx_buf_fill(&b, 'x', 2, NULL), IDT_ELIMIT, NULL);
     assert_int_equal(idtx_buf_printf(&b, NULL, "%d", 42), IDT_ELIMIT);
-    assert_int_equal(idtx_buf_reserve(&b, 2, NULL), IDT_ELIMIT);
+    assert_status(idtx_buf_reserve(&b, 2, NULL), IDT_ELIMIT, NULL);
     assert_contents(&b, "abcdefg", 7);
-    assert_int_equal(idtx_buf_putc(&b, 'h', NULL), IDT_OK);
-    assert_int_equal(idtx_buf_putc(&b, 'i', NULL), IDT_ELIMIT);
+    assert_status(idtx_buf_putc(&b, 'h', NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_putc(&b, 'i', NULL), IDT_ELIMIT, NULL);
     assert_contents(&b, "abcdefgh", 8);
     idtx_buf_dispose(&b);
 
     /* Without a name the message still says what it is. */
     idtx_buf_init(&b, 0, NULL);
-    assert_int_equal(idtx_buf_putc(&b, 'a', &err), IDT_ELIMIT);
+    assert_status(idtx_buf_putc(&b, 'a', &err), IDT_ELIMIT, &err);
     assert_string_equal(err.message, "the output would be larger than the limit of 0 bytes");
     assert_null(b.data);
     idtx_buf_dispose(&b);
@@ -113,21 +109,21 @@ static void test_buf__take(void **state)
 
     /* An empty buffer gives an allocated "". */
     idtx_buf_init(&b, 16, "the test output");
-    assert_int_equal(idtx_buf_take(&b, &out, &len, NULL), IDT_OK);
+    assert_status(idtx_buf_take(&b, &out, &len, NULL), IDT_OK, NULL);
     assert_non_null(out);
     assert_string_equal(out, "");
     assert_int_equal(len, 0);
     free(out);
 
     /* So does one that was only reserved. */
-    assert_int_equal(idtx_buf_reserve(&b, 10, NULL), IDT_OK);
-    assert_int_equal(idtx_buf_take(&b, &out, NULL, NULL), IDT_OK);
+    assert_status(idtx_buf_reserve(&b, 10, NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_take(&b, &out, NULL, NULL), IDT_OK, NULL);
     assert_string_equal(out, "");
     free(out);
 
     /* Take hands the contents over, NUL bytes and all, and empties b. */
-    assert_int_equal(idtx_buf_put(&b, "a\0b", 3, NULL), IDT_OK);
-    assert_int_equal(idtx_buf_take(&b, &out, &len, NULL), IDT_OK);
+    assert_status(idtx_buf_put(&b, "a\0b", 3, NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_take(&b, &out, &len, NULL), IDT_OK, NULL);
     assert_int_equal(len, 3);
     assert_memory_equal(out, "a\0b", 4);
     assert_null(b.data);
@@ -136,8 +132,8 @@ static void test_buf__take(void **state)
     free(out);
 
     /* The limit stays: b is ready for more. */
-    assert_int_equal(idtx_buf_fill(&b, 'q', 17, NULL), IDT_ELIMIT);
-    assert_int_equal(idtx_buf_fill(&b, 'q', 16, NULL), IDT_OK);
+    assert_status(idtx_buf_fill(&b, 'q', 17, NULL), IDT_ELIMIT, NULL);
+    assert_status(idtx_buf_fill(&b, 'q', 16, NULL), IDT_OK, NULL);
     idtx_buf_dispose(&b);
     idtx_buf_dispose(&b); /* twice is harmless */
 }
@@ -147,18 +143,18 @@ static void test_buf__fill(void **state)
     (void)state;
     idtx_buf b;
     idtx_buf_init(&b, 1000, "the test output");
-    assert_int_equal(idtx_buf_fill(&b, ' ', 0, NULL), IDT_OK);
+    assert_status(idtx_buf_fill(&b, ' ', 0, NULL), IDT_OK, NULL);
     assert_int_equal(b.len, 0);
-    assert_int_equal(idtx_buf_putc(&b, '[', NULL), IDT_OK);
-    assert_int_equal(idtx_buf_fill(&b, '-', 600, NULL), IDT_OK);
-    assert_int_equal(idtx_buf_putc(&b, ']', NULL), IDT_OK);
+    assert_status(idtx_buf_putc(&b, '[', NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_fill(&b, '-', 600, NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_putc(&b, ']', NULL), IDT_OK, NULL);
     assert_int_equal(b.len, 602);
     assert_int_equal(b.data[0], '[');
     for (size_t i = 1; i <= 600; i++)
         assert_int_equal(b.data[i], '-');
     assert_int_equal(b.data[601], ']');
     assert_int_equal(b.data[602], '\0');
-    assert_int_equal(idtx_buf_fill(&b, '-', 399, NULL), IDT_ELIMIT);
+    assert_status(idtx_buf_fill(&b, '-', 399, NULL), IDT_ELIMIT, NULL);
     assert_int_equal(b.len, 602);
     idtx_buf_dispose(&b);
 }
@@ -173,12 +169,12 @@ static void test_buf__overflow_guard(void **state)
     idt_error_clear(&err);
     idtx_buf_init(&b, SIZE_MAX, "the test output");
     assert_true(b.max <= SIZE_MAX - 2); /* len + NUL always fits a size_t */
-    assert_int_equal(idtx_buf_puts(&b, "abc", NULL), IDT_OK);
-    assert_int_equal(idtx_buf_reserve(&b, SIZE_MAX, &err), IDT_ELIMIT);
-    assert_int_equal(idtx_buf_reserve(&b, SIZE_MAX - 1, NULL), IDT_ELIMIT);
-    assert_int_equal(idtx_buf_reserve(&b, SIZE_MAX - 3, NULL), IDT_ELIMIT);
-    assert_int_equal(idtx_buf_fill(&b, 'x', SIZE_MAX - 2, NULL), IDT_ELIMIT);
-    assert_int_equal(idtx_buf_put(&b, "x", SIZE_MAX, NULL), IDT_ELIMIT);
+    assert_status(idtx_buf_puts(&b, "abc", NULL), IDT_OK, NULL);
+    assert_status(idtx_buf_reserve(&b, SIZE_MAX, &err), IDT_ELIMIT, &err);
+    assert_status(idtx_buf_reserve(&b, SIZE_MAX - 1, NULL), IDT_ELIMIT, NULL);
+    assert_status(idtx_buf_reserve(&b, SIZE_MAX - 3, NULL), IDT_ELIMIT, NULL);
+    assert_status(idtx_buf_fill(&b, 'x', SIZE_MAX - 2, NULL), IDT_ELIMIT, NULL);
+    assert_status(idtx_buf_put(&b, "x", SIZE_MAX, NULL), IDT_ELIMIT, NULL);
     assert_int_equal(err.code, IDT_ELIMIT);
     assert_contents(&b, "abc", 3);
     idtx_buf_dispose(&b);
@@ -198,7 +194,7 @@ static void test_buf__room_and_commit(void **state)
     idtx_buf b;
     idtx_buf_init(&b, 300, "the test output");
     assert_int_equal(idtx_buf_room(&b), 0);
-    assert_int_equal(idtx_buf_reserve(&b, 10, NULL), IDT_OK);
+    assert_status(idtx_buf_reserve(&b, 10, NULL), IDT_OK, NULL);
     size_t room = idtx_buf_room(&b);
     assert_true(room >= 10);
     assert_int_equal(b.data[0], '\0');
@@ -207,7 +203,7 @@ static void test_buf__room_and_commit(void **state)
     assert_contents(&b, "hello", 5);
     assert_int_equal(idtx_buf_room(&b), room - 5);
     /* The room never reaches past max, whatever the allocation policy. */
-    assert_int_equal(idtx_buf_reserve(&b, 295, NULL), IDT_OK);
+    assert_status(idtx_buf_reserve(&b, 295, NULL), IDT_OK, NULL);
     assert_int_equal(idtx_buf_room(&b), 295);
     memset(b.data + b.len, 'w', 295);
     idtx_buf_commit(&b, 295);

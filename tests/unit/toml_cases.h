@@ -185,8 +185,8 @@ static inline void print_src(const char *label, const char *src, size_t len)
 {
     sbuf b = { 0 };
     sb_escaped(&b, src, len);
-    print_error("%s\"%s\"\n", label, b.p ? b.p : "");
-    free(b.p);
+    print_error("%s\"%s\"\n", label, b.data ? b.data : "");
+    free(b.data);
 }
 
 static inline int check_ok_case(const ok_case *c)
@@ -205,12 +205,12 @@ static inline int check_ok_case(const ok_case *c)
     }
     sbuf b = { 0 };
     render(&b, idt_toml_doc_root(doc));
-    int bad = strcmp(b.p, c->want) != 0;
+    int bad = strcmp(b.data, c->want) != 0;
     if (bad) {
         print_src("WRONG VALUE ", c->src, len);
-        print_error("    want %s\n    got  %s\n", c->want, b.p);
+        print_error("    want %s\n    got  %s\n", c->want, b.data);
     }
-    free(b.p);
+    free(b.data);
     idt_toml_doc_free(doc);
     return bad;
 }
@@ -228,8 +228,8 @@ static inline int check_err_case(const err_case *c)
         render(&b, idt_toml_doc_root(doc));
         print_src("ACCEPTED ", c->src, len);
         print_error("    want %u:%u %s (\"%s\")\n    got  %s\n", c->line, c->column,
-                    idt_status_str(c->code), c->phrase, b.p);
-        free(b.p);
+                    idt_status_str(c->code), c->phrase, b.data);
+        free(b.data);
         idt_toml_doc_free(doc);
         return 1;
     }
