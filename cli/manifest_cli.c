@@ -26,6 +26,7 @@ int cli_manifest_load(cli_manifest *cm, const char *path)
         rc = idt_manifest_scan(&cm->m, cm->text, cm->len, NULL, &err);
     if (rc < 0) {
         cli_diag_error(&err, cm->text, cm->len);
+        cli_manifest_dispose(cm); /* callers dispose only what loaded */
         return cli_exit_code(rc);
     }
     return CLI_EXIT_OK;

@@ -35,18 +35,6 @@ import idt_test  # noqa: E402
 T = idt_test.Test("help")
 # The failures docs/man still has: {message: why}.  Remove an entry with its fix.
 KNOWN_GAPS = {
-    "initdata new: --layout (in --help) is not in initdata-new.1":
-        "initdata-new.1 does not document --layout seed|kata",
-    "claims: initdata.1 has no '.B claims' entry under COMMANDS pointing to initdata-claims(1)":
-        "initdata.1 predates the claims command",
-    "claims: initdata.1 does not list initdata-claims(1) under SEE ALSO":
-        "initdata.1 predates the claims command",
-    "initdata evidence: --help (in --help) is not in initdata-evidence.1":
-        "initdata-evidence.1 has no -h, --help entry under OPTIONS",
-    "initdata verify: --help (in --help) is not in initdata-verify.1":
-        "initdata-verify.1 has no -h, --help entry under OPTIONS",
-    "initdata kbs-request: --help (in --help) is not in initdata-kbs-request.1":
-        "initdata-kbs-request.1 has no -h, --help entry under OPTIONS",
 }
 seen_gaps = set()
 
