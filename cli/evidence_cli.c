@@ -98,9 +98,9 @@ void cli_hex(FILE *f, const uint8_t *p, size_t n)
         fprintf(f, "%02x", p[i]);
 }
 
-const char *cli_check_word(idt_check_status st)
+const char *cli_check_word(idt_evidence_check_status st)
 {
-    return st == IDT_CHECK_PASS ? "pass" : st == IDT_CHECK_FAIL ? "FAIL" : "skip";
+    return st == IDT_EVIDENCE_CHECK_PASS ? "pass" : st == IDT_EVIDENCE_CHECK_FAIL ? "FAIL" : "skip";
 }
 
 void cli_evidence_print_checks(FILE *f, const cli_evidence *ce, const char *prefix)

@@ -54,6 +54,6 @@ void cli_evidence_print_checks(FILE *f, const cli_evidence *ce, const char *pref
 void cli_evidence_checks_json(FILE *f, const cli_evidence *ce);
 
 /* A check status as a word: "pass", "FAIL", "skip". */
-const char *cli_check_word(idt_check_status st);
+const char *cli_check_word(idt_evidence_check_status st);
 
 #endif

@@ -89,9 +89,9 @@ static inline idt_evidence *fuzz_evidence_read(const uint8_t *data, size_t size,
     bool failed = false;
     for (size_t i = 0; i < n; i++) {
         CHECK(c[i].name && c[i].detail[0]);
-        CHECK(c[i].status == IDT_CHECK_PASS || c[i].status == IDT_CHECK_FAIL ||
-              c[i].status == IDT_CHECK_SKIP);
-        failed = failed || c[i].status == IDT_CHECK_FAIL;
+        CHECK(c[i].status == IDT_EVIDENCE_CHECK_PASS || c[i].status == IDT_EVIDENCE_CHECK_FAIL ||
+              c[i].status == IDT_EVIDENCE_CHECK_SKIP);
+        failed = failed || c[i].status == IDT_EVIDENCE_CHECK_FAIL;
     }
     CHECK(failed == (rc == IDT_EMISMATCH));
     check_binding(ev);

@@ -210,17 +210,17 @@ IDT_API const idt_evidence_field *idt_evidence_report_data(const idt_evidence *e
 
 /* --- signature checks ---------------------------------------------------- */
 
-typedef enum idt_check_status {
-    IDT_CHECK_PASS = 1,
-    IDT_CHECK_FAIL = 2,
-    IDT_CHECK_SKIP = 3 /* not possible: the key or an input is missing
+typedef enum idt_evidence_check_status {
+    IDT_EVIDENCE_CHECK_PASS = 1,
+    IDT_EVIDENCE_CHECK_FAIL = 2,
+    IDT_EVIDENCE_CHECK_SKIP = 3 /* not possible: the key or an input is missing
                           (idt_evidence_check.hint says which) */
-} idt_check_status;
+} idt_evidence_check_status;
 
 /* One check of the evidence's integrity. */
 typedef struct idt_evidence_check {
     const char *name; /* "quote signature", "PCR digest"... (static) */
-    idt_check_status status;
+    idt_evidence_check_status status;
     char detail[IDT_ERROR_MESSAGE_MAX]; /* the key used, or what failed */
     idt_hint hint;    /* a SKIP's missing input (IDT_HINT_EVIDENCE_AK...), or
                          IDT_HINT_NONE; in what was padding on LP64 targets */

@@ -64,7 +64,7 @@ static int walk_push(walk *w, uint64_t count, idt_error *err, size_t at)
 }
 
 /* Reads the argument of the head at r (after the initial byte). */
-static int walk_arg(idt_ev__rd *r, unsigned ai, uint64_t *arg, idt_error *err)
+static int walk_arg(idt_evidence__rd *r, unsigned ai, uint64_t *arg, idt_error *err)
 {
     if (ai < 24) {
         *arg = ai;
@@ -74,8 +74,8 @@ static int walk_arg(idt_ev__rd *r, unsigned ai, uint64_t *arg, idt_error *err)
         return idtx_error_at_offset(err, IDT_EFORMAT, r->pos - 1,
                                     "malformed CBOR: reserved additional information %u", ai);
     size_t n = (size_t)1 << (ai - 24);
-    if (!idt_ev__rd_uint(r, n, true, arg))
-        return idt_ev__truncated(err, r, n, "CBOR item head");
+    if (!idt_evidence__rd_uint(r, n, true, arg))
+        return idt_evidence__truncated(err, r, n, "CBOR item head");
     return IDT_OK;
 }
 
@@ -84,13 +84,13 @@ static int walk_arg(idt_ev__rd *r, unsigned ai, uint64_t *arg, idt_error *err)
 static int cbor_precheck(const uint8_t *p, size_t n, idt_error *err)
 {
     walk w = { { 1 }, 0 };
-    idt_ev__rd r = idt_ev__rd_init(p, n);
+    idt_evidence__rd r = idt_evidence__rd_init(p, n);
     while (w.depth > 0 || w.left[0] > 0) {
         size_t at = r.pos;
         uint8_t ib;
         uint64_t arg = 0;
-        if (!idt_ev__rd_u8(&r, &ib))
-            return idt_ev__truncated(err, &r, 1, "CBOR item");
+        if (!idt_evidence__rd_u8(&r, &ib))
+            return idt_evidence__truncated(err, &r, 1, "CBOR item");
         unsigned mt = ib >> 5, ai = ib & 31;
         if (ib == 0xff) {
             if (w.left[w.depth] != CBOR_INDEF)
@@ -111,19 +111,19 @@ static int cbor_precheck(const uint8_t *p, size_t n, idt_error *err)
         switch (mt) {
         case 2: /* byte and text strings */
         case 3:
-            if (arg > idt_ev__rd_left(&r))
-                return idt_ev__truncated(err, &r, (size_t)(arg > SIZE_MAX ? SIZE_MAX : arg),
+            if (arg > idt_evidence__rd_left(&r))
+                return idt_evidence__truncated(err, &r, (size_t)(arg > SIZE_MAX ? SIZE_MAX : arg),
                                          "CBOR string");
-            (void)idt_ev__rd_skip(&r, (size_t)arg);
+            (void)idt_evidence__rd_skip(&r, (size_t)arg);
             walk_done(&w);
             break;
         case 4: /* every element takes at least one byte */
         case 5:
-            if (arg > idt_ev__rd_left(&r) / (mt == 5 ? 2 : 1))
+            if (arg > idt_evidence__rd_left(&r) / (mt == 5 ? 2 : 1))
                 return idtx_error_at_offset(err, IDT_EFORMAT, at,
                                             "malformed CBOR: %s of %llu elements in %zu bytes",
                                             mt == 4 ? "array" : "map", (unsigned long long)arg,
-                                            idt_ev__rd_left(&r));
+                                            idt_evidence__rd_left(&r));
             IDTX_TRY(walk_push(&w, mt == 5 ? 2 * arg : arg, err, at));
             break;
         case 6: /* a tag wraps one item */
@@ -134,9 +134,9 @@ static int cbor_precheck(const uint8_t *p, size_t n, idt_error *err)
             break;
         }
     }
-    if (idt_ev__rd_left(&r))
+    if (idt_evidence__rd_left(&r))
         return idtx_error_at_offset(err, IDT_EFORMAT, r.pos,
-                                    "%zu bytes follow the CBOR item", idt_ev__rd_left(&r));
+                                    "%zu bytes follow the CBOR item", idt_evidence__rd_left(&r));
     return IDT_OK;
 }
 
@@ -180,14 +180,14 @@ static const cbor_item_t *map_get(const cbor_item_t *map, int64_t key)
 }
 
 /* A definite byte string's bytes, copied into the evidence. */
-static int get_bstr(idt_evidence *ev, const cbor_item_t *v, const char *what, idt_ev__bytes *out,
-                    idt_error *err)
+static int get_bstr(idt_evidence *ev, const cbor_item_t *v, const char *what,
+                    idt_evidence__bytes *out, idt_error *err)
 {
     if (!v || !cbor_isa_bytestring(v) || !cbor_bytestring_is_definite(v))
         return idtx_error_set(err, IDT_EFORMAT, NULL, "CCA token: %s is not a byte string",
                               what);
     out->n = cbor_bytestring_length(v);
-    out->p = idt_ev__keep(ev, cbor_bytestring_handle(v), out->n, err);
+    out->p = idt_evidence__keep(ev, cbor_bytestring_handle(v), out->n, err);
     return out->p ? IDT_OK : IDT_ENOMEM;
 }
 
@@ -225,7 +225,7 @@ static int add_claim(idt_evidence *ev, const cbor_item_t *map, const claim *c, i
                      idt_error *err)
 {
     const cbor_item_t *v = map_get(map, c->key);
-    idt_ev__bytes b = { NULL, 0 };
+    idt_evidence__bytes b = { NULL, 0 };
     int k = -1;
     *index = -1;
     if (!v)
@@ -233,18 +233,18 @@ static int add_claim(idt_evidence *ev, const cbor_item_t *map, const claim *c, i
     switch (c->kind) {
     case IDT_FIELD_UINT:
         if (cbor_isa_uint(v))
-            k = idt_ev__add_uint(ev, c->name, cbor_get_int(v), NULL, err);
+            k = idt_evidence__add_uint(ev, c->name, cbor_get_int(v), NULL, err);
         break;
     case IDT_FIELD_TEXT:
         if (cbor_isa_string(v) && cbor_string_is_definite(v)) {
             b.n = cbor_string_length(v);
-            b.p = idt_ev__keep(ev, cbor_string_handle(v), b.n, err);
-            k = b.p ? idt_ev__add_text(ev, c->name, (const char *)b.p, b.n, err) : IDT_ENOMEM;
+            b.p = idt_evidence__keep(ev, cbor_string_handle(v), b.n, err);
+            k = b.p ? idt_evidence__add_text(ev, c->name, (const char *)b.p, b.n, err) : IDT_ENOMEM;
         }
         break;
     case IDT_FIELD_BYTES:
         IDTX_TRY(get_bstr(ev, v, c->name, &b, err));
-        k = idt_ev__add_bytes(ev, c->name, b.p, b.n, err);
+        k = idt_evidence__add_bytes(ev, c->name, b.p, b.n, err);
         break;
     }
     if (k == -1)
@@ -264,9 +264,9 @@ static int add_claims(idt_evidence *ev, const cbor_item_t *map, const claim *c, 
         int k;
         IDTX_TRY(add_claim(ev, map, &c[i], &k, err));
         if (k >= 0 && c[i].key == 44235)
-            idt_ev__set_binding(ev, k);
+            idt_evidence__set_binding(ev, k);
         if (k >= 0 && c[i].key == 10)
-            idt_ev__set_report_data(ev, k);
+            idt_evidence__set_report_data(ev, k);
     }
     return IDT_OK;
 }
@@ -283,9 +283,9 @@ static int add_rems(idt_evidence *ev, const cbor_item_t *map, idt_error *err)
                               "CCA token: claim 44239 is not an array of 4 measurements");
     cbor_item_t **items = cbor_array_handle(v);
     for (size_t i = 0; i < cbor_array_size(v); i++) {
-        idt_ev__bytes b = { NULL, 0 };
+        idt_evidence__bytes b = { NULL, 0 };
         IDTX_TRY(get_bstr(ev, items[i], names[i], &b, err));
-        IDTX_TRY(idt_ev__add_bytes(ev, names[i], b.p, b.n, err));
+        IDTX_TRY(idt_evidence__add_bytes(ev, names[i], b.p, b.n, err));
     }
     return IDT_OK;
 }
@@ -293,7 +293,7 @@ static int add_rems(idt_evidence *ev, const cbor_item_t *map, idt_error *err)
 /* --- COSE_Sign1 ------------------------------------------------------------- */
 
 typedef struct sign1 {
-    idt_ev__bytes protected_hdr, payload, signature;
+    idt_evidence__bytes protected_hdr, payload, signature;
     int64_t alg;
 } sign1;
 
@@ -309,7 +309,7 @@ static int read_alg(const cbor_item_t *hdr, int64_t *alg)
 
 /* Reads a COSE_Sign1 token; *claims receives the decoded payload (the
  * caller decrefs it). */
-static int read_sign1(idt_evidence *ev, const idt_ev__bytes *tok, const char *what, sign1 *s,
+static int read_sign1(idt_evidence *ev, const idt_evidence__bytes *tok, const char *what, sign1 *s,
                       cbor_item_t **claims, idt_error *err)
 {
     cbor_item_t *item = NULL, *hdr = NULL;
@@ -352,7 +352,7 @@ static int read_sign1(idt_evidence *ev, const idt_ev__bytes *tok, const char *wh
 
 static int read_tokens(idt_evidence *ev, const cbor_item_t *root, idt_error *err)
 {
-    idt_ev__bytes realm_tok = { NULL, 0 }, plat_tok = { NULL, 0 };
+    idt_evidence__bytes realm_tok = { NULL, 0 }, plat_tok = { NULL, 0 };
     cbor_item_t *claims = NULL;
     sign1 realm = { 0 }, plat = { 0 };
     IDTX_TRY(get_bstr(ev, map_get(root, KEY_REALM), "the realm token (44241)", &realm_tok, err));
@@ -389,7 +389,7 @@ static int read_tokens(idt_evidence *ev, const cbor_item_t *root, idt_error *err
     return rc;
 }
 
-int idt_ev__parse_cca(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
+int idt_evidence__parse_cca(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
     cbor_item_t *item = NULL;
     IDTX_TRY(cbor_decode(&item, p, n, "CCA token", err));
@@ -411,7 +411,7 @@ int idt_ev__parse_cca(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
         return rc;
     ev->tee = IDT_TEE_CCA;
     ev->format = IDT_EVIDENCE_CCA_TOKEN;
-    idt_ev__summary(ev, "CCA attestation token (CBOR tag 399): platform and realm COSE_Sign1 "
+    idt_evidence__summary(ev, "CCA attestation token (CBOR tag 399): platform and realm COSE_Sign1 "
                         "tokens");
     return IDT_OK;
 }
@@ -433,7 +433,7 @@ static size_t bstr_head(uint8_t *h, size_t n)
 }
 
 /* Sig_structure = ["Signature1", protected, h'', payload] (RFC 9052 4.4). */
-static uint8_t *sig_structure(const idt_ev__cca *t, size_t *len)
+static uint8_t *sig_structure(const idt_evidence__cca *t, size_t *len)
 {
     static const uint8_t head[] = { 0x84, 0x6a, 'S', 'i', 'g', 'n', 'a', 't', 'u', 'r', 'e', '1' };
     size_t cap = sizeof head + 9 + t->protected_hdr.n + 1 + 9 + t->payload.n;
@@ -453,7 +453,7 @@ static uint8_t *sig_structure(const idt_ev__cca *t, size_t *len)
     return buf;
 }
 
-static void check_realm(const idt_ev__cca *t, idt_ev__checks *c)
+static void check_realm(const idt_evidence__cca *t, idt_evidence__checks *c)
 {
     static const struct { int64_t alg; const char *curve, *name; size_t n; } algs[] = {
         { -7, "P-256", "ES256", 32 }, { -35, "P-384", "ES384", 48 }, { -36, "P-521", "ES512", 66 },
@@ -462,13 +462,13 @@ static void check_realm(const idt_ev__cca *t, idt_ev__checks *c)
     while (i < 3 && algs[i].alg != t->alg)
         i++;
     if (i == 3) {
-        idt_ev__check_add(c, "realm token signature", IDT_CHECK_SKIP,
+        idt_evidence__check_add(c, "realm token signature", IDT_EVIDENCE_CHECK_SKIP,
                           "COSE algorithm %lld is not ES256, ES384 or ES512", (long long)t->alg);
         return;
     }
-    EVP_PKEY *key = t->rak.n ? idt_ev__key_ec(algs[i].curve, t->rak.p, t->rak.n) : NULL;
+    EVP_PKEY *key = t->rak.n ? idt_evidence__key_ec(algs[i].curve, t->rak.p, t->rak.n) : NULL;
     if (!key) {
-        idt_ev__check_add(c, "realm token signature", IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, "realm token signature", IDT_EVIDENCE_CHECK_FAIL,
                           "the realm public key (claim 44237) is not a %s point",
                           algs[i].curve);
         return;
@@ -482,12 +482,12 @@ static void check_realm(const idt_ev__cca *t, idt_ev__checks *c)
     }
     const EVP_MD *md = i == 0 ? EVP_sha256() : i == 1 ? EVP_sha384() : EVP_sha512();
     if (t->signature.n == 2 * algs[i].n &&
-        idt_ev__verify_rs(key, md, t->signature.p, t->signature.p + algs[i].n, algs[i].n, false,
-                          msg, len))
-        idt_ev__check_add(c, "realm token signature", IDT_CHECK_PASS,
+        idt_evidence__verify_rs(key, md, t->signature.p, t->signature.p + algs[i].n, algs[i].n,
+                                false, msg, len))
+        idt_evidence__check_add(c, "realm token signature", IDT_EVIDENCE_CHECK_PASS,
                           "COSE_Sign1 %s, by the realm public key in the token", algs[i].name);
     else
-        idt_ev__check_add(c, "realm token signature", IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, "realm token signature", IDT_EVIDENCE_CHECK_FAIL,
                           "the COSE_Sign1 %s signature does not verify with the realm public "
                           "key in the token: the realm claims were changed after signing",
                           algs[i].name);
@@ -497,7 +497,7 @@ static void check_realm(const idt_ev__cca *t, idt_ev__checks *c)
 
 /* The platform's challenge is the hash of the realm key (its size names
  * the algorithm). */
-static void check_binding(const idt_evidence *ev, idt_ev__checks *c)
+static void check_binding(const idt_evidence *ev, idt_evidence__checks *c)
 {
     const idt_evidence_field *ch = NULL;
     for (size_t i = 0; i < ev->nfields; i++)
@@ -511,7 +511,7 @@ static void check_binding(const idt_evidence *ev, idt_ev__checks *c)
     uint8_t h[64];
     unsigned int hn = 0;
     if (!md || !ev->cca.rak.n) {
-        idt_ev__check_add(c, "platform token bound to the realm key", IDT_CHECK_SKIP,
+        idt_evidence__check_add(c, "platform token bound to the realm key", IDT_EVIDENCE_CHECK_SKIP,
                           "the platform challenge is missing or not a hash");
         return;
     }
@@ -520,20 +520,20 @@ static void check_binding(const idt_evidence *ev, idt_ev__checks *c)
         return;
     }
     if (hn == ch->len && !memcmp(h, ch->bytes, hn))
-        idt_ev__check_add(c, "platform token bound to the realm key", IDT_CHECK_PASS,
+        idt_evidence__check_add(c, "platform token bound to the realm key", IDT_EVIDENCE_CHECK_PASS,
                           "the platform challenge is the %s of the realm public key",
                           EVP_MD_get0_name(md));
     else
-        idt_ev__check_add(c, "platform token bound to the realm key", IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, "platform token bound to the realm key", IDT_EVIDENCE_CHECK_FAIL,
                           "the platform challenge is not the hash of the realm public key: the "
                           "tokens do not belong together");
 }
 
-void idt_ev__check_cca(const idt_evidence *ev, idt_ev__checks *c)
+void idt_evidence__check_cca(const idt_evidence *ev, idt_evidence__checks *c)
 {
     check_realm(&ev->cca, c);
     check_binding(ev, c);
-    idt_ev__check_add(c, "platform token signature", IDT_CHECK_SKIP,
+    idt_evidence__check_add(c, "platform token signature", IDT_EVIDENCE_CHECK_SKIP,
                       "signed by the platform's attestation key (IAK), which the token does "
                       "not carry");
 }

@@ -52,7 +52,7 @@ static bool ec_key_valid(EVP_PKEY *key)
     return ok;
 }
 
-EVP_PKEY *idt_ev__key_ec(const char *curve, const uint8_t *point, size_t len)
+EVP_PKEY *idt_evidence__key_ec(const char *curve, const uint8_t *point, size_t len)
 {
     size_t coord = 0;
     const char *group = curve_group(curve, &coord);
@@ -81,7 +81,7 @@ EVP_PKEY *idt_ev__key_ec(const char *curve, const uint8_t *point, size_t len)
     return key;
 }
 
-EVP_PKEY *idt_ev__key_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen)
+EVP_PKEY *idt_evidence__key_rsa(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen)
 {
     EVP_PKEY *key = NULL;
     if (nlen > INT_MAX || elen > INT_MAX)
@@ -136,12 +136,12 @@ static void *der_pubkey(const unsigned char **q, long n) { return d2i_PUBKEY(NUL
 static void *pem_x509(BIO *b) { return PEM_read_bio_X509(b, NULL, NULL, NULL); }
 static void *der_x509(const unsigned char **q, long n) { return d2i_X509(NULL, q, n); }
 
-EVP_PKEY *idt_ev__key_spki(const uint8_t *p, size_t len)
+EVP_PKEY *idt_evidence__key_spki(const uint8_t *p, size_t len)
 {
     return read_pem_or_der(p, len, pem_pubkey, der_pubkey);
 }
 
-EVP_PKEY *idt_ev__key_cert(const uint8_t *p, size_t len)
+EVP_PKEY *idt_evidence__key_cert(const uint8_t *p, size_t len)
 {
     X509 *cert = read_pem_or_der(p, len, pem_x509, der_x509);
     EVP_PKEY *key = cert ? X509_get_pubkey(cert) : NULL;
@@ -149,7 +149,7 @@ EVP_PKEY *idt_ev__key_cert(const uint8_t *p, size_t len)
     return key;
 }
 
-const char *idt_ev__key_desc(EVP_PKEY *k, char *buf, size_t cap)
+const char *idt_evidence__key_desc(EVP_PKEY *k, char *buf, size_t cap)
 {
     char group[64] = "";
     size_t glen = 0;
@@ -170,7 +170,7 @@ const char *idt_ev__key_desc(EVP_PKEY *k, char *buf, size_t cap)
     return buf;
 }
 
-int idt_ev__verify_sig(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t *sig,
+int idt_evidence__verify_sig(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t *sig,
                        size_t siglen, const void *msg, size_t len)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -186,7 +186,7 @@ int idt_ev__verify_sig(EVP_PKEY *key, const EVP_MD *md, bool pss, const uint8_t 
     return ok;
 }
 
-int idt_ev__verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *r, const uint8_t *s,
+int idt_evidence__verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *r, const uint8_t *s,
                       size_t n, bool le, const void *msg, size_t len)
 {
     int ok = 0;
@@ -200,7 +200,7 @@ int idt_ev__verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *r, const u
         br = bs = NULL; /* owned by sig now */
         int dlen = i2d_ECDSA_SIG(sig, &der);
         if (dlen > 0)
-            ok = idt_ev__verify_sig(key, md, false, der, (size_t)dlen, msg, len);
+            ok = idt_evidence__verify_sig(key, md, false, der, (size_t)dlen, msg, len);
     }
     OPENSSL_free(der);
     ECDSA_SIG_free(sig);
@@ -210,7 +210,7 @@ int idt_ev__verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *r, const u
     return ok;
 }
 
-int idt_ev__sha256(uint8_t out[32], const void *p, size_t len)
+int idt_evidence__sha256(uint8_t out[32], const void *p, size_t len)
 {
     unsigned int n = 0;
     int ok = EVP_Digest(p, len, out, &n, EVP_sha256(), NULL) == 1 && n == 32;

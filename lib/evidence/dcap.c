@@ -32,87 +32,89 @@
 
 /* Reads the QE report (an SGX enclave report body) in v3 quotes and in
  * type 6 certification data, then its signature and the QE auth data. */
-static int read_qe(idt_ev__dcap *q, idt_ev__rd *r, idt_error *err)
+static int read_qe(idt_evidence__dcap *q, idt_evidence__rd *r, idt_error *err)
 {
     const uint8_t *qe_sig;
     uint16_t auth_len = 0;
-    if (!idt_ev__rd_bytes(r, IDTX_SGX_BODY_LEN, &q->qe_report.p))
-        return idt_ev__truncated(err, r, IDTX_SGX_BODY_LEN, "QE report");
+    if (!idt_evidence__rd_bytes(r, IDTX_SGX_BODY_LEN, &q->qe_report.p))
+        return idt_evidence__truncated(err, r, IDTX_SGX_BODY_LEN, "QE report");
     q->qe_report.n = IDTX_SGX_BODY_LEN;
-    if (!idt_ev__rd_bytes(r, 64, &qe_sig))
-        return idt_ev__truncated(err, r, 64, "QE report signature");
-    if (!idt_ev__rd_u16le(r, &auth_len))
-        return idt_ev__truncated(err, r, 2, "QE authentication data size");
-    if (!idt_ev__rd_bytes(r, auth_len, &q->qe_auth.p))
-        return idt_ev__truncated(err, r, auth_len, "QE authentication data");
+    if (!idt_evidence__rd_bytes(r, 64, &qe_sig))
+        return idt_evidence__truncated(err, r, 64, "QE report signature");
+    if (!idt_evidence__rd_u16le(r, &auth_len))
+        return idt_evidence__truncated(err, r, 2, "QE authentication data size");
+    if (!idt_evidence__rd_bytes(r, auth_len, &q->qe_auth.p))
+        return idt_evidence__truncated(err, r, auth_len, "QE authentication data");
     q->qe_auth.n = auth_len;
     q->has_qe = true;
     return IDT_OK;
 }
 
 /* Reads certification data: u16 type, u32 size, data (bounded by r). */
-static int read_cert_data(idt_ev__dcap *q, idt_ev__rd *r, idt_error *err)
+static int read_cert_data(idt_evidence__dcap *q, idt_evidence__rd *r, idt_error *err)
 {
     uint16_t type;
     uint32_t size;
     const uint8_t *data;
-    if (!idt_ev__rd_u16le(r, &type) || !idt_ev__rd_u32le(r, &size))
-        return idt_ev__truncated(err, r, 6, "certification data header");
-    if (!idt_ev__rd_bytes(r, size, &data))
-        return idt_ev__truncated(err, r, size, "certification data");
+    if (!idt_evidence__rd_u16le(r, &type) || !idt_evidence__rd_u32le(r, &size))
+        return idt_evidence__truncated(err, r, 6, "certification data header");
+    if (!idt_evidence__rd_bytes(r, size, &data))
+        return idt_evidence__truncated(err, r, size, "certification data");
     if (!q->cert_type)
         q->cert_type = type;
     if (type != CERT_TYPE_QE_REPORT || q->has_qe)
         return IDT_OK;
     /* Type 6 nests the QE report and the PCK chain's certification data. */
-    idt_ev__rd inner = idt_ev__rd_init(r->base, (size_t)(data - r->base) + size);
+    idt_evidence__rd inner = idt_evidence__rd_init(r->base, (size_t)(data - r->base) + size);
     inner.pos = (size_t)(data - r->base);
     int rc = read_qe(q, &inner, err);
     return rc < 0 ? rc : read_cert_data(q, &inner, err);
 }
 
 /* Reads the signature data at r into q (the signed part ends at r->pos). */
-static int read_sigdata(idt_evidence *ev, idt_ev__dcap *q, idt_ev__rd *r, idt_error *err)
+static int read_sigdata(idt_evidence *ev, idt_evidence__dcap *q, idt_evidence__rd *r,
+                        idt_error *err)
 {
     uint32_t sig_len;
     const uint8_t *sig_data;
     q->signed_part.p = r->base;
     q->signed_part.n = r->pos;
-    if (!idt_ev__rd_u32le(r, &sig_len))
-        return idt_ev__truncated(err, r, 4, "signature data length");
-    if (!idt_ev__rd_bytes(r, sig_len, &sig_data))
-        return idt_ev__truncated(err, r, sig_len, "signature data");
+    if (!idt_evidence__rd_u32le(r, &sig_len))
+        return idt_evidence__truncated(err, r, 4, "signature data length");
+    if (!idt_evidence__rd_bytes(r, sig_len, &sig_data))
+        return idt_evidence__truncated(err, r, sig_len, "signature data");
     /* Reads below stay inside the signature data. */
-    idt_ev__rd s = idt_ev__rd_init(r->base, r->pos);
+    idt_evidence__rd s = idt_evidence__rd_init(r->base, r->pos);
     s.pos = (size_t)(sig_data - r->base);
-    if (!idt_ev__rd_bytes(&s, 64, &q->signature.p))
-        return idt_ev__truncated(err, &s, 64, "quote signature");
-    if (!idt_ev__rd_bytes(&s, 64, &q->key.p))
-        return idt_ev__truncated(err, &s, 64, "attestation public key");
+    if (!idt_evidence__rd_bytes(&s, 64, &q->signature.p))
+        return idt_evidence__truncated(err, &s, 64, "quote signature");
+    if (!idt_evidence__rd_bytes(&s, 64, &q->key.p))
+        return idt_evidence__truncated(err, &s, 64, "attestation public key");
     q->signature.n = q->key.n = 64;
     int rc = q->version == 3 ? read_qe(q, &s, err) : IDT_OK;
     if (rc >= 0)
         rc = read_cert_data(q, &s, err);
     if (rc < 0)
         return rc;
-    size_t trailing = idt_ev__rd_left(r);
+    size_t trailing = idt_evidence__rd_left(r);
     if (trailing && !ev->group)
-        idt_ev__summary(ev, "; %zu trailing bytes after the signature data ignored", trailing);
+        idt_evidence__summary(ev, "; %zu trailing bytes after the signature data ignored",
+                              trailing);
     q->present = true;
     return IDT_OK;
 }
 
-int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
+int idt_evidence__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
-    idt_ev__rd r = idt_ev__rd_init(p, n);
+    idt_evidence__rd r = idt_evidence__rd_init(p, n);
     uint16_t version = 0, key_type = 0;
     uint32_t tee_type = 0;
-    if (!idt_ev__rd_has(&r, DCAP_HEADER_LEN))
-        return idt_ev__truncated(err, &r, DCAP_HEADER_LEN, "DCAP quote header");
-    (void)idt_ev__rd_u16le(&r, &version);
-    (void)idt_ev__rd_u16le(&r, &key_type);
-    (void)idt_ev__rd_u32le(&r, &tee_type);
-    (void)idt_ev__rd_skip(&r, DCAP_HEADER_LEN - 8);
+    if (!idt_evidence__rd_has(&r, DCAP_HEADER_LEN))
+        return idt_evidence__truncated(err, &r, DCAP_HEADER_LEN, "DCAP quote header");
+    (void)idt_evidence__rd_u16le(&r, &version);
+    (void)idt_evidence__rd_u16le(&r, &key_type);
+    (void)idt_evidence__rd_u32le(&r, &tee_type);
+    (void)idt_evidence__rd_skip(&r, DCAP_HEADER_LEN - 8);
     if (version < 3 || version > 5)
         return idtx_error_at_offset(err, IDT_EUNSUPPORTED, 0,
                                     "DCAP quote version %u is not supported (3, 4 and 5 are)",
@@ -132,8 +134,8 @@ int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *
     if (version == 5) {
         uint16_t body_type = 0;
         uint32_t size = 0;
-        if (!idt_ev__rd_u16le(&r, &body_type) || !idt_ev__rd_u32le(&r, &size))
-            return idt_ev__truncated(err, &r, 6, "quote v5 body descriptor");
+        if (!idt_evidence__rd_u16le(&r, &body_type) || !idt_evidence__rd_u32le(&r, &size))
+            return idt_evidence__truncated(err, &r, 6, "quote v5 body descriptor");
         static const struct { unsigned type; size_t len; bool tdx; const char *name; } bodies[] = {
             { 1, IDTX_SGX_BODY_LEN, false, "SGX enclave report" },
             { 2, IDTX_TD10_BODY_LEN, true, "TD 1.0" },
@@ -157,7 +159,7 @@ int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *
     if (!ev->group) {
         ev->tee = tdx ? IDT_TEE_TDX : IDT_TEE_SGX;
         ev->format = IDT_EVIDENCE_DCAP_QUOTE;
-        idt_ev__summary(ev, "%s quote v%u, %s body (%zu bytes), ECDSA P-256 attestation key",
+        idt_evidence__summary(ev, "%s quote v%u, %s body (%zu bytes), ECDSA P-256 attestation key",
                         tdx ? "TDX" : "SGX", version, body_name, body_len);
     }
     if (ev->opts.tee == IDT_TEE_SGX && tdx)
@@ -168,40 +170,41 @@ int idt_ev__parse_dcap(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *
         return idtx_error_hint(err, IDT_HINT_EVIDENCE_TEE_MISMATCH,
                                idtx_error_at_offset(err, IDT_EFORMAT, 4, "this is an SGX quote, "
                                                     "not the tdx evidence asked for"));
-    int rc = idt_ev__add_uint(ev, "QUOTE_VERSION", version, p, err);
+    int rc = idt_evidence__add_uint(ev, "QUOTE_VERSION", version, p, err);
     if (rc >= 0)
-        rc = tdx ? idt_ev__tdx_body(ev, &r, body_len, err) : idt_ev__sgx_body(ev, &r, err);
+        rc = tdx ? idt_evidence__tdx_body(ev, &r, body_len, err)
+                 : idt_evidence__sgx_body(ev, &r, err);
     if (rc < 0)
         return rc;
     ev->dcap.version = version;
     return read_sigdata(ev, &ev->dcap, &r, err);
 }
 
-void idt_ev__check_dcap(const idt_evidence *ev, idt_ev__checks *c)
+void idt_evidence__check_dcap(const idt_evidence *ev, idt_evidence__checks *c)
 {
-    const idt_ev__dcap *q = &ev->dcap;
+    const idt_evidence__dcap *q = &ev->dcap;
     bool nested = ev->tee == IDT_TEE_AZ_TDX_VTPM;
     const char *sig_name = nested ? "TD quote signature" : "quote signature";
     const char *qe_name = nested ? "TD quote attestation key" : "attestation key";
-    EVP_PKEY *key = idt_ev__key_ec("P-256", q->key.p, q->key.n);
+    EVP_PKEY *key = idt_evidence__key_ec("P-256", q->key.p, q->key.n);
     if (!key) {
-        idt_ev__check_add(c, sig_name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, sig_name, IDT_EVIDENCE_CHECK_FAIL,
                           "the attestation public key in the quote is not a P-256 point");
-    } else if (idt_ev__verify_rs(key, EVP_sha256(), q->signature.p, q->signature.p + 32, 32,
+    } else if (idt_evidence__verify_rs(key, EVP_sha256(), q->signature.p, q->signature.p + 32, 32,
                                  false, q->signed_part.p, q->signed_part.n)) {
-        idt_ev__check_add(c, sig_name, IDT_CHECK_PASS,
+        idt_evidence__check_add(c, sig_name, IDT_EVIDENCE_CHECK_PASS,
                           "ECDSA P-256 over the header and body (%zu bytes), by the "
                           "attestation key in the quote",
                           q->signed_part.n);
     } else {
-        idt_ev__check_add(c, sig_name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, sig_name, IDT_EVIDENCE_CHECK_FAIL,
                           "the ECDSA P-256 signature over the header and body does not verify "
                           "with the attestation key in the quote: the quote was changed after "
                           "it was signed");
     }
     EVP_PKEY_free(key);
     if (!q->has_qe) {
-        idt_ev__check_add(c, qe_name, IDT_CHECK_SKIP,
+        idt_evidence__check_add(c, qe_name, IDT_EVIDENCE_CHECK_SKIP,
                           "no QE report in the certification data (type %u)", q->cert_type);
         return;
     }
@@ -212,11 +215,11 @@ void idt_ev__check_dcap(const idt_evidence *ev, idt_ev__checks *c)
         return;
     }
     if (!memcmp(h, rd, 32))
-        idt_ev__check_add(c, qe_name, IDT_CHECK_PASS,
+        idt_evidence__check_add(c, qe_name, IDT_EVIDENCE_CHECK_PASS,
                           "the QE report's REPORT_DATA holds SHA-256(attestation key || QE "
                           "auth data); the QE report's PCK signature is not checked");
     else
-        idt_ev__check_add(c, qe_name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, qe_name, IDT_EVIDENCE_CHECK_FAIL,
                           "the QE report's REPORT_DATA is not SHA-256(attestation key || QE "
                           "auth data): the attestation key was replaced");
 }

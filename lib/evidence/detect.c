@@ -7,9 +7,9 @@ static bool is_dcap(const uint8_t *p, size_t n)
 {
     if (n < 48)
         return false;
-    unsigned version = (unsigned)idt_ev__le_at(p, 2);
-    unsigned key_type = (unsigned)idt_ev__le_at(p + 2, 2);
-    uint32_t tee_type = (uint32_t)idt_ev__le_at(p + 4, 4);
+    unsigned version = (unsigned)idt_evidence__le_at(p, 2);
+    unsigned key_type = (unsigned)idt_evidence__le_at(p + 2, 2);
+    uint32_t tee_type = (uint32_t)idt_evidence__le_at(p + 4, 4);
     if (key_type != 2 && key_type != 3) /* ECDSA P-256, P-384 */
         return false;
     if (version == 3)
@@ -21,8 +21,8 @@ static bool is_snp(const uint8_t *p, size_t n)
 {
     if (n != IDTX_SNP_REPORT_LEN)
         return false;
-    uint32_t version = (uint32_t)idt_ev__le_at(p, 4);
-    uint32_t sig_algo = (uint32_t)idt_ev__le_at(p + 52, 4);
+    uint32_t version = (uint32_t)idt_evidence__le_at(p, 4);
+    uint32_t sig_algo = (uint32_t)idt_evidence__le_at(p + 52, 4);
     return version >= 2 && version <= 5 && sig_algo == 1;
 }
 
@@ -36,46 +36,46 @@ static bool is_json(const uint8_t *p, size_t n)
     return i < n && p[i] == '{';
 }
 
-idt_ev__kind idt_ev__sniff(const uint8_t *p, size_t n)
+idt_evidence__kind idt_evidence__sniff(const uint8_t *p, size_t n)
 {
     if (n >= 3 && p[0] == 0xd9 && p[1] == 0x01 && p[2] == 0x8f) /* CBOR tag 399 */
-        return IDT_EV_KIND_CCA;
+        return IDT_EVIDENCE__KIND_CCA;
     if (n >= 6 && p[0] == 0xff && p[1] == 'T' && p[2] == 'C' && p[3] == 'G')
-        return IDT_EV_KIND_TPM_ATTEST;
+        return IDT_EVIDENCE__KIND_TPM_ATTEST;
     if (n >= 4 && p[0] == 'H' && p[1] == 'C' && p[2] == 'L' && p[3] == 'A')
-        return IDT_EV_KIND_HCL;
+        return IDT_EVIDENCE__KIND_HCL;
     if (is_snp(p, n))
-        return IDT_EV_KIND_SNP;
+        return IDT_EVIDENCE__KIND_SNP;
     if (is_dcap(p, n))
-        return IDT_EV_KIND_DCAP;
+        return IDT_EVIDENCE__KIND_DCAP;
     if (is_json(p, n))
-        return IDT_EV_KIND_JSON;
-    return IDT_EV_KIND_UNKNOWN;
+        return IDT_EVIDENCE__KIND_JSON;
+    return IDT_EVIDENCE__KIND_UNKNOWN;
 }
 
-const char *idt_ev__sniff_name(const uint8_t *p, size_t n)
+const char *idt_evidence__sniff_name(const uint8_t *p, size_t n)
 {
-    switch (idt_ev__sniff(p, n)) {
-    case IDT_EV_KIND_CCA:
+    switch (idt_evidence__sniff(p, n)) {
+    case IDT_EVIDENCE__KIND_CCA:
         return "a CCA token (CBOR tag 399)";
-    case IDT_EV_KIND_TPM_ATTEST:
+    case IDT_EVIDENCE__KIND_TPM_ATTEST:
         return "a TPM quote message (TPMS_ATTEST)";
-    case IDT_EV_KIND_HCL:
+    case IDT_EVIDENCE__KIND_HCL:
         return "an Azure HCL report";
-    case IDT_EV_KIND_SNP:
+    case IDT_EVIDENCE__KIND_SNP:
         return "an SNP attestation report";
-    case IDT_EV_KIND_DCAP:
-        switch (idt_ev__le_at(p, 2)) {
+    case IDT_EVIDENCE__KIND_DCAP:
+        switch (idt_evidence__le_at(p, 2)) {
         case 3:
             return "an SGX quote v3";
         case 4:
-            return idt_ev__le_at(p + 4, 4) == 0x81 ? "a TDX quote v4" : "an SGX quote v4";
+            return idt_evidence__le_at(p + 4, 4) == 0x81 ? "a TDX quote v4" : "an SGX quote v4";
         default:
-            return idt_ev__le_at(p + 4, 4) == 0x81 ? "a TDX quote v5" : "an SGX quote v5";
+            return idt_evidence__le_at(p + 4, 4) == 0x81 ? "a TDX quote v5" : "an SGX quote v5";
         }
-    case IDT_EV_KIND_JSON:
+    case IDT_EVIDENCE__KIND_JSON:
         return "JSON evidence";
-    case IDT_EV_KIND_UNKNOWN:
+    case IDT_EVIDENCE__KIND_UNKNOWN:
         break;
     }
     return "no known evidence format";

@@ -84,9 +84,9 @@ const char *idt_evidence_format_name(idt_evidence_format f)
 static int add_field(idt_evidence *ev, const char *name, idt_field_kind kind,
                      const uint8_t *p, size_t n, idt_error *err)
 {
-    if (ev->nfields == IDT_EV_FIELDS_MAX)
+    if (ev->nfields == IDT_EVIDENCE__FIELDS_MAX)
         return idtx_error_set(err, IDT_ELIMIT, NULL, "evidence has more than %d fields",
-                              IDT_EV_FIELDS_MAX);
+                              IDT_EVIDENCE__FIELDS_MAX);
     idt_evidence_field *f = &ev->fields[ev->nfields];
     memset(f, 0, sizeof *f);
     f->group = ev->group;
@@ -105,13 +105,13 @@ static int add_field(idt_evidence *ev, const char *name, idt_field_kind kind,
     return (int)ev->nfields++;
 }
 
-int idt_ev__add_bytes(idt_evidence *ev, const char *name, const uint8_t *p, size_t n,
+int idt_evidence__add_bytes(idt_evidence *ev, const char *name, const uint8_t *p, size_t n,
                       idt_error *err)
 {
     return add_field(ev, name, IDT_FIELD_BYTES, p, n, err);
 }
 
-int idt_ev__add_uint(idt_evidence *ev, const char *name, uint64_t v, const uint8_t *at,
+int idt_evidence__add_uint(idt_evidence *ev, const char *name, uint64_t v, const uint8_t *at,
                      idt_error *err)
 {
     int i = add_field(ev, name, IDT_FIELD_UINT, at, 0, err);
@@ -122,7 +122,7 @@ int idt_ev__add_uint(idt_evidence *ev, const char *name, uint64_t v, const uint8
     return i;
 }
 
-int idt_ev__add_text(idt_evidence *ev, const char *name, const char *s, size_t n,
+int idt_evidence__add_text(idt_evidence *ev, const char *name, const char *s, size_t n,
                      idt_error *err)
 {
     return add_field(ev, name, IDT_FIELD_TEXT, (const uint8_t *)s, n, err);
@@ -130,19 +130,19 @@ int idt_ev__add_text(idt_evidence *ev, const char *name, const char *s, size_t n
 
 /* Nested parts (the TD quote inside az-tdx-vtpm evidence) never carry the
  * evidence's own binding or challenge. */
-void idt_ev__set_binding(idt_evidence *ev, int i)
+void idt_evidence__set_binding(idt_evidence *ev, int i)
 {
     if (i >= 0 && !ev->fields[i].group)
         ev->binding = i;
 }
 
-void idt_ev__set_report_data(idt_evidence *ev, int i)
+void idt_evidence__set_report_data(idt_evidence *ev, int i)
 {
     if (i >= 0 && !ev->fields[i].group)
         ev->report_data = i;
 }
 
-void idt_ev__summary(idt_evidence *ev, const char *fmt, ...)
+void idt_evidence__summary(idt_evidence *ev, const char *fmt, ...)
 {
     size_t used = strlen(ev->summary);
     va_list ap;
@@ -151,7 +151,7 @@ void idt_ev__summary(idt_evidence *ev, const char *fmt, ...)
     va_end(ap);
 }
 
-const uint8_t *idt_ev__keep(idt_evidence *ev, const void *p, size_t n, idt_error *err)
+const uint8_t *idt_evidence__keep(idt_evidence *ev, const void *p, size_t n, idt_error *err)
 {
     uint8_t *copy = idtx_arena_alloc(&ev->arena, n ? n : 1);
     if (!copy) {
@@ -163,14 +163,15 @@ const uint8_t *idt_ev__keep(idt_evidence *ev, const void *p, size_t n, idt_error
     return copy;
 }
 
-int idt_ev__truncated(idt_error *err, const idt_ev__rd *r, size_t need, const char *what)
+int idt_evidence__truncated(idt_error *err, const idt_evidence__rd *r, size_t need,
+                            const char *what)
 {
     return idtx_error_at_offset(err, IDT_ETRUNC, r->pos,
                                 "%s: needs %zu bytes at byte %zu, but the input has %zu left",
-                                what, need, r->pos, idt_ev__rd_left(r));
+                                what, need, r->pos, idt_evidence__rd_left(r));
 }
 
-int idt_ev__add_layout(idt_evidence *ev, const idt_ev__layout *l, size_t count,
+int idt_evidence__add_layout(idt_evidence *ev, const idt_evidence__layout *l, size_t count,
                        const uint8_t *body, size_t body_len, const char *binding,
                        const char *report_data, idt_error *err)
 {
@@ -179,15 +180,16 @@ int idt_ev__add_layout(idt_evidence *ev, const idt_ev__layout *l, size_t count,
             return idtx_error_set(err, IDT_ERROR, NULL, "layout of %s exceeds its body",
                                   l[i].name);
         const uint8_t *p = body + l[i].offset;
-        int k = l[i].kind == IDT_FIELD_UINT
-                    ? idt_ev__add_uint(ev, l[i].name, idt_ev__le_at(p, l[i].size), p, err)
-                    : idt_ev__add_bytes(ev, l[i].name, p, l[i].size, err);
+        int k =
+            l[i].kind == IDT_FIELD_UINT
+                ? idt_evidence__add_uint(ev, l[i].name, idt_evidence__le_at(p, l[i].size), p, err)
+                : idt_evidence__add_bytes(ev, l[i].name, p, l[i].size, err);
         if (k < 0)
             return k;
         if (binding && !strcmp(l[i].name, binding))
-            idt_ev__set_binding(ev, k);
+            idt_evidence__set_binding(ev, k);
         if (report_data && !strcmp(l[i].name, report_data))
-            idt_ev__set_report_data(ev, k);
+            idt_evidence__set_report_data(ev, k);
     }
     return IDT_OK;
 }
@@ -195,51 +197,51 @@ int idt_ev__add_layout(idt_evidence *ev, const idt_ev__layout *l, size_t count,
 /* --- parse --------------------------------------------------------------- */
 
 /* Which readers may handle a TEE the caller named. */
-static bool kind_fits(idt_tee tee, idt_ev__kind kind)
+static bool kind_fits(idt_tee tee, idt_evidence__kind kind)
 {
     switch (tee) {
     case IDT_TEE_TDX:
     case IDT_TEE_SGX:
-        return kind == IDT_EV_KIND_DCAP || kind == IDT_EV_KIND_JSON;
+        return kind == IDT_EVIDENCE__KIND_DCAP || kind == IDT_EVIDENCE__KIND_JSON;
     case IDT_TEE_SNP:
-        return kind == IDT_EV_KIND_SNP || kind == IDT_EV_KIND_JSON;
+        return kind == IDT_EVIDENCE__KIND_SNP || kind == IDT_EVIDENCE__KIND_JSON;
     case IDT_TEE_CCA:
-        return kind == IDT_EV_KIND_CCA;
+        return kind == IDT_EVIDENCE__KIND_CCA;
     case IDT_TEE_TPM:
-        return kind == IDT_EV_KIND_TPM_ATTEST || kind == IDT_EV_KIND_JSON;
+        return kind == IDT_EVIDENCE__KIND_TPM_ATTEST || kind == IDT_EVIDENCE__KIND_JSON;
     case IDT_TEE_AZ_SNP_VTPM:
     case IDT_TEE_AZ_TDX_VTPM:
-        return kind == IDT_EV_KIND_JSON;
+        return kind == IDT_EVIDENCE__KIND_JSON;
     }
     return false;
 }
 
 static int dispatch(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
-    idt_ev__kind kind = idt_ev__sniff(p, n);
+    idt_evidence__kind kind = idt_evidence__sniff(p, n);
     /* A named TEE wins over detection, but reading a TDX quote as SNP only
      * produces nonsense: say what the file looks like instead. */
-    if (ev->opts.tee && kind != IDT_EV_KIND_UNKNOWN && !kind_fits(ev->opts.tee, kind))
+    if (ev->opts.tee && kind != IDT_EVIDENCE__KIND_UNKNOWN && !kind_fits(ev->opts.tee, kind))
         return idtx_error_hint(err, IDT_HINT_EVIDENCE_TEE_MISMATCH,
                                idtx_error_at_offset(err, IDT_EFORMAT, 0,
                                                     "the input is not the %s evidence asked "
                                                     "for; it looks like %s",
                                                     idt_tee_name(ev->opts.tee),
-                                                    idt_ev__sniff_name(p, n)));
-    if (kind == IDT_EV_KIND_UNKNOWN) {
+                                                    idt_evidence__sniff_name(p, n)));
+    if (kind == IDT_EVIDENCE__KIND_UNKNOWN) {
         switch (ev->opts.tee) {
         case IDT_TEE_TDX:
         case IDT_TEE_SGX:
-            kind = IDT_EV_KIND_DCAP;
+            kind = IDT_EVIDENCE__KIND_DCAP;
             break;
         case IDT_TEE_SNP:
-            kind = IDT_EV_KIND_SNP;
+            kind = IDT_EVIDENCE__KIND_SNP;
             break;
         case IDT_TEE_CCA:
-            kind = IDT_EV_KIND_CCA;
+            kind = IDT_EVIDENCE__KIND_CCA;
             break;
         case IDT_TEE_TPM:
-            kind = IDT_EV_KIND_TPM_ATTEST;
+            kind = IDT_EVIDENCE__KIND_TPM_ATTEST;
             break;
         default:
             return idtx_error_hint(
@@ -254,21 +256,21 @@ static int dispatch(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err
         }
     }
     switch (kind) {
-    case IDT_EV_KIND_DCAP:
-        return idt_ev__parse_dcap(ev, p, n, err);
-    case IDT_EV_KIND_SNP:
-        return idt_ev__parse_snp(ev, p, n, err);
-    case IDT_EV_KIND_CCA:
-        return idt_ev__parse_cca(ev, p, n, err);
-    case IDT_EV_KIND_TPM_ATTEST:
-        return idt_ev__parse_tpm_attest(ev, p, n, err);
-    case IDT_EV_KIND_JSON:
-        return idt_ev__parse_json(ev, p, n, err);
-    case IDT_EV_KIND_HCL:
+    case IDT_EVIDENCE__KIND_DCAP:
+        return idt_evidence__parse_dcap(ev, p, n, err);
+    case IDT_EVIDENCE__KIND_SNP:
+        return idt_evidence__parse_snp(ev, p, n, err);
+    case IDT_EVIDENCE__KIND_CCA:
+        return idt_evidence__parse_cca(ev, p, n, err);
+    case IDT_EVIDENCE__KIND_TPM_ATTEST:
+        return idt_evidence__parse_tpm_attest(ev, p, n, err);
+    case IDT_EVIDENCE__KIND_JSON:
+        return idt_evidence__parse_json(ev, p, n, err);
+    case IDT_EVIDENCE__KIND_HCL:
         return idtx_error_at_offset(err, IDT_EUNSUPPORTED, 0,
                                     "an Azure HCL report alone carries no PCR 8: give the "
                                     "whole az-snp-vtpm or az-tdx-vtpm evidence JSON");
-    case IDT_EV_KIND_UNKNOWN:
+    case IDT_EVIDENCE__KIND_UNKNOWN:
         break;
     }
     return idtx_error_set(err, IDT_EFORMAT, NULL, "not a known evidence format");
@@ -366,8 +368,8 @@ const idt_evidence_field *idt_evidence_report_data(const idt_evidence *ev)
 
 /* --- checks -------------------------------------------------------------- */
 
-void idt_ev__check_add(idt_ev__checks *c, const char *name, idt_check_status st,
-                       const char *fmt, ...)
+void idt_evidence__check_add(idt_evidence__checks *c, const char *name,
+                             idt_evidence_check_status st, const char *fmt, ...)
 {
     if (c->n < c->cap) {
         idt_evidence_check *k = &c->out[c->n];
@@ -378,18 +380,18 @@ void idt_ev__check_add(idt_ev__checks *c, const char *name, idt_check_status st,
         va_start(ap, fmt);
         vsnprintf(k->detail, sizeof k->detail, fmt, ap);
         va_end(ap);
-        if (st == IDT_CHECK_FAIL && c->first_fail < 0) {
+        if (st == IDT_EVIDENCE_CHECK_FAIL && c->first_fail < 0) {
             c->first_fail = (int)c->n;
             idtx_error_set(c->err, IDT_EMISMATCH, NULL, "%s: %s", name, k->detail);
         }
-    } else if (st == IDT_CHECK_FAIL && c->first_fail < 0) {
+    } else if (st == IDT_EVIDENCE_CHECK_FAIL && c->first_fail < 0) {
         c->first_fail = (int)c->n;
         idtx_error_set(c->err, IDT_EMISMATCH, NULL, "%s failed", name);
     }
     c->n++;
 }
 
-void idt_ev__check_hint(idt_ev__checks *c, idt_hint hint)
+void idt_evidence__check_hint(idt_evidence__checks *c, idt_hint hint)
 {
     if (c->n && c->n <= c->cap)
         c->out[c->n - 1].hint = hint;
@@ -400,17 +402,17 @@ int idt_evidence_verify(idt_evidence_check *out, size_t cap, size_t *count,
 {
     if (!ev || !count || (!out && cap))
         return idtx_error_set(err, IDT_EINVAL, NULL, "idt_evidence_verify: NULL argument");
-    idt_ev__checks c = { out, cap, 0, -1, IDT_OK, err };
+    idt_evidence__checks c = { out, cap, 0, -1, IDT_OK, err };
     if (ev->dcap.present)
-        idt_ev__check_dcap(ev, &c);
+        idt_evidence__check_dcap(ev, &c);
     if (ev->snp.present)
-        idt_ev__check_snp(ev, &c);
+        idt_evidence__check_snp(ev, &c);
     if (ev->cca.present)
-        idt_ev__check_cca(ev, &c);
+        idt_evidence__check_cca(ev, &c);
     if (ev->hcl.present)
-        idt_ev__check_hcl(ev, &c);
+        idt_evidence__check_hcl(ev, &c);
     if (ev->tpm.present)
-        idt_ev__check_tpm(ev, &c);
+        idt_evidence__check_tpm(ev, &c);
     *count = c.n;
     if (c.status < 0)
         return c.status;

@@ -27,7 +27,7 @@
 #define HCL_TDX 4
 
 /* The parts of a TDREPORT the evidence shows (facts section 8). */
-static const idt_ev__layout td_report[] = {
+static const idt_evidence__layout td_report[] = {
     { "REPORT_DATA", IDTX_TDREPORT_REPORT_DATA, IDTX_REPORT_DATA_LEN, IDT_FIELD_BYTES },
     { "MRTD", IDTX_TDREPORT_MRTD, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
     { "MRCONFIGID", IDTX_TDREPORT_MRCONFIGID, IDTX_TD_MR_LEN, IDT_FIELD_BYTES },
@@ -52,11 +52,13 @@ static int read_ak(idt_evidence *ev, idt_error *err)
         const char *kty = json_string_value(json_object_get(key, "kty"));
         if (!kid || strcmp(kid, "HCLAkPub") || !kty || strcmp(kty, "RSA"))
             continue;
-        rc = idt_ev__json_member(ev, key, "n", IDT_EV_JSON_BASE64, 0, &ev->tpm.ak, err);
+        rc =
+            idt_evidence__json_member(ev, key, "n", IDT_EVIDENCE__JSON_BASE64, 0, &ev->tpm.ak, err);
         if (rc >= 0)
-            rc = idt_ev__json_member(ev, key, "e", IDT_EV_JSON_BASE64, 0, &ev->tpm.ak_e, err);
+            rc = idt_evidence__json_member(ev, key, "e", IDT_EVIDENCE__JSON_BASE64, 0,
+                                           &ev->tpm.ak_e, err);
         if (rc >= 0) {
-            ev->tpm.ak_kind = IDT_EV_AK_RSA_JWK;
+            ev->tpm.ak_kind = IDT_EVIDENCE__AK_RSA_JWK;
             ev->tpm.ak_source = "the HCL report's HCLAkPub";
         }
         break;
@@ -65,23 +67,23 @@ static int read_ak(idt_evidence *ev, idt_error *err)
     return rc;
 }
 
-int idt_ev__parse_hcl(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
+int idt_evidence__parse_hcl(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
-    idt_ev__rd r = idt_ev__rd_init(p, n);
+    idt_evidence__rd r = idt_evidence__rd_init(p, n);
     const uint8_t *hdr;
     uint32_t size, version, type, hash, var_size;
-    if (!idt_ev__rd_bytes(&r, HCL_HEADER_LEN, &hdr) || memcmp(hdr, "HCLA", 4))
+    if (!idt_evidence__rd_bytes(&r, HCL_HEADER_LEN, &hdr) || memcmp(hdr, "HCLA", 4))
         return idtx_error_set(err, IDT_EFORMAT, NULL,
                               "the HCL report does not start with \"HCLA\"");
     if (n >= HCL_REQ_OFFSET)
         r.pos = HCL_REQ_OFFSET;
-    if (n < HCL_REQ_OFFSET || !idt_ev__rd_u32le(&r, &size) || !idt_ev__rd_u32le(&r, &version) ||
-        !idt_ev__rd_u32le(&r, &type) || !idt_ev__rd_u32le(&r, &hash) ||
-        !idt_ev__rd_u32le(&r, &var_size))
+    if (n < HCL_REQ_OFFSET || !idt_evidence__rd_u32le(&r, &size) ||
+        !idt_evidence__rd_u32le(&r, &version) || !idt_evidence__rd_u32le(&r, &type) ||
+        !idt_evidence__rd_u32le(&r, &hash) || !idt_evidence__rd_u32le(&r, &var_size))
         return idtx_error_set(err, IDT_ETRUNC, NULL,
                               "the HCL report (%zu bytes) ends before its request data (%d)", n,
                               HCL_VAR_OFFSET);
-    if (!idt_ev__rd_bytes(&r, var_size, &ev->hcl.var_data.p))
+    if (!idt_evidence__rd_bytes(&r, var_size, &ev->hcl.var_data.p))
         return idtx_error_set(err, IDT_ETRUNC, NULL,
                               "the HCL report's variable data (%u bytes) runs past its end",
                               (unsigned)var_size);
@@ -102,10 +104,10 @@ int idt_ev__parse_hcl(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
     int rc;
     if (type == HCL_SNP) {
         ev->group = "snp_report";
-        rc = idt_ev__parse_snp(ev, ev->hcl.hw_report.p, ev->hcl.hw_report.n, err);
+        rc = idt_evidence__parse_snp(ev, ev->hcl.hw_report.p, ev->hcl.hw_report.n, err);
     } else {
         ev->group = "hcl_td_report";
-        rc = idt_ev__add_layout(ev, td_report, sizeof td_report / sizeof td_report[0],
+        rc = idt_evidence__add_layout(ev, td_report, sizeof td_report / sizeof td_report[0],
                                 ev->hcl.hw_report.p, IDTX_TDREPORT_LEN, NULL, NULL, err);
     }
     ev->group = saved;
@@ -114,7 +116,7 @@ int idt_ev__parse_hcl(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
 
 /* The hardware report that signs the HCL report's variable data: the SNP
  * report, or for TDX the TD quote (the TDREPORT is not signed). */
-void idt_ev__check_hcl(const idt_evidence *ev, idt_ev__checks *c)
+void idt_evidence__check_hcl(const idt_evidence *ev, idt_evidence__checks *c)
 {
     bool snp = ev->hcl.report_type == HCL_SNP;
     const char *name = snp ? "vTPM key bound to the SNP report" : "vTPM key bound to the TD quote";
@@ -126,20 +128,21 @@ void idt_ev__check_hcl(const idt_evidence *ev, idt_ev__checks *c)
             rd = ev->fields[i].bytes;
     uint8_t h[32];
     if (!rd) {
-        idt_ev__check_add(c, name, IDT_CHECK_SKIP, "no signed hardware report to compare with");
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_SKIP,
+                                "no signed hardware report to compare with");
         return;
     }
-    if (idt_ev__sha256(h, ev->hcl.var_data.p, ev->hcl.var_data.n) < 0) {
+    if (idt_evidence__sha256(h, ev->hcl.var_data.p, ev->hcl.var_data.n) < 0) {
         c->status = IDT_ERROR;
         return;
     }
     if (!memcmp(h, rd, 32))
-        idt_ev__check_add(c, name, IDT_CHECK_PASS,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_PASS,
                           "the %s's REPORT_DATA starts with SHA-256 of the HCL variable data "
                           "that holds the AK",
                           snp ? "SNP report" : "TD quote");
     else
-        idt_ev__check_add(c, name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_FAIL,
                           "the %s's REPORT_DATA is not SHA-256 of the HCL variable data: the "
                           "AK is not the one the hardware vouched for",
                           snp ? "SNP report" : "TD quote");

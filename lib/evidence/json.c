@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int idt_ev__json_load(json_t **out, const uint8_t *p, size_t n, idt_error *err)
+int idt_evidence__json_load(json_t **out, const uint8_t *p, size_t n, idt_error *err)
 {
     json_error_t jerr;
     *out = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &jerr);
@@ -50,23 +50,23 @@ static int bad(idt_error *err, const char *what, const char *want)
 
 static const char *describe(unsigned accept)
 {
-    if (accept & IDT_EV_JSON_PEM)
+    if (accept & IDT_EVIDENCE__JSON_PEM)
         return "PEM text or base64";
-    if (accept == IDT_EV_JSON_ARRAY)
+    if (accept == IDT_EVIDENCE__JSON_ARRAY)
         return "an array of bytes";
-    if (accept == (IDT_EV_JSON_ARRAY | IDT_EV_JSON_HEX))
+    if (accept == (IDT_EVIDENCE__JSON_ARRAY | IDT_EVIDENCE__JSON_HEX))
         return "an array of bytes or a hex string";
-    if (accept == (IDT_EV_JSON_ARRAY | IDT_EV_JSON_BASE64))
+    if (accept == (IDT_EVIDENCE__JSON_ARRAY | IDT_EVIDENCE__JSON_BASE64))
         return "an array of bytes or a base64 string";
-    return accept & IDT_EV_JSON_HEX ? "a hex string" : "a base64 string";
+    return accept & IDT_EVIDENCE__JSON_HEX ? "a hex string" : "a base64 string";
 }
 
-int idt_ev__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_t want_len,
-                       const char *what, idt_ev__bytes *out, idt_error *err)
+int idt_evidence__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_t want_len,
+                       const char *what, idt_evidence__bytes *out, idt_error *err)
 {
     uint8_t *buf;
     size_t n = 0;
-    if (json_is_array(v) && (accept & IDT_EV_JSON_ARRAY)) {
+    if (json_is_array(v) && (accept & IDT_EVIDENCE__JSON_ARRAY)) {
         n = json_array_size(v);
         buf = idtx_arena_alloc(&ev->arena, n ? n : 1);
         if (!buf)
@@ -77,16 +77,16 @@ int idt_ev__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_
                 return bad(err, what, describe(accept));
             buf[i] = (uint8_t)json_integer_value(e);
         }
-    } else if (json_is_string(v) && (accept & ~IDT_EV_JSON_ARRAY)) {
+    } else if (json_is_string(v) && (accept & ~IDT_EVIDENCE__JSON_ARRAY)) {
         const char *s = json_string_value(v);
         size_t len = json_string_length(v);
         buf = idtx_arena_alloc(&ev->arena, len + 8); /* >= the base64 bound */
         if (!buf)
             return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
-        if ((accept & IDT_EV_JSON_PEM) && len >= 10 && !memcmp(s, "-----BEGIN", 10)) {
+        if ((accept & IDT_EVIDENCE__JSON_PEM) && len >= 10 && !memcmp(s, "-----BEGIN", 10)) {
             memcpy(buf, s, len);
             n = len;
-        } else if (accept & IDT_EV_JSON_HEX) {
+        } else if (accept & IDT_EVIDENCE__JSON_HEX) {
             if (idtx_hex_decode(buf, s, len) < 0)
                 return bad(err, what, describe(accept));
             n = len / 2;
@@ -105,11 +105,11 @@ int idt_ev__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_
     return IDT_OK;
 }
 
-int idt_ev__json_member(idt_evidence *ev, const json_t *obj, const char *key, unsigned accept,
-                        size_t want_len, idt_ev__bytes *out, idt_error *err)
+int idt_evidence__json_member(idt_evidence *ev, const json_t *obj, const char *key, unsigned accept,
+                        size_t want_len, idt_evidence__bytes *out, idt_error *err)
 {
     const json_t *v = json_object_get(obj, key);
     if (!v)
         return idtx_error_set(err, IDT_EFORMAT, NULL, "evidence JSON: \"%s\" is missing", key);
-    return idt_ev__json_bytes(ev, v, accept, want_len, key, out, err);
+    return idt_evidence__json_bytes(ev, v, accept, want_len, key, out, err);
 }

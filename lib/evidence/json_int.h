@@ -8,30 +8,30 @@
 
 /* How a byte string may be written in JSON (bits). */
 enum {
-    IDT_EV_JSON_ARRAY = 1u << 0,  /* [1, 2, 3] (serde's Vec<u8>) */
-    IDT_EV_JSON_HEX = 1u << 1,    /* "0a1b" */
-    IDT_EV_JSON_BASE64 = 1u << 2, /* standard or URL-safe alphabet, padding optional */
-    IDT_EV_JSON_PEM = 1u << 3     /* text starting with "-----BEGIN", kept as is */
+    IDT_EVIDENCE__JSON_ARRAY = 1u << 0,  /* [1, 2, 3] (serde's Vec<u8>) */
+    IDT_EVIDENCE__JSON_HEX = 1u << 1,    /* "0a1b" */
+    IDT_EVIDENCE__JSON_BASE64 = 1u << 2, /* standard or URL-safe alphabet, padding optional */
+    IDT_EVIDENCE__JSON_PEM = 1u << 3     /* text starting with "-----BEGIN", kept as is */
 };
 
 /* Parses n bytes of JSON (duplicate keys rejected); the root must be an
  * object.  Errors carry the line and column. */
-int idt_ev__json_load(json_t **out, const uint8_t *p, size_t n, idt_error *err);
+int idt_evidence__json_load(json_t **out, const uint8_t *p, size_t n, idt_error *err);
 
 /*
  * Decodes the byte string v (written in one of the accepted forms) into the
  * evidence's arena.  what names it in errors ("tpm_quote.message").
  * want_len, when not 0, is the length it must have.
  */
-int idt_ev__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_t want_len,
-                       const char *what, idt_ev__bytes *out, idt_error *err);
+int idt_evidence__json_bytes(idt_evidence *ev, const json_t *v, unsigned accept, size_t want_len,
+                       const char *what, idt_evidence__bytes *out, idt_error *err);
 
 /* Same for member key of object obj (missing: IDT_EFORMAT). */
-int idt_ev__json_member(idt_evidence *ev, const json_t *obj, const char *key, unsigned accept,
-                        size_t want_len, idt_ev__bytes *out, idt_error *err);
+int idt_evidence__json_member(idt_evidence *ev, const json_t *obj, const char *key, unsigned accept,
+                        size_t want_len, idt_evidence__bytes *out, idt_error *err);
 
 /* Reads the sev crate's SNP evidence (attestation_report, cert_chain) and
  * rebuilds the 1184-byte report (snp.c). */
-int idt_ev__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err);
+int idt_evidence__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err);
 
 #endif /* IDT_EVIDENCE_JSON_INT_H */

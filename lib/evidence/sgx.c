@@ -5,7 +5,7 @@
  */
 #include "evidence/evidence_int.h"
 
-static const idt_ev__layout sgx_body[] = {
+static const idt_evidence__layout sgx_body[] = {
     { "CPUSVN", 0, 16, IDT_FIELD_BYTES },
     { "MISCSELECT", 16, 4, IDT_FIELD_UINT },
     { "ISVEXTPRODID", 32, 16, IDT_FIELD_BYTES },
@@ -20,11 +20,11 @@ static const idt_ev__layout sgx_body[] = {
     { "REPORT_DATA", IDTX_SGX_BODY_REPORT_DATA, IDTX_REPORT_DATA_LEN, IDT_FIELD_BYTES },
 };
 
-int idt_ev__sgx_body(idt_evidence *ev, idt_ev__rd *r, idt_error *err)
+int idt_evidence__sgx_body(idt_evidence *ev, idt_evidence__rd *r, idt_error *err)
 {
     const uint8_t *body;
-    if (!idt_ev__rd_bytes(r, IDTX_SGX_BODY_LEN, &body))
-        return idt_ev__truncated(err, r, IDTX_SGX_BODY_LEN, "SGX report body");
-    return idt_ev__add_layout(ev, sgx_body, sizeof sgx_body / sizeof sgx_body[0], body,
+    if (!idt_evidence__rd_bytes(r, IDTX_SGX_BODY_LEN, &body))
+        return idt_evidence__truncated(err, r, IDTX_SGX_BODY_LEN, "SGX report body");
+    return idt_evidence__add_layout(ev, sgx_body, sizeof sgx_body / sizeof sgx_body[0], body,
                               IDTX_SGX_BODY_LEN, "CONFIGID", "REPORT_DATA", err);
 }

@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-static const idt_ev__layout snp_report[] = {
+static const idt_evidence__layout snp_report[] = {
     { "VERSION", 0, 4, IDT_FIELD_UINT },
     { "GUEST_SVN", 4, 4, IDT_FIELD_UINT },
     { "POLICY", 8, 8, IDT_FIELD_UINT },
@@ -37,14 +37,14 @@ static const idt_ev__layout snp_report[] = {
     { "LAUNCH_TCB", 496, 8, IDT_FIELD_BYTES },
 };
 
-int idt_ev__parse_snp(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
+int idt_evidence__parse_snp(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
     if (n != IDTX_SNP_REPORT_LEN)
         return idtx_error_at_offset(err, n < IDTX_SNP_REPORT_LEN ? IDT_ETRUNC : IDT_EFORMAT,
                                     n < IDTX_SNP_REPORT_LEN ? n : IDTX_SNP_REPORT_LEN,
                                     "an SNP attestation report is %d bytes; this is %zu",
                                     IDTX_SNP_REPORT_LEN, n);
-    uint32_t version = (uint32_t)idt_ev__le_at(p, 4);
+    uint32_t version = (uint32_t)idt_evidence__le_at(p, 4);
     if (version < 2 || version > 5)
         return idtx_error_at_offset(err, IDT_EUNSUPPORTED, 0,
                                     "SNP report version %u is not supported (2 to 5 are)",
@@ -53,8 +53,8 @@ int idt_ev__parse_snp(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
         ev->tee = IDT_TEE_SNP;
         if (!ev->format)
             ev->format = IDT_EVIDENCE_SNP_REPORT;
-        idt_ev__summary(ev, "SNP attestation report v%u, VMPL %u", (unsigned)version,
-                        (unsigned)idt_ev__le_at(p + 48, 4));
+        idt_evidence__summary(ev, "SNP attestation report v%u, VMPL %u", (unsigned)version,
+                        (unsigned)idt_evidence__le_at(p + 48, 4));
     }
     ev->snp.present = true;
     ev->snp.report.p = p;
@@ -64,7 +64,7 @@ int idt_ev__parse_snp(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *e
         ev->snp.cert.n = ev->opts.vcek_len;
         ev->snp.cert_source = "the caller";
     }
-    return idt_ev__add_layout(ev, snp_report, sizeof snp_report / sizeof snp_report[0], p, n,
+    return idt_evidence__add_layout(ev, snp_report, sizeof snp_report / sizeof snp_report[0], p, n,
                               "HOST_DATA", "REPORT_DATA", err);
 }
 
@@ -262,7 +262,7 @@ static int find_cert(idt_evidence *ev, const json_t *chain, idt_error *err)
     return IDT_OK;
 }
 
-int idt_ev__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err)
+int idt_evidence__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err)
 {
     rebuild b = { NULL, json_object_get(root, "attestation_report"), false, err };
     if (!json_is_object(b.obj))
@@ -276,10 +276,10 @@ int idt_ev__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err)
     if (rc < 0)
         return rc;
     ev->format = IDT_EVIDENCE_SNP_JSON;
-    rc = idt_ev__parse_snp(ev, b.r, IDTX_SNP_REPORT_LEN, err);
+    rc = idt_evidence__parse_snp(ev, b.r, IDTX_SNP_REPORT_LEN, err);
     if (rc < 0)
         return rc;
-    idt_ev__summary(ev, " (rebuilt from the sev crate's JSON)");
+    idt_evidence__summary(ev, " (rebuilt from the sev crate's JSON)");
     const json_t *chain = json_object_get(root, "cert_chain");
     if (!ev->snp.cert.n && json_is_array(chain))
         rc = find_cert(ev, chain, err);
@@ -288,44 +288,45 @@ int idt_ev__snp_from_json(idt_evidence *ev, const json_t *root, idt_error *err)
 
 /* --- the signature --------------------------------------------------------- */
 
-void idt_ev__check_snp(const idt_evidence *ev, idt_ev__checks *c)
+void idt_evidence__check_snp(const idt_evidence *ev, idt_evidence__checks *c)
 {
     const char *name = ev->tee == IDT_TEE_SNP ? "report signature" : "SNP report signature";
     const uint8_t *r = ev->snp.report.p;
-    uint32_t algo = (uint32_t)idt_ev__le_at(r + 52, 4);
+    uint32_t algo = (uint32_t)idt_evidence__le_at(r + 52, 4);
     if (!ev->snp.cert.n) {
-        idt_ev__check_add(c, name, IDT_CHECK_SKIP, "no VCEK or VLEK certificate: the evidence "
-                          "holds none, and none was given");
-        idt_ev__check_hint(c, IDT_HINT_EVIDENCE_VCEK);
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_SKIP,
+                                "no VCEK or VLEK certificate: the evidence "
+                                "holds none, and none was given");
+        idt_evidence__check_hint(c, IDT_HINT_EVIDENCE_VCEK);
         return;
     }
     if (algo != 1) {
-        idt_ev__check_add(c, name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_FAIL,
                           "signature algorithm %u is not ECDSA P-384 with SHA-384 (1)",
                           (unsigned)algo);
         return;
     }
     char desc[32];
-    EVP_PKEY *key = idt_ev__key_cert(ev->snp.cert.p, ev->snp.cert.n);
+    EVP_PKEY *key = idt_evidence__key_cert(ev->snp.cert.p, ev->snp.cert.n);
     if (!key) {
-        idt_ev__check_add(c, name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_FAIL,
                           "the certificate from %s is not an X.509 certificate (PEM or DER)",
                           ev->snp.cert_source);
         return;
     }
-    idt_ev__key_desc(key, desc, sizeof desc);
+    idt_evidence__key_desc(key, desc, sizeof desc);
     if (strcmp(desc, "EC P-384"))
-        idt_ev__check_add(c, name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_FAIL,
                           "the certificate from %s holds an %s key; a VCEK or VLEK is EC P-384",
                           ev->snp.cert_source, desc);
-    else if (idt_ev__verify_rs(key, EVP_sha384(), r + IDTX_SNP_SIG_R, r + IDTX_SNP_SIG_S,
+    else if (idt_evidence__verify_rs(key, EVP_sha384(), r + IDTX_SNP_SIG_R, r + IDTX_SNP_SIG_S,
                                IDTX_SNP_SIG_LEN, true, r, IDTX_SNP_SIGNED_LEN))
-        idt_ev__check_add(c, name, IDT_CHECK_PASS,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_PASS,
                           "ECDSA P-384 over bytes 0..0x29f, by the key of the certificate from "
                           "%s",
                           ev->snp.cert_source);
     else
-        idt_ev__check_add(c, name, IDT_CHECK_FAIL,
+        idt_evidence__check_add(c, name, IDT_EVIDENCE_CHECK_FAIL,
                           "the ECDSA P-384 signature does not verify with the certificate from "
                           "%s: the report was changed after it was signed, or the certificate "
                           "belongs to another chip or TCB",

@@ -7,7 +7,7 @@
 #include "evidence/evidence_int.h"
 
 /* The TD 1.0 body (584 bytes); TD 1.5 appends the last two. */
-static const idt_ev__layout td_body[] = {
+static const idt_evidence__layout td_body[] = {
     { "TEE_TCB_SVN", 0, 16, IDT_FIELD_BYTES },
     { "MRSEAM", 16, 48, IDT_FIELD_BYTES },
     { "MRSIGNERSEAM", 64, 48, IDT_FIELD_BYTES },
@@ -30,12 +30,12 @@ static const idt_ev__layout td_body[] = {
 #define TD10_FIELDS 15
 #define TD15_FIELDS (sizeof td_body / sizeof td_body[0])
 
-int idt_ev__tdx_body(idt_evidence *ev, idt_ev__rd *r, size_t body_len, idt_error *err)
+int idt_evidence__tdx_body(idt_evidence *ev, idt_evidence__rd *r, size_t body_len, idt_error *err)
 {
     const uint8_t *body;
-    if (!idt_ev__rd_bytes(r, body_len, &body))
-        return idt_ev__truncated(err, r, body_len, "TD report body");
+    if (!idt_evidence__rd_bytes(r, body_len, &body))
+        return idt_evidence__truncated(err, r, body_len, "TD report body");
     size_t count = body_len == IDTX_TD15_BODY_LEN ? TD15_FIELDS : TD10_FIELDS;
-    return idt_ev__add_layout(ev, td_body, count, body, body_len, "MRCONFIGID", "REPORT_DATA",
+    return idt_evidence__add_layout(ev, td_body, count, body, body_len, "MRCONFIGID", "REPORT_DATA",
                               err);
 }

@@ -43,44 +43,46 @@ static int want_tee(idt_evidence *ev, idt_tee found, idt_error *err)
 static int read_quote(idt_evidence *ev, const json_t *q, unsigned enc, unsigned pcr_enc,
                       idt_error *err)
 {
-    idt_ev__bytes msg = { NULL, 0 }, sig = { NULL, 0 }, pcr = { NULL, 0 };
+    idt_evidence__bytes msg = { NULL, 0 }, sig = { NULL, 0 }, pcr = { NULL, 0 };
     if (!json_is_object(q))
         return idtx_error_set(err, IDT_EFORMAT, NULL,
                               "evidence JSON: the TPM quote must be an object {message, "
                               "signature, pcrs}");
-    IDTX_TRY(idt_ev__json_member(ev, q, "message", enc, 0, &msg, err));
-    IDTX_TRY(idt_ev__json_member(ev, q, "signature", enc, 0, &sig, err));
+    IDTX_TRY(idt_evidence__json_member(ev, q, "message", enc, 0, &msg, err));
+    IDTX_TRY(idt_evidence__json_member(ev, q, "signature", enc, 0, &sig, err));
     const json_t *pcrs = json_object_get(q, "pcrs");
-    if (!json_is_array(pcrs) || json_array_size(pcrs) > IDT_EV_PCRS)
+    if (!json_is_array(pcrs) || json_array_size(pcrs) > IDT_EVIDENCE__PCRS)
         return idtx_error_set(err, IDT_EFORMAT, NULL,
                               "evidence JSON: pcrs must list the SHA-256 bank's PCRs (24 at "
                               "most)");
-    IDTX_TRY(idt_ev__tpm_read_attest(ev, msg.p, msg.n, err));
+    IDTX_TRY(idt_evidence__tpm_read_attest(ev, msg.p, msg.n, err));
     ev->tpm.signature = sig;
     for (size_t i = 0; i < json_array_size(pcrs); i++) {
         char what[32];
         snprintf(what, sizeof what, "pcrs[%zu]", i);
-        IDTX_TRY(idt_ev__json_bytes(ev, json_array_get(pcrs, i), pcr_enc, 32, what, &pcr, err));
+        IDTX_TRY(
+            idt_evidence__json_bytes(ev, json_array_get(pcrs, i), pcr_enc, 32, what, &pcr, err));
         ev->tpm.pcrs[i].hash = ALG_SHA256;
         ev->tpm.pcrs[i].index = (uint8_t)i;
         ev->tpm.pcrs[i].value = pcr;
     }
     ev->tpm.npcrs = json_array_size(pcrs);
     ev->tpm.has_pcrs = true;
-    return idt_ev__tpm_add_fields(ev, err);
+    return idt_evidence__tpm_add_fields(ev, err);
 }
 
 static int read_tpm(idt_evidence *ev, const json_t *root, idt_error *err)
 {
     IDTX_TRY(want_tee(ev, IDT_TEE_TPM, err));
     ev->format = IDT_EVIDENCE_TPM_JSON;
-    IDTX_TRY(idt_ev__json_member(ev, root, "ak_public", IDT_EV_JSON_BASE64 | IDT_EV_JSON_PEM, 0,
-                                 &ev->tpm.ak, err));
-    ev->tpm.ak_kind = IDT_EV_AK_SPKI;
+    IDTX_TRY(idt_evidence__json_member(ev, root, "ak_public",
+                                       IDT_EVIDENCE__JSON_BASE64 | IDT_EVIDENCE__JSON_PEM, 0,
+                                       &ev->tpm.ak, err));
+    ev->tpm.ak_kind = IDT_EVIDENCE__AK_SPKI;
     ev->tpm.ak_source = "the evidence's ak_public";
-    idt_ev__summary(ev, "Trustee TPM evidence: TPM 2.0 quote, its PCR values and AK");
-    return read_quote(ev, json_object_get(root, "tpm_quote"), IDT_EV_JSON_BASE64,
-                      IDT_EV_JSON_HEX, err);
+    idt_evidence__summary(ev, "Trustee TPM evidence: TPM 2.0 quote, its PCR values and AK");
+    return read_quote(ev, json_object_get(root, "tpm_quote"), IDT_EVIDENCE__JSON_BASE64,
+                      IDT_EVIDENCE__JSON_HEX, err);
 }
 
 static int read_azure(idt_evidence *ev, const json_t *root, idt_error *err)
@@ -89,38 +91,39 @@ static int read_azure(idt_evidence *ev, const json_t *root, idt_error *err)
     const json_t *quote = json_object_get(root, "tpm_quote");
     const json_t *td_quote = json_object_get(root, "td_quote");
     bool v0 = !version;
-    unsigned enc = v0 ? IDT_EV_JSON_ARRAY : IDT_EV_JSON_HEX;
-    idt_ev__bytes hcl = { NULL, 0 }, td = { NULL, 0 }, vcek = { NULL, 0 };
+    unsigned enc = v0 ? IDT_EVIDENCE__JSON_ARRAY : IDT_EVIDENCE__JSON_HEX;
+    idt_evidence__bytes hcl = { NULL, 0 }, td = { NULL, 0 }, vcek = { NULL, 0 };
     IDTX_TRY(want_tee(ev, td_quote ? IDT_TEE_AZ_TDX_VTPM : IDT_TEE_AZ_SNP_VTPM, err));
     ev->format = IDT_EVIDENCE_AZ_VTPM_JSON;
     if (version && (!json_is_integer(version) || json_integer_value(version) < 0))
         return idtx_error_set(err, IDT_EFORMAT, NULL,
                               "evidence JSON: version must be a non-negative integer");
-    idt_ev__summary(ev, "Azure %s vTPM evidence v%lld: TPM 2.0 quote, HCL report%s",
+    idt_evidence__summary(ev, "Azure %s vTPM evidence v%lld: TPM 2.0 quote, HCL report%s",
                     td_quote ? "TDX" : "SNP", v0 ? 0 : (long long)json_integer_value(version),
                     td_quote ? ", TD quote" : ", VCEK");
     IDTX_TRY(read_quote(ev, quote ? quote : json_object_get(root, "quote"), enc,
-                        enc | IDT_EV_JSON_ARRAY, err));
-    IDTX_TRY(idt_ev__json_member(ev, root, json_object_get(root, "hcl_report") ? "hcl_report"
-                                                                                : "report",
-                                 IDT_EV_JSON_ARRAY | IDT_EV_JSON_BASE64, 0, &hcl, err));
-    IDTX_TRY(idt_ev__parse_hcl(ev, hcl.p, hcl.n, err));
+                        enc | IDT_EVIDENCE__JSON_ARRAY, err));
+    IDTX_TRY(idt_evidence__json_member(
+        ev, root, json_object_get(root, "hcl_report") ? "hcl_report" : "report",
+        IDT_EVIDENCE__JSON_ARRAY | IDT_EVIDENCE__JSON_BASE64, 0, &hcl, err));
+    IDTX_TRY(idt_evidence__parse_hcl(ev, hcl.p, hcl.n, err));
     if ((ev->hcl.report_type == 4) != (td_quote != NULL))
         return idtx_error_set(err, IDT_EFORMAT, NULL,
                               "evidence JSON: the HCL report is of %s type, but the evidence is "
                               "%s",
                               ev->hcl.report_type == 4 ? "TDX" : "SNP", idt_tee_name(ev->tee));
     if (td_quote) {
-        IDTX_TRY(idt_ev__json_bytes(ev, td_quote, IDT_EV_JSON_ARRAY | IDT_EV_JSON_BASE64, 0,
-                                    "td_quote", &td, err));
+        IDTX_TRY(idt_evidence__json_bytes(ev, td_quote,
+                                          IDT_EVIDENCE__JSON_ARRAY | IDT_EVIDENCE__JSON_BASE64, 0,
+                                          "td_quote", &td, err));
         ev->group = "td_quote";
-        int rc = idt_ev__parse_dcap(ev, td.p, td.n, err);
+        int rc = idt_evidence__parse_dcap(ev, td.p, td.n, err);
         ev->group = NULL;
         return rc;
     }
     if (!ev->snp.cert.n && json_object_get(root, "vcek")) {
-        IDTX_TRY(idt_ev__json_member(ev, root, "vcek", IDT_EV_JSON_PEM | IDT_EV_JSON_BASE64, 0,
-                                     &vcek, err));
+        IDTX_TRY(idt_evidence__json_member(
+            ev, root, "vcek", IDT_EVIDENCE__JSON_PEM | IDT_EVIDENCE__JSON_BASE64, 0, &vcek, err));
         ev->snp.cert = vcek;
         ev->snp.cert_source = "the evidence's vcek";
     }
@@ -130,28 +133,28 @@ static int read_azure(idt_evidence *ev, const json_t *root, idt_error *err)
 /* Trustee's tdx and sgx evidence: the quote in base64. */
 static int read_dcap(idt_evidence *ev, const json_t *root, idt_error *err)
 {
-    idt_ev__bytes q = { NULL, 0 };
-    IDTX_TRY(idt_ev__json_member(ev, root, "quote", IDT_EV_JSON_BASE64, 0, &q, err));
-    IDTX_TRY(idt_ev__parse_dcap(ev, q.p, q.n, err));
+    idt_evidence__bytes q = { NULL, 0 };
+    IDTX_TRY(idt_evidence__json_member(ev, root, "quote", IDT_EVIDENCE__JSON_BASE64, 0, &q, err));
+    IDTX_TRY(idt_evidence__parse_dcap(ev, q.p, q.n, err));
     ev->format = IDT_EVIDENCE_DCAP_JSON;
-    idt_ev__summary(ev, " (base64 in Trustee's JSON)");
+    idt_evidence__summary(ev, " (base64 in Trustee's JSON)");
     return want_tee(ev, ev->tee, err);
 }
 
 static int read_cca(idt_evidence *ev, const json_t *root, idt_error *err)
 {
-    idt_ev__bytes t = { NULL, 0 };
+    idt_evidence__bytes t = { NULL, 0 };
     IDTX_TRY(want_tee(ev, IDT_TEE_CCA, err));
-    IDTX_TRY(idt_ev__json_member(ev, root, "token", IDT_EV_JSON_ARRAY | IDT_EV_JSON_BASE64, 0, &t,
-                                 err));
-    return idt_ev__parse_cca(ev, t.p, t.n, err);
+    IDTX_TRY(idt_evidence__json_member(
+        ev, root, "token", IDT_EVIDENCE__JSON_ARRAY | IDT_EVIDENCE__JSON_BASE64, 0, &t, err));
+    return idt_evidence__parse_cca(ev, t.p, t.n, err);
 }
 
 static int read_shape(idt_evidence *ev, const json_t *root, idt_error *err)
 {
     if (json_object_get(root, "attestation_report")) {
         IDTX_TRY(want_tee(ev, IDT_TEE_SNP, err));
-        return idt_ev__snp_from_json(ev, root, err);
+        return idt_evidence__snp_from_json(ev, root, err);
     }
     if (json_object_get(root, "ak_public") && json_object_get(root, "tpm_quote"))
         return read_tpm(ev, root, err);
@@ -179,10 +182,10 @@ static int read_shape(idt_evidence *ev, const json_t *root, idt_error *err)
                           used ? keys : "(none)");
 }
 
-int idt_ev__parse_json(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
+int idt_evidence__parse_json(idt_evidence *ev, const uint8_t *p, size_t n, idt_error *err)
 {
     json_t *root;
-    IDTX_TRY(idt_ev__json_load(&root, p, n, err));
+    IDTX_TRY(idt_evidence__json_load(&root, p, n, err));
     int rc = read_shape(ev, root, err);
     json_decref(root);
     return rc;

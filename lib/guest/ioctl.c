@@ -8,13 +8,13 @@
 #include <sys/ioctl.h>
 
 /* TDX_CMD_GET_REPORT0: REPORTDATA in, TDREPORT out. */
-struct idt_tdx_report_req {
+struct tdx_report_req {
     uint8_t reportdata[IDTX_REPORT_DATA_LEN];
     uint8_t tdreport[IDTX_TDREPORT_LEN];
 };
-#define IDT_TDX_CMD_GET_REPORT0 _IOWR('T', 1, struct idt_tdx_report_req)
-_Static_assert(sizeof(struct idt_tdx_report_req) == 1088, "tdx_report_req layout");
-_Static_assert(IDT_TDX_CMD_GET_REPORT0 == 0xc4405401u, "TDX_CMD_GET_REPORT0");
+#define TDX_CMD_GET_REPORT0 _IOWR('T', 1, struct tdx_report_req)
+_Static_assert(sizeof(struct tdx_report_req) == 1088, "tdx_report_req layout");
+_Static_assert(TDX_CMD_GET_REPORT0 == 0xc4405401u, "TDX_CMD_GET_REPORT0");
 
 /* SNP_GET_REPORT: a request of user_data and VMPL, a 4000-byte response
  * (u32 status, u32 report size, 24 reserved bytes, the report). */
@@ -23,16 +23,16 @@ struct idt_snp_report_req {
     uint32_t vmpl;
     uint8_t rsvd[28];
 };
-struct idt_snp_guest_request_ioctl {
+struct snp_guest_request_ioctl {
     uint8_t msg_version;
     uint64_t req_data;
     uint64_t resp_data;
     uint64_t exitinfo2; /* low half: firmware error, high half: VMM error */
 };
-#define IDT_SNP_GET_REPORT _IOWR('S', 0x0, struct idt_snp_guest_request_ioctl)
+#define SNP_GET_REPORT _IOWR('S', 0x0, struct snp_guest_request_ioctl)
 _Static_assert(sizeof(struct idt_snp_report_req) == 96, "snp_report_req layout");
-_Static_assert(sizeof(struct idt_snp_guest_request_ioctl) == 32, "snp_guest_request_ioctl");
-_Static_assert(IDT_SNP_GET_REPORT == 0xc0205300u, "SNP_GET_REPORT");
+_Static_assert(sizeof(struct snp_guest_request_ioctl) == 32, "snp_guest_request_ioctl");
+_Static_assert(SNP_GET_REPORT == 0xc0205300u, "SNP_GET_REPORT");
 
 static int do_ioctl(int fd, unsigned long req, void *arg)
 {
@@ -46,10 +46,10 @@ static int do_ioctl(int fd, unsigned long req, void *arg)
 int idt_guest__tdx_ioctl(int fd, const uint8_t reportdata[IDTX_REPORT_DATA_LEN],
                          uint8_t tdreport[IDTX_TDREPORT_LEN], const char *name, idt_error *err)
 {
-    struct idt_tdx_report_req req;
+    struct tdx_report_req req;
     memset(&req, 0, sizeof req);
     memcpy(req.reportdata, reportdata, sizeof req.reportdata);
-    if (do_ioctl(fd, IDT_TDX_CMD_GET_REPORT0, &req) < 0)
+    if (do_ioctl(fd, TDX_CMD_GET_REPORT0, &req) < 0)
         return idtx_error_set(err, IDT_EIO, NULL, "TDX_CMD_GET_REPORT0 on %s failed: %s", name,
                               strerror(errno));
     memcpy(tdreport, req.tdreport, sizeof req.tdreport);
@@ -65,7 +65,7 @@ int idt_guest__snp_ioctl(int fd, const uint8_t user_data[64], uint8_t *report, s
                          size_t *len, const char *name, idt_error *err)
 {
     struct idt_snp_report_req req;
-    struct idt_snp_guest_request_ioctl io;
+    struct snp_guest_request_ioctl io;
     uint8_t resp[IDTX_SNP_RESPONSE_LEN];
     uint32_t status, size;
 
@@ -78,7 +78,7 @@ int idt_guest__snp_ioctl(int fd, const uint8_t user_data[64], uint8_t *report, s
     io.msg_version = 1;
     io.req_data = (uint64_t)(uintptr_t)&req;
     io.resp_data = (uint64_t)(uintptr_t)resp;
-    if (do_ioctl(fd, IDT_SNP_GET_REPORT, &io) < 0)
+    if (do_ioctl(fd, SNP_GET_REPORT, &io) < 0)
         return idtx_error_set(err, IDT_EIO, NULL, "SNP_GET_REPORT on %s failed: %s (firmware "
                               "error 0x%x, VMM error 0x%x)", name, strerror(errno),
                               (unsigned)(io.exitinfo2 & 0xffffffffu),

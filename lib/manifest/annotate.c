@@ -34,7 +34,7 @@ bool idt_manifest_selector_matches(const idt_manifest_selector *s, const char *k
            (!s->name || !strcmp(s->name, name));
 }
 
-static bool matches(const idt_manifest_selector *s, const mf_object *o)
+static bool matches(const idt_manifest_selector *s, const idt_manifest__object *o)
 {
     return idt_manifest_selector_matches(s, o->kind, o->name);
 }
@@ -54,7 +54,7 @@ static int select_objects(bool *sel, const idt_manifest *m,
 {
     size_t pods = 0;
     for (size_t i = 0; i < m->nobjects; i++) {
-        const mf_object *ob = &m->objects[i];
+        const idt_manifest__object *ob = &m->objects[i];
         pods += ob->pod_kind >= 0;
         sel[i] = ob->pod_kind >= 0 && o->select_count == 0;
         for (size_t s = 0; s < o->select_count; s++)
@@ -66,7 +66,7 @@ static int select_objects(bool *sel, const idt_manifest *m,
                               "StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, "
                               "ReplicationController, PodTemplate, or a List of them)");
     for (size_t s = 0; s < o->select_count; s++) {
-        const mf_object *other = NULL;
+        const idt_manifest__object *other = NULL;
         bool hit = false;
         for (size_t i = 0; i < m->nobjects && !hit; i++) {
             if (!matches(&o->select[s], &m->objects[i]))
@@ -98,7 +98,8 @@ static int internal(idt_error *err, const char *what, const idt_error *why)
 /* The edited text must scan to the same objects, with the annotation set
  * exactly where the plan says and the planned totals. */
 static int verify(const idt_manifest *m, const char *text, size_t len,
-                  const idt_manifest_change *ch, size_t nch, const mf_value *v, idt_error *err)
+                  const idt_manifest_change *ch, size_t nch, const idt_manifest__value *v,
+                  idt_error *err)
 {
     idt_manifest_options o = m->opts;
     o.max_size = SIZE_MAX;
@@ -116,7 +117,7 @@ static int verify(const idt_manifest *m, const char *text, size_t len,
     if (after->nobjects != m->nobjects)
         rc = internal(err, "has a different number of objects", NULL);
     for (size_t i = 0; rc == IDT_OK && i < m->nobjects; i++) {
-        const mf_object *a = &m->objects[i], *b = &after->objects[i];
+        const idt_manifest__object *a = &m->objects[i], *b = &after->objects[i];
         if (strcmp(a->kind, b->kind) || strcmp(a->name, b->name) || a->pod_kind != b->pod_kind)
             rc = internal(err, "has different objects", NULL);
     }
@@ -185,12 +186,12 @@ int idt_manifest_annotate(char **out, size_t *out_len, const idt_manifest *m, co
     size_t n = m->nobjects ? m->nobjects : 1;
     bool *sel = calloc(n, sizeof *sel);
     idt_manifest_change *ch = calloc(n, sizeof *ch);
-    mf_edits edits = { 0 };
+    idt_manifest__edits edits = { 0 };
     size_t nch = 0;
     int rc = sel && ch ? IDT_OK : idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
     if (rc == IDT_OK)
         rc = select_objects(sel, m, &o, err);
-    mf_value v = { value ? value : "", value_len, keys };
+    idt_manifest__value v = { value ? value : "", value_len, keys };
     for (size_t i = 0; rc == IDT_OK && i < m->nobjects; i++)
         if (sel[i] && (rc = idt_manifest__plan(&edits, &ch[nch], report, m, i, &v, err)) == IDT_OK)
             nch++;

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, idtx_buf *text,
+int idt_manifest__edits_add(idt_manifest__edits *e, size_t start, size_t end, idtx_buf *text,
                             idt_error *err)
 {
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 8;
-        mf_edit *v = cap <= SIZE_MAX / sizeof *v ? realloc(e->v, cap * sizeof *v) : NULL;
+        idt_manifest__edit *v = cap <= SIZE_MAX / sizeof *v ? realloc(e->v, cap * sizeof *v) : NULL;
         if (!v) {
             idtx_buf_dispose(text);
             return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
@@ -18,7 +18,7 @@ int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, idtx_buf *tex
         e->v = v;
         e->cap = cap;
     }
-    mf_edit *x = &e->v[e->n];
+    idt_manifest__edit *x = &e->v[e->n];
     int rc = idtx_buf_take(text, &x->text, &x->text_len, err); /* the edit owns it now */
     if (rc < 0) {
         idtx_buf_dispose(text);
@@ -30,7 +30,7 @@ int idt_manifest__edits_add(mf_edits *e, size_t start, size_t end, idtx_buf *tex
     return IDT_OK;
 }
 
-void idt_manifest__edits_dispose(mf_edits *e)
+void idt_manifest__edits_dispose(idt_manifest__edits *e)
 {
     for (size_t i = 0; i < e->n; i++)
         free(e->v[i].text);
@@ -41,21 +41,21 @@ void idt_manifest__edits_dispose(mf_edits *e)
 
 static int by_position(const void *a, const void *b)
 {
-    const mf_edit *x = a, *y = b;
+    const idt_manifest__edit *x = a, *y = b;
     if (x->start != y->start)
         return x->start < y->start ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int idt_manifest__edits_apply(char **out, size_t *out_len, const char *src, size_t len,
-                              mf_edits *e, idt_error *err)
+                              idt_manifest__edits *e, idt_error *err)
 {
     *out = NULL;
     if (e->n > 1)
         qsort(e->v, e->n, sizeof *e->v, by_position);
     size_t total = len;
     for (size_t i = 0; i < e->n; i++) {
-        const mf_edit *x = &e->v[i];
+        const idt_manifest__edit *x = &e->v[i];
         /* Ranges come from one scan of one text: overlapping ones would be
          * a planning bug, and applying them would corrupt the output. */
         if (x->end < x->start || x->end > len || (i > 0 && x->start < e->v[i - 1].end))
@@ -71,7 +71,7 @@ int idt_manifest__edits_apply(char **out, size_t *out_len, const char *src, size
         return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
     size_t w = 0, r = 0;
     for (size_t i = 0; i < e->n; i++) {
-        const mf_edit *x = &e->v[i];
+        const idt_manifest__edit *x = &e->v[i];
         memcpy(buf + w, src + r, x->start - r);
         w += x->start - r;
         if (x->text_len)

@@ -12,7 +12,7 @@ uint64_t idt_manifest__budget(const idt_manifest *m)
     return m->opts.budget ? m->opts.budget : IDT_MANIFEST_ANNOTATION_BUDGET;
 }
 
-int idt_manifest__check_budget(const idt_manifest *m, const mf_object *o, uint64_t total,
+int idt_manifest__check_budget(const idt_manifest *m, const idt_manifest__object *o, uint64_t total,
                                uint64_t added, idt_error *err)
 {
     uint64_t budget = idt_manifest__budget(m);

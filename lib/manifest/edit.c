@@ -29,10 +29,10 @@ typedef struct planner {
     const idt_manifest *m;
     const char *t;
     size_t len;
-    mf_edits *edits;
-    const mf_object *o;
-    const mf_value *v;
-    mf_target tg;
+    idt_manifest__edits *edits;
+    const idt_manifest__object *o;
+    const idt_manifest__value *v;
+    idt_manifest__target tg;
     char label[2 * IDTX_QUOTE_MAX + 8];
     idt_error *err;
     size_t text_max; /* bound of one edit's text (text_max()) */
@@ -68,7 +68,7 @@ static bool rest_is_blank(const char *t, size_t from, size_t to)
     return from == to || t[from] == '#';
 }
 
-static int unsupported(planner *p, const mf_node *n, const char *why)
+static int unsupported(planner *p, const idt_manifest__node *n, const char *why)
 {
     return idt_manifest__fail_at(p->err, IDT_EUNSUPPORTED, p->m, n, "%s: %s", p->label, why);
 }
@@ -103,7 +103,7 @@ static void eol_before(const planner *p, size_t pos, const char **eol, size_t *n
 /* Indentation step of a block mapping held by a key of a block mapping:
  * from the column of the parent's entries to that of its own (each the
  * column of the first key, or of its "?"). */
-static size_t own_step(const mf_node *n)
+static size_t own_step(const idt_manifest__node *n)
 {
     if (n && n->type == MF_MAP && !n->flow && n->key && n->parent && n->parent->type == MF_MAP &&
         !n->parent->flow && n->icol > n->parent->icol)
@@ -113,13 +113,13 @@ static size_t own_step(const mf_node *n)
 
 /* How far a new nested mapping is indented: as map (or an ancestor, or a
  * child) is, else 2. */
-static size_t find_step(const mf_node *map)
+static size_t find_step(const idt_manifest__node *map)
 {
     size_t s;
-    for (const mf_node *n = map; n; n = n->parent)
+    for (const idt_manifest__node *n = map; n; n = n->parent)
         if ((s = own_step(n)) != 0)
             return s;
-    for (const mf_node *c = map->first; c; c = c->next)
+    for (const idt_manifest__node *c = map->first; c; c = c->next)
         if ((s = own_step(c)) != 0)
             return s;
     return 2;
@@ -127,11 +127,11 @@ static size_t find_step(const mf_node *map)
 
 /* JSON-looking flow mapping: its keys are double-quoted (or, when empty,
  * the key holding it is), so new keys and values are too. */
-static bool is_json(const mf_node *map)
+static bool is_json(const idt_manifest__node *map)
 {
     if (!map || !map->flow)
         return false;
-    const mf_node *k = map->first ? map->first : map->key;
+    const idt_manifest__node *k = map->first ? map->first : map->key;
     return k && k->type == MF_SCALAR && k->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 }
 
@@ -217,7 +217,7 @@ static int block_text(idtx_buf *b, const planner *p, const block_fmt *f,
  * 16 bytes per byte of input, plus room for the key names, punctuation and
  * line ends, is never reached by a correct plan: the bound stops a
  * planning bug from growing a buffer without end. */
-static size_t text_max(const idt_manifest *m, const mf_value *v)
+static size_t text_max(const idt_manifest *m, const idt_manifest__value *v)
 {
     size_t in = m->len > SIZE_MAX - v->len ? SIZE_MAX : m->len + v->len;
     return in > (SIZE_MAX - 4096) / 16 ? SIZE_MAX : 16 * in + 4096;
@@ -246,8 +246,8 @@ static int splice(planner *p, size_t start, size_t end, idtx_buf *b, int rc)
  * mapping the mark is the next token (',' or '}'), and the ':', when there
  * is one, is between the key and it, maybe on another line (`{? key\n :}`).
  * Returns false when that text is not what libyaml must have read. */
-static bool empty_value_point(const planner *p, const mf_node *key, const mf_node *val,
-                              size_t *at, bool *colon)
+static bool empty_value_point(const planner *p, const idt_manifest__node *key,
+                              const idt_manifest__node *val, size_t *at, bool *colon)
 {
     if (!key->parent->flow) {
         *colon = !val->bare;
@@ -260,7 +260,7 @@ static bool empty_value_point(const planner *p, const mf_node *key, const mf_nod
     return *colon || i == val->start;
 }
 
-static int lost_value(planner *p, const mf_node *key)
+static int lost_value(planner *p, const idt_manifest__node *key)
 {
     return unsupported(p, key, "cannot find the ':' of this key's empty value");
 }
@@ -269,7 +269,7 @@ static int lost_value(planner *p, const mf_node *key)
  * empty, its key, or its ':' and the blank after it.  libyaml refuses a
  * flow ':' followed by ',' or '}' ("found unexpected ':'"), so text put
  * here keeps that blank before any comma it brings. */
-static int entry_end(planner *p, const mf_node *val, size_t *end)
+static int entry_end(planner *p, const idt_manifest__node *val, size_t *end)
 {
     bool colon;
     *end = val->end;
@@ -285,8 +285,8 @@ static int entry_end(planner *p, const mf_node *val, size_t *end)
 /* Opens the text of an empty value in a flow mapping, or after a ':' in a
  * block mapping: " " after the ':', ": " after a key without one.  *at
  * gets where it goes. */
-static int open_empty_value(planner *p, const mf_node *key, const mf_node *val, idtx_buf *b,
-                            size_t *at)
+static int open_empty_value(planner *p, const idt_manifest__node *key,
+                            const idt_manifest__node *val, idtx_buf *b, size_t *at)
 {
     bool colon;
     if (!empty_value_point(p, key, val, at, &colon))
@@ -328,7 +328,7 @@ static size_t past_tab_blanks(const planner *p, size_t le, bool *tab)
 /* Opens the value of a bare explicit key (`? key` with no ':' line): a
  * new line after the key's, at the mapping's indentation, with the ':'.
  * *pos gets where it goes. */
-static int open_bare_value(planner *p, const mf_node *key, idtx_buf *b, size_t *pos)
+static int open_bare_value(planner *p, const idt_manifest__node *key, idtx_buf *b, size_t *pos)
 {
     size_t le = idt_manifest__line_end(p->t, p->len, key->end);
     bool tab;
@@ -347,8 +347,8 @@ static int open_bare_value(planner *p, const mf_node *key, idtx_buf *b, size_t *
 
 /* --- adding entries ------------------------------------------------------- */
 
-static int append_flow(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
-                       unsigned add)
+static int append_flow(planner *p, const idt_manifest__node *map, const char *const *chain,
+                       size_t nchain, unsigned add)
 {
     idtx_buf b;
     text_init(p, &b);
@@ -366,8 +366,8 @@ static int append_flow(planner *p, const mf_node *map, const char *const *chain,
 
 /* Before the first key, on a line of its own: for a mapping whose last
  * content is a block scalar that ends the file without a line break. */
-static int prepend_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
-                         unsigned add, size_t step)
+static int prepend_block(planner *p, const idt_manifest__node *map, const char *const *chain,
+                         size_t nchain, unsigned add, size_t step)
 {
     size_t ls = idt_manifest__line_start(p->t, map->ind);
     if (!all_spaces(p->t, ls, map->ind))
@@ -381,8 +381,8 @@ static int prepend_block(planner *p, const mf_node *map, const char *const *chai
     return splice(p, ls, ls, &b, block_text(&b, p, &f, chain, nchain, add));
 }
 
-static int append_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
-                        unsigned add)
+static int append_block(planner *p, const idt_manifest__node *map, const char *const *chain,
+                        size_t nchain, unsigned add)
 {
     /* New entries take the column of the mapping's entries: that of its
      * first key, or of the "?" of an explicit one. */
@@ -408,7 +408,7 @@ static int append_block(planner *p, const mf_node *map, const char *const *chain
     return splice(p, pos, pos, &b, block_text(&b, p, &f, chain, nchain, add));
 }
 
-static int append_entries(planner *p, const mf_node *map, const char *const *chain,
+static int append_entries(planner *p, const idt_manifest__node *map, const char *const *chain,
                           size_t nchain, unsigned add)
 {
     return map->flow ? append_flow(p, map, chain, nchain, add)
@@ -416,10 +416,10 @@ static int append_entries(planner *p, const mf_node *map, const char *const *cha
 }
 
 /* `key:` (empty), `key: ~` or `key: null` becomes a mapping. */
-static int fill_null(planner *p, const mf_node *key, const mf_node *val, const char *const *chain,
-                     size_t nchain, unsigned add)
+static int fill_null(planner *p, const idt_manifest__node *key, const idt_manifest__node *val,
+                     const char *const *chain, size_t nchain, unsigned add)
 {
-    const mf_node *parent = key->parent;
+    const idt_manifest__node *parent = key->parent;
     idtx_buf b;
     text_init(p, &b);
     int rc;
@@ -462,21 +462,21 @@ static int fill_null(planner *p, const mf_node *key, const mf_node *val, const c
 
 /* A replaced key or value keeps its own quoting (a JSON file's are double
  * quotes), so that a second run writes the same text. */
-static mf_style style_like(const mf_node *old)
+static idt_manifest__style style_like(const idt_manifest__node *old)
 {
     if (old->style == YAML_DOUBLE_QUOTED_SCALAR_STYLE)
         return MF_STYLE_DOUBLE;
     return old->style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? MF_STYLE_SINGLE : MF_STYLE_AUTO;
 }
 
-static int anchored(planner *p, const mf_node *n, const char *what)
+static int anchored(planner *p, const idt_manifest__node *n, const char *what)
 {
     return idt_manifest__fail_at(p->err, IDT_ESCHEMA, p->m, n,
                                  "%s: the %s to change carries an anchor (&); other nodes may "
                                  "refer to it, so initdata leaves it alone", p->label, what);
 }
 
-static int replace_value(planner *p, const mf_node *key, const mf_node *val)
+static int replace_value(planner *p, const idt_manifest__node *key, const idt_manifest__node *val)
 {
     if (val->anchored)
         return anchored(p, val, "annotation value");
@@ -506,7 +506,7 @@ static int replace_value(planner *p, const mf_node *key, const mf_node *val)
     return splice(p, start, end, &b, rc);
 }
 
-static int rename_key(planner *p, const mf_node *key, int k)
+static int rename_key(planner *p, const idt_manifest__node *key, int k)
 {
     if (key->anchored)
         return anchored(p, key, "annotation key");
@@ -517,9 +517,9 @@ static int rename_key(planner *p, const mf_node *key, int k)
                   idt_manifest__emit_scalar(&b, name, strlen(name), style_like(key), p->err));
 }
 
-static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
+static int remove_entry(planner *p, const idt_manifest__node *key, const idt_manifest__node *val)
 {
-    const mf_node *map = key->parent;
+    const idt_manifest__node *map = key->parent;
     if (key->anchored || val->anchored)
         return anchored(p, key->anchored ? key : val, "annotation entry");
     /* An entry starts at its key, or at the "?" of an explicit key. */
@@ -529,8 +529,8 @@ static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
     idtx_buf none;
     text_init(p, &none);
     if (map->flow) {
-        const mf_node *prev = NULL;
-        for (const mf_node *k = map->first; k && k != key && k->next; k = k->next->next)
+        const idt_manifest__node *prev = NULL;
+        for (const idt_manifest__node *k = map->first; k && k != key && k->next; k = k->next->next)
             prev = k->next;
         size_t from = key->ind, to = val->end;
         if (val->next) /* "key: value, " up to the next entry */
@@ -569,7 +569,7 @@ static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
 
 /* --- one object ------------------------------------------------------------ */
 
-static decision decide(const mf_target *t, unsigned keys)
+static decision decide(const idt_manifest__target *t, unsigned keys)
 {
     decision d = { { ACT_NONE, ACT_NONE }, { false, false } };
     bool consumed[2] = { false, false };
@@ -591,14 +591,14 @@ static decision decide(const mf_target *t, unsigned keys)
     return d;
 }
 
-static uint64_t entry_bytes(const mf_target *t, int k)
+static uint64_t entry_bytes(const idt_manifest__target *t, int k)
 {
     return (uint64_t)t->key[k]->vlen + t->val[k]->vlen;
 }
 
 /* The annotations' total after the edit (keys and values, decoded). */
-static uint64_t total_after(const mf_target *t, const decision *d, const mf_value *v,
-                            uint64_t *added)
+static uint64_t total_after(const idt_manifest__target *t, const decision *d,
+                            const idt_manifest__value *v, uint64_t *added)
 {
     uint64_t total = t->total;
     *added = 0;
@@ -621,7 +621,7 @@ static uint64_t total_after(const mf_target *t, const decision *d, const mf_valu
 
 static int edit_existing(planner *p, const decision *d, unsigned *did)
 {
-    const mf_target *t = &p->tg;
+    const idt_manifest__target *t = &p->tg;
     unsigned add = 0;
     for (int k = 0; k < 2; k++) {
         if (d->act[k] == ACT_REPLACE) {
@@ -651,7 +651,7 @@ static int edit_existing(planner *p, const decision *d, unsigned *did)
 static int create_annotations(planner *p, unsigned add, unsigned *did)
 {
     static const char *const chain[] = { "metadata", "annotations" };
-    const mf_target *t = &p->tg;
+    const idt_manifest__target *t = &p->tg;
     *did |= IDT_MANIFEST_DID_CREATE | IDT_MANIFEST_DID_INSERT;
     if (t->ann_key) /* annotations: null */
         return fill_null(p, t->ann_key, t->ann, NULL, 0, add);
@@ -685,14 +685,14 @@ int idt_manifest__note(idt_manifest_report *r, idt_manifest_note_kind kind, size
     return IDT_OK;
 }
 
-static idt_span node_span(const planner *p, const mf_node *n)
+static idt_span node_span(const planner *p, const idt_manifest__node *n)
 {
     return idt_manifest__span(p->t, p->len, n->start, n->end, n->line);
 }
 
 static int notes_for(planner *p, idt_manifest_report *r, size_t index, const decision *d)
 {
-    const mf_target *t = &p->tg;
+    const idt_manifest__target *t = &p->tg;
     const int L = IDT_MANIFEST_KEY_LEGACY, C = IDT_MANIFEST_KEY_CURRENT;
     int rc = IDT_OK;
     if (t->key[L]) {
@@ -720,8 +720,9 @@ static int notes_for(planner *p, idt_manifest_report *r, size_t index, const dec
     return rc < 0 ? idtx_error_set(p->err, rc, NULL, "out of memory") : IDT_OK;
 }
 
-int idt_manifest__plan(mf_edits *edits, idt_manifest_change *change, idt_manifest_report *report,
-                       const idt_manifest *m, size_t index, const mf_value *v, idt_error *err)
+int idt_manifest__plan(idt_manifest__edits *edits, idt_manifest_change *change,
+                       idt_manifest_report *report, const idt_manifest *m, size_t index,
+                       const idt_manifest__value *v, idt_error *err)
 {
     planner p = { 0 };
     p.m = m;

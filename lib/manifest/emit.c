@@ -93,7 +93,7 @@ static int emit_double(idtx_buf *b, const char *s, size_t len, idt_error *err)
     return idtx_buf_putc(b, '"', err);
 }
 
-int idt_manifest__emit_scalar(idtx_buf *b, const char *s, size_t len, mf_style style,
+int idt_manifest__emit_scalar(idtx_buf *b, const char *s, size_t len, idt_manifest__style style,
                               idt_error *err)
 {
     if (style == MF_STYLE_AUTO && plain_safe(s, len))

@@ -12,7 +12,7 @@
  * genpolicy writes), and the keys from the object to its pod template. */
 typedef struct pod_kind {
     const char *kind;
-    uint8_t path[4]; /* mf_key ids, 0-terminated */
+    uint8_t path[4]; /* idt_manifest__key ids, 0-terminated */
     const char *ann_path;
     const char *spec_path;
 } pod_kind;
@@ -60,7 +60,7 @@ static const char *key_word(uint8_t id)
     }
 }
 
-void idt_manifest__label(char *buf, size_t cap, const mf_object *o)
+void idt_manifest__label(char *buf, size_t cap, const idt_manifest__object *o)
 {
     char k[IDTX_QUOTE_MAX], n[IDTX_QUOTE_MAX];
     /* Quote only when the text needs it: most kinds and names are plain. */
@@ -73,8 +73,8 @@ void idt_manifest__label(char *buf, size_t cap, const mf_object *o)
         snprintf(buf, cap, "%s/%s", k, n);
 }
 
-int idt_manifest__fail_at(idt_error *err, int code, const idt_manifest *m, const mf_node *n,
-                          const char *fmt, ...)
+int idt_manifest__fail_at(idt_error *err, int code, const idt_manifest *m,
+                          const idt_manifest__node *n, const char *fmt, ...)
 {
     idt_span sp = idt_manifest__span(m->text, m->len, n->start, n->end, n->line);
     va_list ap;
@@ -84,17 +84,17 @@ int idt_manifest__fail_at(idt_error *err, int code, const idt_manifest *m, const
     return rc;
 }
 
-static mf_node *lookup_key(const mf_node *map, uint8_t id)
+static idt_manifest__node *lookup_key(const idt_manifest__node *map, uint8_t id)
 {
     if (!map || map->type != MF_MAP)
         return NULL;
-    for (mf_node *k = map->first; k && k->next; k = k->next->next)
+    for (idt_manifest__node *k = map->first; k && k->next; k = k->next->next)
         if (k->key_id == id)
             return k;
     return NULL;
 }
 
-static const char *type_word(const mf_node *n)
+static const char *type_word(const idt_manifest__node *n)
 {
     if (n->type == MF_SEQ)
         return "a sequence";
@@ -106,7 +106,7 @@ static const char *type_word(const mf_node *n)
 /* A mapping this module reads or edits must be written out: an alias
  * would need expanding (and editing would change every user of the
  * anchor), and a merge key could be where the real entries are. */
-static int need_mapping(const idt_manifest *m, const mf_node *v, const char *label,
+static int need_mapping(const idt_manifest *m, const idt_manifest__node *v, const char *label,
                         const char *path, idt_error *err)
 {
     if (v->type == MF_ALIAS)
@@ -124,7 +124,7 @@ static int need_mapping(const idt_manifest *m, const mf_node *v, const char *lab
 }
 
 /* An optional mapping (metadata, annotations): absent, null, or a mapping. */
-static int optional_mapping(const idt_manifest *m, const mf_node *v, const char *label,
+static int optional_mapping(const idt_manifest *m, const idt_manifest__node *v, const char *label,
                             const char *path, idt_error *err)
 {
     if (v->type == MF_SCALAR && v->is_null) {
@@ -137,10 +137,10 @@ static int optional_mapping(const idt_manifest *m, const mf_node *v, const char 
     return need_mapping(m, v, label, path, err);
 }
 
-static void count_annotations(mf_target *t)
+static void count_annotations(idt_manifest__target *t)
 {
-    for (mf_node *k = t->ann->first; k && k->next; k = k->next->next) {
-        mf_node *v = k->next;
+    for (idt_manifest__node *k = t->ann->first; k && k->next; k = k->next->next) {
+        idt_manifest__node *v = k->next;
         t->count++;
         t->total += (uint64_t)k->vlen + v->vlen;
         if (k->key_id == MF_K_CURRENT || k->key_id == MF_K_LEGACY) {
@@ -151,11 +151,11 @@ static void count_annotations(mf_target *t)
     }
 }
 
-static int check_values(const idt_manifest *m, const mf_target *t, const char *label,
+static int check_values(const idt_manifest *m, const idt_manifest__target *t, const char *label,
                         idt_error *err)
 {
     for (int i = 0; i < 2; i++) {
-        const mf_node *v = t->val[i];
+        const idt_manifest__node *v = t->val[i];
         if (!v || v->type == MF_SCALAR)
             continue;
         return idt_manifest__fail_at(err, IDT_ESCHEMA, m, v,
@@ -167,7 +167,8 @@ static int check_values(const idt_manifest *m, const mf_target *t, const char *l
     return IDT_OK;
 }
 
-int idt_manifest__resolve(mf_target *t, const idt_manifest *m, const mf_object *o, idt_error *err)
+int idt_manifest__resolve(idt_manifest__target *t, const idt_manifest *m,
+                          const idt_manifest__object *o, idt_error *err)
 {
     memset(t, 0, sizeof *t);
     char label[2 * IDTX_QUOTE_MAX + 8];
@@ -177,12 +178,12 @@ int idt_manifest__resolve(mf_target *t, const idt_manifest *m, const mf_object *
     t->spec_path = pk->spec_path;
 
     char path[96] = "";
-    mf_node *node = o->root;
+    idt_manifest__node *node = o->root;
     IDTX_TRY(need_mapping(m, node, label, "the object", err));
     for (size_t i = 0; i < 4 && pk->path[i]; i++) {
         snprintf(path + strlen(path), sizeof path - strlen(path), "%s%s", i ? "." : "",
                  key_word(pk->path[i]));
-        mf_node *k = lookup_key(node, pk->path[i]);
+        idt_manifest__node *k = lookup_key(node, pk->path[i]);
         if (!k)
             return idt_manifest__fail_at(err, IDT_ESCHEMA, m, node,
                                          "%s has no %s: a %s keeps its pod template there",
@@ -205,8 +206,8 @@ int idt_manifest__resolve(mf_target *t, const idt_manifest *m, const mf_object *
         count_annotations(t);
         IDTX_TRY(check_values(m, t, label, err));
     }
-    mf_node *spec = lookup_key(t->tmpl, MF_K_SPEC);
-    mf_node *rc = spec ? lookup_key(spec->next, MF_K_RUNTIMECLASS) : NULL;
+    idt_manifest__node *spec = lookup_key(t->tmpl, MF_K_SPEC);
+    idt_manifest__node *rc = spec ? lookup_key(spec->next, MF_K_RUNTIMECLASS) : NULL;
     if (rc && rc->next->type == MF_SCALAR && rc->next->value && rc->next->value[0] &&
         !rc->next->is_null)
         t->runtime_class = rc->next->value;
@@ -255,7 +256,7 @@ int idt_manifest_object_at(idt_manifest_object *out, const idt_manifest *m, size
         return idtx_error_set(err, IDT_EINVAL, NULL,
                               "idt_manifest_object_at: no object %zu (the manifest has %zu)", i,
                               m->nobjects);
-    const mf_object *o = &m->objects[i];
+    const idt_manifest__object *o = &m->objects[i];
     memset(out, 0, sizeof *out);
     out->kind = o->kind;
     out->name = o->name;
@@ -277,7 +278,7 @@ int idt_manifest_get_annotations(idt_manifest_annotations *out, const idt_manife
     if (i >= m->nobjects || m->objects[i].pod_kind < 0)
         return idtx_error_set(err, IDT_EINVAL, NULL,
                               "idt_manifest_get_annotations: object %zu is not pod-bearing", i);
-    mf_target t;
+    idt_manifest__target t;
     IDTX_TRY(idt_manifest__resolve(&t, m, &m->objects[i], err));
     out->present = t.ann && t.ann->type == MF_MAP;
     out->count = t.count;
@@ -285,7 +286,7 @@ int idt_manifest_get_annotations(idt_manifest_annotations *out, const idt_manife
     out->budget = idt_manifest__budget(m);
     out->runtime_class = t.runtime_class;
     for (int k = 0; k < 2; k++) {
-        const mf_node *v = t.val[k];
+        const idt_manifest__node *v = t.val[k];
         if (!v)
             continue;
         out->value[k] = v->value ? v->value : "";

@@ -9,13 +9,13 @@
 
 /* One open collection (or the document) while events stream in. */
 typedef struct frame {
-    mf_node *node;  /* the collection; for a pruned frame, the summary node
+    idt_manifest__node *node;  /* the collection; for a pruned frame, the summary node
                        of the outermost unread collection (shared) */
     uint8_t state;  /* what its children are; MF_PRUNED: nothing is kept */
     bool is_map;
     bool flow;      /* a flow collection: its end event marks its last byte */
     bool want_key;  /* mappings: the next child is a key */
-    mf_node *key;   /* mappings: the key waiting for its value */
+    idt_manifest__node *key;   /* mappings: the key waiting for its value */
     size_t items;   /* sequences: children so far */
 } frame;
 
@@ -66,8 +66,8 @@ static const struct {
     { IDT_MANIFEST_KEY_LEGACY_NAME, MF_K_LEGACY },
 };
 
-/* Keys each kind of mapping reads, as a mask of mf_key bits. */
-static uint32_t keys_of(mf_state st)
+/* Keys each kind of mapping reads, as a mask of idt_manifest__key bits. */
+static uint32_t keys_of(idt_manifest__state st)
 {
 #define B(k) (1u << (k))
     switch (st) {
@@ -91,7 +91,8 @@ static uint32_t keys_of(mf_state st)
 #undef B
 }
 
-static uint8_t classify(mf_state st, const char *v, size_t len, yaml_scalar_style_t style)
+static uint8_t classify(idt_manifest__state st, const char *v, size_t len,
+                        yaml_scalar_style_t style)
 {
     /* Only a plain << is a merge key (YAML 1.1 tag:yaml.org,2002:merge). */
     if (style == YAML_PLAIN_SCALAR_STYLE && len == 2 && v[0] == '<' && v[1] == '<')
@@ -104,7 +105,7 @@ static uint8_t classify(mf_state st, const char *v, size_t len, yaml_scalar_styl
     return MF_K_OTHER;
 }
 
-static mf_state child_state(mf_state st, uint8_t key)
+static idt_manifest__state child_state(idt_manifest__state st, uint8_t key)
 {
     switch (st) {
     case MF_DOC:
@@ -148,7 +149,7 @@ static mf_state child_state(mf_state st, uint8_t key)
 }
 
 /* Whether a collection of this type is read in state st. */
-static bool reads_collection(mf_state st, bool is_map)
+static bool reads_collection(idt_manifest__state st, bool is_map)
 {
     if (st == MF_ITEMS)
         return !is_map;
@@ -157,14 +158,15 @@ static bool reads_collection(mf_state st, bool is_map)
 
 /* --- nodes ------------------------------------------------------------- */
 
-static int new_node(scanner *sc, mf_node **out, mf_type type, const yaml_event_t *ev)
+static int new_node(scanner *sc, idt_manifest__node **out, idt_manifest__type type,
+                    const yaml_event_t *ev)
 {
     idt_manifest *m = sc->m;
     if (m->nodes >= m->opts.max_nodes)
         return fail_mark(sc, IDT_ELIMIT, &ev->start_mark,
                          "more than %zu YAML nodes (max_nodes) in the mappings initdata "
                          "reads", m->opts.max_nodes);
-    mf_node *n = idtx_arena_alloc(&m->arena, sizeof *n);
+    idt_manifest__node *n = idtx_arena_alloc(&m->arena, sizeof *n);
     if (!n)
         return idtx_error_set(sc->err, IDT_ENOMEM, NULL, "out of memory");
     memset(n, 0, sizeof *n);
@@ -179,7 +181,7 @@ static int new_node(scanner *sc, mf_node **out, mf_type type, const yaml_event_t
     return IDT_OK;
 }
 
-static void link_child(mf_node *parent, mf_node *child)
+static void link_child(idt_manifest__node *parent, idt_manifest__node *child)
 {
     child->parent = parent;
     if (parent->last)
@@ -195,7 +197,7 @@ static void link_child(mf_node *parent, mf_node *child)
  * start of the line after its kept line breaks (MF_END_LINESTART), or another
  * block scalar (MF_END_BLOCK: a line added after it at the very end of a file
  * without a final newline would add a newline to its value). */
-static void update_end(mf_node *n, size_t pos, uint8_t kind)
+static void update_end(idt_manifest__node *n, size_t pos, uint8_t kind)
 {
     if (!n)
         return;
@@ -230,7 +232,7 @@ static size_t space_before(const char *t, size_t pos)
  * the trailing line breaks; what counts as the node is the header and the
  * content lines, so that replacing it or adding a line after it leaves the
  * line structure (and a |+ scalar's kept breaks) alone. */
-static void block_scalar_end(const char *t, size_t len, mf_node *n)
+static void block_scalar_end(const char *t, size_t len, idt_manifest__node *n)
 {
     size_t i = n->start, end = n->end;
     /* Properties (tag, anchor) come first. */
@@ -275,7 +277,8 @@ static bool plain_null(const yaml_event_t *ev)
  * libyaml set the mapping's indentation; any other after the previous value
  * (and in a flow mapping its ","), past blanks, line breaks and comments.
  * The "?" may be lines above its key, with comments between them. */
-static void find_indicator(const idt_manifest *m, const mf_node *map, mf_node *k)
+static void find_indicator(const idt_manifest *m, const idt_manifest__node *map,
+                           idt_manifest__node *k)
 {
     const char *t = m->text;
     size_t at;
@@ -312,7 +315,7 @@ static bool zero_width(const yaml_event_t *ev)
  * mark is the next token's, possibly lines further and outside the mapping.
  * Such a value is put at its key's end (bare), so that it does not stretch
  * the mapping over text that is not its own. */
-static void place_bare(const idt_manifest *m, const mf_node *key, mf_node *v)
+static void place_bare(const idt_manifest *m, const idt_manifest__node *key, idt_manifest__node *v)
 {
     size_t c = idt_manifest__skip_gap(m->text, m->len, key->end);
     if (v->start > 0 && c + 1 == v->start && m->text[c] == ':')
@@ -342,9 +345,9 @@ static const char *key_display(uint8_t id)
 /* A key this module reads may appear once: kubectl's decoder refuses a
  * repeated key ("mapping key already defined"), and guessing which one
  * counts would edit the wrong one. */
-static int check_key(scanner *sc, frame *f, mf_node *k, const yaml_event_t *ev)
+static int check_key(scanner *sc, frame *f, idt_manifest__node *k, const yaml_event_t *ev)
 {
-    mf_node *map = f->node;
+    idt_manifest__node *map = f->node;
     if (k->key_id == MF_K_MERGE) {
         if (!map->merge)
             map->merge = k;
@@ -354,7 +357,7 @@ static int check_key(scanner *sc, frame *f, mf_node *k, const yaml_event_t *ev)
         return IDT_OK;
     uint32_t bit = 1u << k->key_id;
     if (map->seen & bit) {
-        mf_node *first = map->first;
+        idt_manifest__node *first = map->first;
         while (first && first->key_id != k->key_id)
             first = first->next ? first->next->next : NULL;
         return fail_mark(sc, IDT_ESCHEMA, &ev->start_mark,
@@ -368,20 +371,20 @@ static int check_key(scanner *sc, frame *f, mf_node *k, const yaml_event_t *ev)
 
 /* --- objects ------------------------------------------------------------ */
 
-static int add_object(scanner *sc, mf_node *root, const frame *parent)
+static int add_object(scanner *sc, idt_manifest__node *root, const frame *parent)
 {
     idt_manifest *m = sc->m;
     if (m->nobjects == m->cap_objects) {
         size_t cap = m->cap_objects ? m->cap_objects * 2 : 8;
         if (cap > SIZE_MAX / sizeof *m->objects)
             return idtx_error_set(sc->err, IDT_ENOMEM, NULL, "out of memory");
-        mf_object *o = realloc(m->objects, cap * sizeof *o);
+        idt_manifest__object *o = realloc(m->objects, cap * sizeof *o);
         if (!o)
             return idtx_error_set(sc->err, IDT_ENOMEM, NULL, "out of memory");
         m->objects = o;
         m->cap_objects = cap;
     }
-    mf_object *o = &m->objects[m->nobjects++];
+    idt_manifest__object *o = &m->objects[m->nobjects++];
     memset(o, 0, sizeof *o);
     o->root = root;
     o->document = sc->document;
@@ -416,7 +419,7 @@ static int push(scanner *sc, const frame *f, const yaml_event_t *ev)
 
 /* Where a new node goes in the open frame f: its state, and as a key or
  * a value.  Advances f. */
-static mf_state place(frame *f, bool *as_key, mf_node **key)
+static idt_manifest__state place(frame *f, bool *as_key, idt_manifest__node **key)
 {
     *as_key = false;
     *key = NULL;
@@ -426,12 +429,12 @@ static mf_state place(frame *f, bool *as_key, mf_node **key)
     }
     if (f->is_map) {
         *key = f->key;
-        return child_state((mf_state)f->state, f->key ? f->key->key_id : MF_K_OTHER);
+        return child_state((idt_manifest__state)f->state, f->key ? f->key->key_id : MF_K_OTHER);
     }
-    return child_state((mf_state)f->state, MF_K_OTHER);
+    return child_state((idt_manifest__state)f->state, MF_K_OTHER);
 }
 
-static void attach(frame *f, mf_node *n, bool as_key, mf_node *key)
+static void attach(frame *f, idt_manifest__node *n, bool as_key, idt_manifest__node *key)
 {
     if (f->node && f->state != MF_DOC)
         link_child(f->node, n);
@@ -453,7 +456,7 @@ static int on_leaf(scanner *sc, const yaml_event_t *ev)
     bool scalar = ev->type == YAML_SCALAR_EVENT;
     idt_manifest *m = sc->m;
     if (f->state == MF_PRUNED) {
-        mf_node tmp = { 0 };
+        idt_manifest__node tmp = { 0 };
         tmp.start = byte_of(sc, &ev->start_mark);
         tmp.end = byte_of(sc, &ev->end_mark);
         if (scalar && (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
@@ -465,8 +468,8 @@ static int on_leaf(scanner *sc, const yaml_event_t *ev)
         return IDT_OK;
     }
     bool as_key;
-    mf_node *key, *n;
-    mf_state st = place(f, &as_key, &key);
+    idt_manifest__node *key, *n;
+    idt_manifest__state st = place(f, &as_key, &key);
     IDTX_TRY(new_node(sc, &n, scalar ? MF_SCALAR : MF_ALIAS, ev));
     n->state = (uint8_t)(as_key ? MF_PRUNED : st);
     if (as_key)
@@ -483,7 +486,7 @@ static int on_leaf(scanner *sc, const yaml_event_t *ev)
         if (n->style == YAML_LITERAL_SCALAR_STYLE || n->style == YAML_FOLDED_SCALAR_STYLE)
             block_scalar_end(m->text, m->len, n);
         if (as_key) {
-            n->key_id = classify((mf_state)f->state, v, len, ev->data.scalar.style);
+            n->key_id = classify((idt_manifest__state)f->state, v, len, ev->data.scalar.style);
             IDTX_TRY(check_key(sc, f, n, ev));
         } else if (st == MF_KEEP) {
             n->value = idtx_arena_strndup(&m->arena, v, len);
@@ -511,8 +514,8 @@ static int on_open(scanner *sc, const yaml_event_t *ev)
         return push(sc, &nf, ev);
     }
     bool as_key;
-    mf_node *key, *n;
-    mf_state st = place(f, &as_key, &key);
+    idt_manifest__node *key, *n;
+    idt_manifest__state st = place(f, &as_key, &key);
     if (as_key || !reads_collection(st, is_map))
         st = MF_PRUNED;
     IDTX_TRY(new_node(sc, &n, is_map ? MF_MAP : MF_SEQ, ev));
@@ -546,7 +549,7 @@ static int on_open(scanner *sc, const yaml_event_t *ev)
 static void on_close(scanner *sc, const yaml_event_t *ev)
 {
     frame *f = &sc->stack[--sc->depth];
-    mf_node *n = f->node;
+    idt_manifest__node *n = f->node;
     /* A flow collection ends at its closing bracket; a block one where its
      * content ended.  Nested pruned frames share their summary node. */
     if (f->flow)
@@ -621,17 +624,17 @@ static int run(scanner *sc)
 /* --- finishing ---------------------------------------------------------- */
 
 /* The value node under key id in mapping map, or NULL. */
-static mf_node *lookup(const mf_node *map, uint8_t id)
+static idt_manifest__node *lookup(const idt_manifest__node *map, uint8_t id)
 {
     if (!map || map->type != MF_MAP)
         return NULL;
-    for (mf_node *k = map->first; k && k->next; k = k->next->next)
+    for (idt_manifest__node *k = map->first; k && k->next; k = k->next->next)
         if (k->key_id == id)
             return k->next;
     return NULL;
 }
 
-static const char *kept_string(const mf_node *n)
+static const char *kept_string(const idt_manifest__node *n)
 {
     return n && n->type == MF_SCALAR && n->value ? n->value : NULL;
 }
@@ -642,7 +645,7 @@ static void finish_objects(idt_manifest *m)
 {
     size_t w = 0;
     for (size_t i = 0; i < m->nobjects; i++) {
-        mf_object o = m->objects[i];
+        idt_manifest__object o = m->objects[i];
         o.kind = kept_string(lookup(o.root, MF_K_KIND));
         if (!o.kind)
             continue;

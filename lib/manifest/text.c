@@ -8,7 +8,7 @@
  * leading BOM.  Every 2^MF_CK_SHIFT-th character's byte offset is stored,
  * so a lookup walks at most 255 characters and the table costs one size_t
  * per 256 characters. */
-int idt_manifest__charmap_init(mf_charmap *cm, const char *s, size_t len, size_t base)
+int idt_manifest__charmap_init(idt_manifest__charmap *cm, const char *s, size_t len, size_t base)
 {
     cm->s = (const unsigned char *)s;
     cm->len = len;
@@ -42,14 +42,14 @@ int idt_manifest__charmap_init(mf_charmap *cm, const char *s, size_t len, size_t
     return IDT_OK;
 }
 
-void idt_manifest__charmap_dispose(mf_charmap *cm)
+void idt_manifest__charmap_dispose(idt_manifest__charmap *cm)
 {
     free(cm->ck);
     cm->ck = NULL;
     cm->nck = 0;
 }
 
-size_t idt_manifest__byte_of(mf_charmap *cm, size_t index)
+size_t idt_manifest__byte_of(idt_manifest__charmap *cm, size_t index)
 {
     size_t avail = cm->len - cm->base;
     if (cm->ascii)

@@ -124,30 +124,30 @@ static void test_reader(void **state)
 {
     (void)state;
     static const uint8_t b[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
-    idt_ev__rd r = idt_ev__rd_init(b, sizeof b);
+    idt_evidence__rd r = idt_evidence__rd_init(b, sizeof b);
     uint16_t v16;
     uint32_t v32;
     uint64_t v64;
-    assert_true(idt_ev__rd_u16le(&r, &v16));
+    assert_true(idt_evidence__rd_u16le(&r, &v16));
     assert_int_equal(v16, 0x0201);
-    assert_true(idt_ev__rd_u16be(&r, &v16));
+    assert_true(idt_evidence__rd_u16be(&r, &v16));
     assert_int_equal(v16, 0x0304);
-    assert_true(idt_ev__rd_u32le(&r, &v32));
+    assert_true(idt_evidence__rd_u32le(&r, &v32));
     assert_int_equal(v32, 0x08070605);
     /* one byte left: wider reads fail and leave the cursor alone */
-    assert_false(idt_ev__rd_u16le(&r, &v16));
-    assert_false(idt_ev__rd_u64le(&r, &v64));
+    assert_false(idt_evidence__rd_u16le(&r, &v16));
+    assert_false(idt_evidence__rd_u64le(&r, &v64));
     assert_int_equal(r.pos, 8);
     const uint8_t *view;
-    assert_false(idt_ev__rd_at(&r, 8, 2, &view));
-    assert_false(idt_ev__rd_at(&r, SIZE_MAX, 2, &view));
-    assert_true(idt_ev__rd_at(&r, 8, 1, &view));
+    assert_false(idt_evidence__rd_at(&r, 8, 2, &view));
+    assert_false(idt_evidence__rd_at(&r, SIZE_MAX, 2, &view));
+    assert_true(idt_evidence__rd_at(&r, 8, 1, &view));
     assert_int_equal(*view, 9);
     /* a TPM2B whose size runs past the end is refused whole */
     static const uint8_t t[] = { 0x00, 0x05, 'a', 'b' };
-    idt_ev__rd tr = idt_ev__rd_init(t, sizeof t);
+    idt_evidence__rd tr = idt_evidence__rd_init(t, sizeof t);
     uint16_t size;
-    assert_false(idt_ev__rd_tpm2b(&tr, &view, &size));
+    assert_false(idt_evidence__rd_tpm2b(&tr, &view, &size));
     assert_int_equal(tr.pos, 0);
 }
 
@@ -280,8 +280,8 @@ static void check_quote(unsigned version, idt_tee tee, const char *field, size_t
     size_t n = 0;
     assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     assert_int_equal(n, 2);
-    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_PASS);
-    assert_int_equal(find_check(c, n, "attestation key")->status, IDT_CHECK_PASS);
+    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_EVIDENCE_CHECK_PASS);
+    assert_int_equal(find_check(c, n, "attestation key")->status, IDT_EVIDENCE_CHECK_PASS);
 
     idt_doc *doc = kata();
     idt_verify_result r;
@@ -297,7 +297,7 @@ static void check_quote(unsigned version, idt_tee tee, const char *field, size_t
     idt_error err = { 0 };
     assert_status(idt_evidence_verify(c, IDT_EVIDENCE_CHECKS_MAX, &n, ev, &err),
                   IDT_EMISMATCH, &err);
-    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_FAIL);
+    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_EVIDENCE_CHECK_FAIL);
     assert_non_null(strstr(err.message, "quote signature"));
     idt_evidence_free(ev);
     idt_doc_free(doc);
@@ -392,8 +392,8 @@ static void test_quote_errors(void **state)
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
     assert_status(run_checks(ev, c, &n), IDT_EMISMATCH, NULL);
-    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_CHECK_FAIL);
-    assert_int_equal(find_check(c, n, "attestation key")->status, IDT_CHECK_FAIL);
+    assert_int_equal(find_check(c, n, "quote signature")->status, IDT_EVIDENCE_CHECK_FAIL);
+    assert_int_equal(find_check(c, n, "attestation key")->status, IDT_EVIDENCE_CHECK_FAIL);
     idt_evidence_free(ev);
     EVP_PKEY_free(other);
     EVP_PKEY_free(key);
@@ -421,7 +421,7 @@ static void test_snp(void **state)
     size_t n;
     assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     const idt_evidence_check *skip = find_check(c, n, "report signature");
-    assert_int_equal(skip->status, IDT_CHECK_SKIP);
+    assert_int_equal(skip->status, IDT_EVIDENCE_CHECK_SKIP);
     assert_string_equal(skip->detail, "no VCEK or VLEK certificate: the evidence holds none, and "
                                       "none was given");
     assert_int_equal(skip->hint, IDT_HINT_EVIDENCE_VCEK);
@@ -523,8 +523,8 @@ static void test_cca(void **state)
     idt_evidence_check c[IDT_EVIDENCE_CHECKS_MAX];
     size_t n;
     assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
-    assert_int_equal(find_check(c, n, "realm token signature")->status, IDT_CHECK_PASS);
-    assert_int_equal(find_check(c, n, "platform token signature")->status, IDT_CHECK_SKIP);
+    assert_int_equal(find_check(c, n, "realm token signature")->status, IDT_EVIDENCE_CHECK_PASS);
+    assert_int_equal(find_check(c, n, "platform token signature")->status, IDT_EVIDENCE_CHECK_SKIP);
     /* Trustee compares unpadded (mismatch); kata pads (match) */
     idt_doc *doc = kata();
     idt_verify_result r;
@@ -545,7 +545,7 @@ static void test_cca(void **state)
     p[40] = 1;
     ev = parse_ok(tok.b, tok.n, NULL);
     assert_status(run_checks(ev, c, &n), IDT_EMISMATCH, NULL);
-    assert_int_equal(find_check(c, n, "realm token signature")->status, IDT_CHECK_FAIL);
+    assert_int_equal(find_check(c, n, "realm token signature")->status, IDT_EVIDENCE_CHECK_FAIL);
     idt_evidence_free(ev);
     EVP_PKEY_free(key);
 }
@@ -629,11 +629,12 @@ static void test_tpm_quote(void **state)
     size_t n;
     assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     const idt_evidence_check *sc = find_check(c, n, "quote signature");
-    assert_int_equal(sc->status, IDT_CHECK_PASS);
+    assert_int_equal(sc->status, IDT_EVIDENCE_CHECK_PASS);
     assert_non_null(strstr(sc->detail, "AK from the caller"));
     assert_int_equal(sc->hint, IDT_HINT_NONE);
-    assert_int_equal(find_check(c, n, "PCR digest")->status, IDT_CHECK_PASS);
-    assert_int_equal(find_check(c, n, "PCR 8 in the signed selection")->status, IDT_CHECK_PASS);
+    assert_int_equal(find_check(c, n, "PCR digest")->status, IDT_EVIDENCE_CHECK_PASS);
+    assert_int_equal(find_check(c, n, "PCR 8 in the signed selection")->status,
+                     IDT_EVIDENCE_CHECK_PASS);
     idt_evidence_free(ev);
 
     /* The message alone: each missing side input is a SKIP that says what
@@ -645,11 +646,11 @@ static void test_tpm_quote(void **state)
     assert_false(idt_test_names_flag(idt_evidence_summary(ev)));
     assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     sc = find_check(c, n, "quote signature");
-    assert_int_equal(sc->status, IDT_CHECK_SKIP);
+    assert_int_equal(sc->status, IDT_EVIDENCE_CHECK_SKIP);
     assert_string_equal(sc->detail, "no AK public key was given");
     assert_int_equal(sc->hint, IDT_HINT_EVIDENCE_AK);
     sc = find_check(c, n, "PCR digest");
-    assert_int_equal(sc->status, IDT_CHECK_SKIP);
+    assert_int_equal(sc->status, IDT_EVIDENCE_CHECK_SKIP);
     assert_string_equal(sc->detail, "no PCR values were given");
     assert_int_equal(sc->hint, IDT_HINT_EVIDENCE_PCRS);
     {
@@ -668,7 +669,7 @@ static void test_tpm_quote(void **state)
     ev = parse_ok(msg, mlen, &bare);
     assert_status(run_checks(ev, c, &n), IDT_OK, NULL);
     sc = find_check(c, n, "quote signature");
-    assert_int_equal(sc->status, IDT_CHECK_SKIP);
+    assert_int_equal(sc->status, IDT_EVIDENCE_CHECK_SKIP);
     assert_string_equal(sc->detail, "no signature was given");
     assert_int_equal(sc->hint, IDT_HINT_EVIDENCE_SIGNATURE);
     idt_evidence_free(ev);
@@ -687,7 +688,8 @@ static void test_tpm_quote(void **state)
     ev = parse_ok(msg, mlen, &o2);
     assert_null(idt_evidence_binding_field(ev));
     assert_status(run_checks(ev, c, &n), IDT_EMISMATCH, NULL);
-    assert_int_equal(find_check(c, n, "PCR 8 in the signed selection")->status, IDT_CHECK_FAIL);
+    assert_int_equal(find_check(c, n, "PCR 8 in the signed selection")->status,
+                     IDT_EVIDENCE_CHECK_FAIL);
     idt_doc *doc = kata();
     idt_verify_result r;
     assert_status(idt_verify_binding(&r, ev, doc, IDT_RULES_TRUSTEE, &err), IDT_EFORMAT, &err);
@@ -721,8 +723,9 @@ static void test_json(void **state)
     static const char dup[] = "{\"quote\": \"AA==\", \"quote\": \"AA==\"}";
     assert_status(idt_evidence_parse(&ev, dup, sizeof dup - 1, NULL, &err), IDT_ESYNTAX, &err);
     /* a TPM evidence JSON whose message is cut short */
-    static const char pcr[] = "{\"ak_public\": \"AA==\", \"tpm_quote\": {\"message\": \"/1RDRw==\", "
-                              "\"signature\": \"AA==\", \"pcrs\": [\"00\"]}}";
+    static const char pcr[] =
+        "{\"ak_public\": \"AA==\", \"tpm_quote\": {\"message\": \"/1RDRw==\", "
+        "\"signature\": \"AA==\", \"pcrs\": [\"00\"]}}";
     assert_status(idt_evidence_parse(&ev, pcr, sizeof pcr - 1, NULL, &err), IDT_ETRUNC, &err);
     /* SNP JSON with a host_data of the wrong length */
     static const char snp[] = "{\"attestation_report\": {\"version\": 2, \"host_data\": [1]}}";
