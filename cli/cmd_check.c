@@ -52,7 +52,7 @@ static int print_json_diag(const idt_doc_diag *d, void *payload)
     FILE *f = st->json;
     if (st->json_diags++)
         fputc(',', f);
-    const idt_check_info *info = idt_doc_check_info(d->check);
+    const idt_code_info *info = idt_lint_code_info(d->check);
     fprintf(f, "{\"severity\":\"%s\",\"code\":", cli_doc_severity_name(d->severity));
     cli_json_cstring(f, d->check);
     fputs(",\"rule\":", f);

@@ -65,7 +65,7 @@ static int on_diag(const idt_doc_diag *d, void *payload)
     CHECK(d->severity == IDT_DOC_ERROR || d->severity == IDT_DOC_WARNING ||
           d->severity == IDT_DOC_NOTE);
     CHECK(d->rule == IDT_DOC_RULE_LINT);
-    const idt_check_info *info = idt_doc_check_info(d->check);
+    const idt_code_info *info = idt_lint_code_info(d->check);
     CHECK(info != NULL);
     CHECK(FUZZ_TEXT_OK(d->message));
     unsigned known = IDT_CONSUMER_ALL | IDT_CONSUMER_CDH;

@@ -166,8 +166,9 @@ typedef struct idt_doc_diag {
                              fails on it (0 for most warnings and notes) */
     idt_span span;
     char message[IDT_ERROR_MESSAGE_MAX]; /* what is wrong (who rejects it) */
-    const char *check;    /* the check's stable code, "IDT-DOC005",
-                             "IDT-KEY001" (idt_doc_check_info); static */
+    const char *check;    /* the stable code of the check that found it,
+                             "IDT-DOC005", "IDT-KEY001" (idt_lint_code_info
+                             describes it); static */
     const char *entry;    /* the data entry it is about ("aa.toml"), or NULL
                              for the document; static */
     uint32_t entry_line;  /* 1-based line and byte column in the entry's
@@ -175,22 +176,23 @@ typedef struct idt_doc_diag {
     uint32_t entry_column;/* diagnostic is about the entry as a whole */
 } idt_doc_diag;
 
-/* What every diagnostic of a check has in common.  The codes are stable:
- * a check keeps its code for good, and a retired code is never reused. */
-typedef struct idt_check_info {
+/* What every diagnostic with one check code has in common: the code's
+ * entry in the registry.  The codes are stable: a check keeps its code for
+ * good, and a retired code is never reused.  Each module lists the codes
+ * of the checks it runs (idt_doc_codes here, idt_lint_codes in lint.h);
+ * idt_lint_code_info finds any code. */
+typedef struct idt_code_info {
     const char *code;          /* "IDT-KEY001" */
     const char *name;          /* "unknown-key", for JSON */
     idt_doc_severity severity; /* its usual severity (the platform checks
                                   are notes when no platform was named) */
     const char *summary;       /* one line: what the check finds */
-} idt_check_info;
+} idt_code_info;
 
-/* Every check idt_doc_check and idt_lint_check report, in code order
- * (static storage); *count receives their number. */
-IDT_API const idt_check_info *idt_doc_checks(size_t *count);
-
-/* The check with this code ("IDT-AA001"), or NULL. */
-IDT_API const idt_check_info *idt_doc_check_info(const char *code);
+/* The codes of the document rules this module reports (IDT-DOC001 to
+ * IDT-DOC010 but IDT-DOC008, which lint reports), in code order (static
+ * storage); *count (may be NULL) receives their number. */
+IDT_API const idt_code_info *idt_doc_codes(size_t *count);
 
 /* Receives each diagnostic: first those about the TOML itself (1.1 syntax,
  * nesting), then the rest in document order (missing keys last).  diag is

@@ -23,7 +23,7 @@
  *                CCA with Trustee sha512, nobody checks IBM SE).
  *
  * Findings are idt_doc_diag records (rule IDT_DOC_RULE_LINT), each with a
- * stable check code (idt_doc_checks) and a severity: an error when a
+ * stable check code (idt_lint_codes) and a severity: an error when a
  * consumer fails on the document, a warning when it silently does
  * something else than the author meant, a note for what is worth knowing.
  * A finding inside an entry points at the place in the document where the
@@ -123,6 +123,16 @@ IDT_API int idt_lint_check(const idt_doc *doc, const idt_lint_options *opts,
  */
 IDT_API int idt_lint_claims(char **out, size_t *out_len, const idt_doc *doc,
                             unsigned flags, idt_error *err);
+
+/* The codes of the entry and platform checks idt_lint_check reports
+ * (IDT-DOC008, IDT-TOML001, IDT-KEY..., IDT-PLAT...), in registry order
+ * (static storage); *count (may be NULL) receives their number. */
+IDT_API const idt_code_info *idt_lint_codes(size_t *count);
+
+/* The registry entry of any check code, the document's (idt_doc_codes) or
+ * the entries' (idt_lint_codes): "IDT-AA001" gives its name, usual
+ * severity and summary.  NULL for an unknown code or NULL.  Static. */
+IDT_API const idt_code_info *idt_lint_code_info(const char *code);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,5 @@
 /* The Init-Data document: parse, check, accessors (initdata/doc.h). */
 #include "doc/doc_int.h"
-#include "doc/check_int.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -90,7 +89,7 @@ int idt_doc__emit(idt_doc__sink *s, idt_doc_severity sev, idt_doc_rule rule, int
     d.code = code;
     d.rejected_by = rejected_by;
     d.span = *at;
-    const idt_check_info *info = idt_doc__check(idt_doc__rule_check(rule));
+    const idt_code_info *info = idt_doc__code_info(idt_doc__rule_code(rule));
     d.check = info ? info->code : NULL;
     va_list ap;
     va_start(ap, fmt);

@@ -5,6 +5,27 @@
 #include "initdata/doc.h"
 #include "util/error_int.h"
 
+/* The document's check codes (codes.c), in code order. */
+typedef enum idt_doc__code {
+    IDT_DOC__CODE_TOML,
+    IDT_DOC__CODE_MISSING,
+    IDT_DOC__CODE_TYPE,
+    IDT_DOC__CODE_VERSION,
+    IDT_DOC__CODE_ALGORITHM,
+    IDT_DOC__CODE_SM3,
+    IDT_DOC__CODE_DATA_ENTRY,
+    IDT_DOC__CODE_TOML11,
+    IDT_DOC__CODE_NESTING,
+    IDT_DOC__CODE_COUNT
+} idt_doc__code;
+
+/* The code a document rule reports under (IDT_DOC__CODE_COUNT for
+ * IDT_DOC_RULE_LINT, whose findings carry lint's own codes). */
+idt_doc__code idt_doc__rule_code(idt_doc_rule rule);
+
+/* The registry entry of id, or NULL. */
+const idt_code_info *idt_doc__code_info(idt_doc__code id);
+
 /* Where diagnostics go.  A parse wants only the first error; a check wants
  * all of them through the caller's callback. */
 typedef struct idt_doc__sink {

@@ -51,7 +51,7 @@ static void check_tee_key(idt_lint__ctx *c, const idt_toml_value *v, const char 
     char q[IDTX_QUOTE_MAX], hint[64] = "";
     if (k >= 0)
         snprintf(hint, sizeof hint, "; did you mean \"%s\"?", tee_key_algorithms[k]);
-    idt_lint__report(c, IDT_CHECK_AA_TEE_KEY, IDT_DOC_ERROR, c->consumer, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_AA_TEE_KEY, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s %s is not a key algorithm the attestation-agent knows (%s, %s or %s; "
                      "it fails to load aa.toml)%s",
                      path, idtx_quote(q, s, n), tee_key_algorithms[0], tee_key_algorithms[1],
@@ -63,7 +63,7 @@ static void check_pcr(idt_lint__ctx *c, const idt_toml_value *v, const char *pat
     (void)state;
     if (v->as.integer >= 0 && v->as.integer <= 23)
         return;
-    idt_lint__report(c, IDT_CHECK_AA_PCR, IDT_DOC_ERROR, c->consumer, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_AA_PCR, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s is %lld, not a PCR index from 0 to 23 (the attestation-agent cannot "
                      "extend it: a TPM and the TDX RTMR mapping have PCRs 0-23; the default "
                      "is 17)",

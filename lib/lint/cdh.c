@@ -40,7 +40,7 @@ static void check_kbc_name(idt_lint__ctx *c, const idt_toml_value *v, const char
     char q[IDTX_QUOTE_MAX], hint[48] = "";
     if (k >= 0)
         snprintf(hint, sizeof hint, "; did you mean \"%s\"?", kbc_names[k]);
-    idt_lint__report(c, IDT_CHECK_CDH_KBC_NAME, IDT_DOC_ERROR, c->consumer, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_CDH_KBC_NAME, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s %s is not a KBC the confidential-data-hub knows (cc_kbc or "
                      "offline_fs_kbc; it fails to start)%s",
                      path, idtx_quote(q, v->as.string.ptr, n), hint);
@@ -123,7 +123,7 @@ static void check_path(idt_lint__ctx *c, const idt_toml_value *v, const char *pa
     if (under_kbs_dir(v->as.string.ptr, v->as.string.len))
         return;
     char q[IDTX_QUOTE_MAX];
-    idt_lint__report(c, IDT_CHECK_CDH_CREDENTIAL_PATH, IDT_DOC_ERROR, c->consumer, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_CDH_CREDENTIAL_PATH, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s %s is not under " KBS_DIR " (the confidential-data-hub writes "
                      "credentials only there and fails to start)",
                      path, idtx_quote(q, v->as.string.ptr, v->as.string.len));
@@ -137,7 +137,7 @@ static bool empty_string(const idt_toml_value *v)
 static void registry_rule(idt_lint__ctx *c, const idt_toml_value *at, const char *path,
                           const char *what)
 {
-    idt_lint__report(c, IDT_CHECK_CDH_REGISTRY, IDT_DOC_ERROR, c->consumer, &at->span,
+    idt_lint__report(c, IDT_LINT__CODE_CDH_REGISTRY, IDT_DOC_ERROR, c->consumer, &at->span,
                      "%s: %s (image-rs rejects the registry configuration, so image pulls "
                      "fail)",
                      path, what);

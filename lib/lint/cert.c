@@ -100,18 +100,18 @@ void idt_lint__check_cert(idt_lint__ctx *c, const idt_toml_value *v, const char 
         return;
     }
     if (rc < 0) {
-        idt_lint__report(c, IDT_CHECK_CERT_PARSE, IDT_DOC_ERROR, c->consumer, &v->span,
+        idt_lint__report(c, IDT_LINT__CODE_CERT_PARSE, IDT_DOC_ERROR, c->consumer, &v->span,
                          "%s is not a certificate OpenSSL can read: %s; %s", path,
                          cert.problem, consequence);
         return;
     }
     if (cert.validity)
-        idt_lint__report(c, IDT_CHECK_CERT_VALIDITY, IDT_DOC_WARNING, 0, &v->span,
+        idt_lint__report(c, IDT_LINT__CODE_CERT_VALIDITY, IDT_DOC_WARNING, 0, &v->span,
                          "%s (subject %s) %s %s: TLS connections that rely on it fail", path,
                          cert.subject, cert.validity > 0 ? "expired on" : "is not valid until",
                          cert.validity > 0 ? cert.not_after : cert.not_before);
     else
-        idt_lint__report(c, IDT_CHECK_CERT_INFO, IDT_DOC_NOTE, 0, &v->span,
+        idt_lint__report(c, IDT_LINT__CODE_CERT_INFO, IDT_DOC_NOTE, 0, &v->span,
                          "%s: subject %s, valid until %s", path, cert.subject,
                          cert.not_after);
 }

@@ -25,14 +25,14 @@ static void inner_position(idt_lint__ctx *c, size_t offset, uint32_t *line, uint
 }
 
 IDTX_PRINTF(6, 0)
-static void deliver(idt_lint__ctx *c, idt_doc_diag *d, idt_check_id check, idt_doc_severity sev,
+static void deliver(idt_lint__ctx *c, idt_doc_diag *d, idt_lint__code check, idt_doc_severity sev,
                     unsigned rejected_by, const char *fmt, va_list ap)
 {
     d->severity = sev;
     d->rule = IDT_DOC_RULE_LINT;
-    d->code = check == IDT_CHECK_ENTRY_TOML ? IDT_ESYNTAX : IDT_ESCHEMA;
+    d->code = check == IDT_LINT__CODE_ENTRY_TOML ? IDT_ESYNTAX : IDT_ESCHEMA;
     d->rejected_by = sev == IDT_DOC_ERROR ? rejected_by : 0;
-    d->check = idt_doc__check(check)->code;
+    d->check = idt_lint__code_info(check)->code;
     vsnprintf(d->message, sizeof d->message, fmt, ap);
     if (sev == IDT_DOC_ERROR)
         c->errors++;
@@ -43,7 +43,7 @@ static void deliver(idt_lint__ctx *c, idt_doc_diag *d, idt_check_id check, idt_d
     }
 }
 
-void idt_lint__report(idt_lint__ctx *c, idt_check_id check, idt_doc_severity sev,
+void idt_lint__report(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity sev,
                       unsigned rejected_by, const idt_span *inner, const char *fmt, ...)
 {
     if (idt_lint__done(c))
@@ -63,7 +63,7 @@ void idt_lint__report(idt_lint__ctx *c, idt_check_id check, idt_doc_severity sev
     va_end(ap);
 }
 
-void idt_lint__report_doc(idt_lint__ctx *c, idt_check_id check, idt_doc_severity sev,
+void idt_lint__report_doc(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity sev,
                           unsigned rejected_by, const idt_span *at, const char *fmt, ...)
 {
     if (idt_lint__done(c))
@@ -124,7 +124,7 @@ static void check_entry_name(idt_lint__ctx *c, const idt_doc_entry *e)
     if (k < 0)
         return;
     char q[IDTX_QUOTE_MAX];
-    idt_lint__report_doc(c, IDT_CHECK_DOC_ENTRY_NAME, IDT_DOC_WARNING, 0, &e->name_span,
+    idt_lint__report_doc(c, IDT_LINT__CODE_ENTRY_NAME, IDT_DOC_WARNING, 0, &e->name_span,
                          "data entry %s is read by no consumer (kata writes only aa.toml, "
                          "cdh.toml and policy.rego into the guest); did you mean \"%s\"?",
                          idtx_quote(q, e->name, e->name_len), known_entries[k]);
@@ -146,7 +146,7 @@ static void check_config(idt_lint__ctx *c, config_entry *ce, config_checker chec
     int rc = idt_toml_parse(&ce->toml, c->entry->content, c->entry->content_len, NULL, &terr);
     if (rc == IDT_ESYNTAX || rc == IDT_ELIMIT) {
         idt_span at = { (size_t)terr.offset, 0, terr.line, terr.column };
-        idt_lint__report(c, IDT_CHECK_ENTRY_TOML, IDT_DOC_ERROR, c->consumer, &at,
+        idt_lint__report(c, IDT_LINT__CODE_ENTRY_TOML, IDT_DOC_ERROR, c->consumer, &at,
                          "%s is not TOML 1.0: %s (the %s fails to load it)", c->entry_name,
                          terr.message, c->reader);
         return;
@@ -178,7 +178,7 @@ static void note_http(idt_lint__ctx *c, const config_entry *ce, const char *entr
     if (!u || u->as.string.len < 7 || strncmp(u->as.string.ptr, "http://", 7) != 0)
         return;
     idt_lint__enter(c, ce->entry, entry, consumer, reader);
-    idt_lint__report(c, IDT_CHECK_KBS_HTTP, IDT_DOC_NOTE, 0, &u->span,
+    idt_lint__report(c, IDT_LINT__CODE_KBS_HTTP, IDT_DOC_NOTE, 0, &u->span,
                      "%s reaches the KBS over plain http: secrets stay encrypted to the TEE's "
                      "key, but nothing authenticates the KBS, so anyone on the path can pose "
                      "as it and hand out its own resources",
@@ -195,7 +195,7 @@ static void check_kbs(idt_lint__ctx *c, const config_entry *aa, const config_ent
     char qa[IDTX_QUOTE_MAX], qc[IDTX_QUOTE_MAX];
     const idt_toml_value *u = cdh->kbs_url;
     idt_lint__enter(c, cdh->entry, "cdh.toml", IDT_CONSUMER_CDH, "confidential-data-hub");
-    idt_lint__report(c, IDT_CHECK_KBS_MISMATCH, IDT_DOC_WARNING, 0, &u->span,
+    idt_lint__report(c, IDT_LINT__CODE_KBS_MISMATCH, IDT_DOC_WARNING, 0, &u->span,
                      "kbc.url %s differs from aa.toml's token_configs.kbs.url %s: the "
                      "confidential-data-hub asks one KBS for secrets and the "
                      "attestation-agent attests to another (the common set-up uses one "

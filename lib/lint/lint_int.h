@@ -5,10 +5,48 @@
 #define IDT_LINT_INT_H
 
 #include "initdata/lint.h"
-#include "doc/check_int.h"
 #include "util/error_int.h"
 
 #include <time.h>
+
+/* --- check codes (codes.c) ----------------------------------------------- */
+
+/* The codes of the entry and platform checks, in registry order. */
+typedef enum idt_lint__code {
+    IDT_LINT__CODE_ENTRY_NAME,
+    IDT_LINT__CODE_ENTRY_TOML,
+    IDT_LINT__CODE_KEY_UNKNOWN,
+    IDT_LINT__CODE_KEY_TYPE,
+    IDT_LINT__CODE_KEY_MISSING,
+    IDT_LINT__CODE_KEY_CONVERTED,
+    IDT_LINT__CODE_URL,
+    IDT_LINT__CODE_CERT_PARSE,
+    IDT_LINT__CODE_CERT_VALIDITY,
+    IDT_LINT__CODE_CERT_INFO,
+    IDT_LINT__CODE_AA_TEE_KEY,
+    IDT_LINT__CODE_AA_PCR,
+    IDT_LINT__CODE_CDH_KBC_NAME,
+    IDT_LINT__CODE_CDH_CREDENTIAL_PATH,
+    IDT_LINT__CODE_CDH_REGISTRY,
+    IDT_LINT__CODE_KBS_MISMATCH,
+    IDT_LINT__CODE_KBS_HTTP,
+    IDT_LINT__CODE_POLICY_NO_PACKAGE,
+    IDT_LINT__CODE_POLICY_PACKAGE,
+    IDT_LINT__CODE_POLICY_UNKNOWN,
+    IDT_LINT__CODE_POLICY_EXEC,
+    IDT_LINT__CODE_POLICY_ALLOW_FAILING,
+    IDT_LINT__CODE_POLICY_DUPLICATE,
+    IDT_LINT__CODE_POLICY_DATA,
+    IDT_LINT__CODE_PLATFORM_VTPM,
+    IDT_LINT__CODE_PLATFORM_CCA,
+    IDT_LINT__CODE_PLATFORM_SE,
+    IDT_LINT__CODE_PLATFORM_SGX,
+    IDT_LINT__CODE_PLATFORM_CCA_RUNTIME_RS,
+    IDT_LINT__CODE_COUNT
+} idt_lint__code;
+
+/* The registry entry of id, or NULL. */
+const idt_code_info *idt_lint__code_info(idt_lint__code id);
 
 /* --- positions: an entry's text inside the document (map.c) ----------- */
 
@@ -81,12 +119,12 @@ static inline bool idt_lint__done(const idt_lint__ctx *c)
 /* Reports a finding at `inner`, a span of the current entry's text
  * (mapped to the document), or for the entry as a whole when inner is
  * NULL (at its literal).  rejected_by names who fails on it (errors). */
-void idt_lint__report(idt_lint__ctx *c, idt_check_id check, idt_doc_severity sev,
+void idt_lint__report(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity sev,
                       unsigned rejected_by, const idt_span *inner, const char *fmt, ...)
     IDTX_PRINTF(6, 7);
 
 /* Same, at a span of the document itself (no entry). */
-void idt_lint__report_doc(idt_lint__ctx *c, idt_check_id check, idt_doc_severity sev,
+void idt_lint__report_doc(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity sev,
                           unsigned rejected_by, const idt_span *at, const char *fmt, ...)
     IDTX_PRINTF(6, 7);
 

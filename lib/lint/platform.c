@@ -10,15 +10,15 @@
  * fails and why. */
 typedef struct platform_check {
     idt_platform platform;
-    idt_check_id check;
+    idt_lint__code check;
     unsigned rejected_by; /* for the errors */
 } platform_check;
 
 static const platform_check checks[] = {
-    { IDT_PLATFORM_VTPM, IDT_CHECK_PLATFORM_VTPM, IDT_CONSUMER_AA | IDT_CONSUMER_TRUSTEE },
-    { IDT_PLATFORM_CCA, IDT_CHECK_PLATFORM_CCA, IDT_CONSUMER_TRUSTEE },
-    { IDT_PLATFORM_SE, IDT_CHECK_PLATFORM_SE, 0 },
-    { IDT_PLATFORM_SGX, IDT_CHECK_PLATFORM_SGX, 0 },
+    { IDT_PLATFORM_VTPM, IDT_LINT__CODE_PLATFORM_VTPM, IDT_CONSUMER_AA | IDT_CONSUMER_TRUSTEE },
+    { IDT_PLATFORM_CCA, IDT_LINT__CODE_PLATFORM_CCA, IDT_CONSUMER_TRUSTEE },
+    { IDT_PLATFORM_SE, IDT_LINT__CODE_PLATFORM_SE, 0 },
+    { IDT_PLATFORM_SGX, IDT_LINT__CODE_PLATFORM_SGX, 0 },
 };
 
 /* Where the algorithm is written (the document is valid, so it is). */
@@ -40,7 +40,7 @@ void idt_lint__platforms(idt_lint__ctx *c)
         /* SGX is not a kata platform: say so only when asked about it. */
         if (!why || (named ? !on : k->platform == IDT_PLATFORM_SGX))
             continue;
-        idt_doc_severity sev = named ? idt_doc__check(k->check)->severity : IDT_DOC_NOTE;
+        idt_doc_severity sev = named ? idt_lint__code_info(k->check)->severity : IDT_DOC_NOTE;
         idt_lint__report_doc(c, k->check, sev, k->rejected_by, &at, "%s%s with a %s document: %s",
                              named ? "" : "if this runs on ", idt_platform_name(k->platform),
                              idt_digest_alg_name(alg), why);
@@ -48,8 +48,8 @@ void idt_lint__platforms(idt_lint__ctx *c)
     /* Not about the algorithm: every CCA document is affected, so only
      * naming cca says it, or every unnamed check would carry it. */
     if (named & IDT_LINT_PLATFORM(IDT_PLATFORM_CCA))
-        idt_lint__report_doc(c, IDT_CHECK_PLATFORM_CCA_RUNTIME_RS,
-                             idt_doc__check(IDT_CHECK_PLATFORM_CCA_RUNTIME_RS)->severity, 0, &at,
+        idt_lint__report_doc(c, IDT_LINT__CODE_PLATFORM_CCA_RUNTIME_RS,
+                             idt_lint__code_info(IDT_LINT__CODE_PLATFORM_CCA_RUNTIME_RS)->severity, 0, &at,
                              "cca with runtime-rs: runtime-rs builds no Init-Data device for CCA "
                              "guests (its platform match has no CCA arm), so a CCA pod it starts "
                              "gets no Init-Data at all; the Go runtime passes the CCA "

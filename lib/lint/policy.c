@@ -142,14 +142,14 @@ static void check_package(idt_lint__ctx *c, lexer *lx)
 {
     tok t = next(lx);
     if (t.kind == T_END) {
-        idt_lint__report(c, IDT_CHECK_POLICY_NO_PACKAGE, IDT_DOC_ERROR, c->consumer, NULL,
+        idt_lint__report(c, IDT_LINT__CODE_POLICY_NO_PACKAGE, IDT_DOC_ERROR, c->consumer, NULL,
                          "policy.rego is empty: a policy starts with `package agent_policy` "
                          "(the kata agent cannot load it)");
         return;
     }
     if (!tok_is(lx, &t, "package")) {
         idt_span at = span_of(&t);
-        idt_lint__report(c, IDT_CHECK_POLICY_NO_PACKAGE, IDT_DOC_ERROR, c->consumer, &at,
+        idt_lint__report(c, IDT_LINT__CODE_POLICY_NO_PACKAGE, IDT_DOC_ERROR, c->consumer, &at,
                          "policy.rego does not start with a package declaration (`package "
                          "agent_policy`; the kata agent cannot load it)");
         return;
@@ -164,7 +164,7 @@ static void check_package(idt_lint__ctx *c, lexer *lx)
         return;
     char q[IDTX_QUOTE_MAX];
     idt_span at = { first.off, first.line == t.line ? len : 0, 0, 0 };
-    idt_lint__report(c, IDT_CHECK_POLICY_PACKAGE, IDT_DOC_ERROR, c->consumer, &at,
+    idt_lint__report(c, IDT_LINT__CODE_POLICY_PACKAGE, IDT_DOC_ERROR, c->consumer, &at,
                      "package %s is not agent_policy: the kata agent queries "
                      "data.agent_policy.<Request>, finds nothing and denies every request",
                      first.line == t.line ? idtx_quote(q, lx->s + first.off, len) : "(none)");
@@ -193,7 +193,7 @@ static void unknown_name(idt_lint__ctx *c, const lexer *lx, const tok *name)
     if (k >= 0)
         snprintf(hint, sizeof hint, "; did you mean \"%s\"?", requests[k]);
     idt_span at = span_of(name);
-    idt_lint__report(c, IDT_CHECK_POLICY_UNKNOWN, IDT_DOC_WARNING, 0, &at,
+    idt_lint__report(c, IDT_LINT__CODE_POLICY_UNKNOWN, IDT_DOC_WARNING, 0, &at,
                      "default rule %s is not a request the kata agent knows, so the agent "
                      "never asks for it and it has no effect%s",
                      idtx_quote(q, s, n), hint);
@@ -210,7 +210,7 @@ static void check_default(idt_lint__ctx *c, const lexer *lx, const tok *name,
     }
     idt_span at = span_of(name);
     if (seen[k]++) {
-        idt_lint__report(c, IDT_CHECK_POLICY_DUPLICATE, IDT_DOC_ERROR, c->consumer, &at,
+        idt_lint__report(c, IDT_LINT__CODE_POLICY_DUPLICATE, IDT_DOC_ERROR, c->consumer, &at,
                          "a second default rule for %s: Rego allows one default per rule, so "
                          "the kata agent cannot load the policy",
                          requests[k]);
@@ -219,12 +219,12 @@ static void check_default(idt_lint__ctx *c, const lexer *lx, const tok *name,
     if (!tok_is(lx, value, "true"))
         return;
     if (k == EXEC_INDEX)
-        idt_lint__report(c, IDT_CHECK_POLICY_EXEC, IDT_DOC_NOTE, 0, &at,
+        idt_lint__report(c, IDT_LINT__CODE_POLICY_EXEC, IDT_DOC_NOTE, 0, &at,
                          "default ExecProcessRequest := true: `kubectl exec` reaches the "
                          "container, so whoever controls the host's Kubernetes API can run "
                          "commands inside it");
     else if (k == (int)ALLOW_FAILING_INDEX)
-        idt_lint__report(c, IDT_CHECK_POLICY_ALLOW_FAILING, IDT_DOC_WARNING, 0, &at,
+        idt_lint__report(c, IDT_LINT__CODE_POLICY_ALLOW_FAILING, IDT_DOC_WARNING, 0, &at,
                          "default AllowRequestsFailingPolicy := true: the kata agent allows "
                          "every request the policy denies (a debugging switch that turns the "
                          "policy off)");
@@ -269,7 +269,7 @@ static void check_policy_data(idt_lint__ctx *c, const char *text, size_t len)
     if (rc == 0)
         return;
     idt_span where = { at, 1, 0, 0 };
-    idt_lint__report(c, IDT_CHECK_POLICY_DATA, IDT_DOC_WARNING, 0, &where,
+    idt_lint__report(c, IDT_LINT__CODE_POLICY_DATA, IDT_DOC_WARNING, 0, &where,
                      "the text from policy_data's '{' to the end of policy.rego is not one "
                      "JSON value (%s): Trustee then exposes no agent_policy_claims to KBS "
                      "policies, only the whole policy as a string",

@@ -101,7 +101,7 @@ static bool has_kind(const idt_toml_value *v, idt_lint__kind want)
 static void wrong_type(idt_lint__ctx *c, const idt_toml_value *v, const char *path,
                        const char *want)
 {
-    idt_lint__report(c, IDT_CHECK_KEY_TYPE, IDT_DOC_ERROR, c->consumer, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_KEY_TYPE, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s must be %s, not %s (the %s fails to load %s)", path, want,
                      idt_toml_type_phrase(v->type), c->reader, c->entry_name);
 }
@@ -109,7 +109,7 @@ static void wrong_type(idt_lint__ctx *c, const idt_toml_value *v, const char *pa
 static void converted(idt_lint__ctx *c, const idt_toml_value *v, const char *path,
                       const char *want)
 {
-    idt_lint__report(c, IDT_CHECK_KEY_CONVERTED, IDT_DOC_WARNING, 0, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_KEY_CONVERTED, IDT_DOC_WARNING, 0, &v->span,
                      "%s should be %s, not %s: the %s's configuration loader converts it, "
                      "but KBS policies reading Trustee's claims see %s",
                      path, want, idt_toml_type_phrase(v->type), c->reader,
@@ -174,7 +174,7 @@ static void unknown(idt_lint__ctx *c, const idt_toml_entry *e, const char *path,
     char hint[96] = "";
     if (k >= 0)
         snprintf(hint, sizeof hint, "; did you mean \"%s\"?", names[k]);
-    idt_lint__report(c, IDT_CHECK_KEY_UNKNOWN, IDT_DOC_WARNING, 0, &e->key_span,
+    idt_lint__report(c, IDT_LINT__CODE_KEY_UNKNOWN, IDT_DOC_WARNING, 0, &e->key_span,
                      "unknown key %s%s (the %s ignores it)%s",
                      idtx_quote(q, e->key, e->key_len), where, c->reader, hint);
 }
@@ -187,7 +187,7 @@ void idt_lint__missing(idt_lint__ctx *c, const idt_toml_value *table, const char
         snprintf(where, sizeof where, "[%s]", path);
     else
         snprintf(where, sizeof where, "%s", c->entry_name);
-    idt_lint__report(c, IDT_CHECK_KEY_MISSING, IDT_DOC_ERROR, c->consumer,
+    idt_lint__report(c, IDT_LINT__CODE_KEY_MISSING, IDT_DOC_ERROR, c->consumer,
                      *path ? &table->span : NULL, "%s has no %s (%s)", where, key, why);
 }
 

@@ -119,7 +119,7 @@ bool idt_lint__check_url(idt_lint__ctx *c, const idt_toml_value *v, const char *
         snprintf(want + n, sizeof want - n, "%s%s://", n ? " or " : "", *k);
     }
     char q[IDTX_QUOTE_MAX];
-    idt_lint__report(c, IDT_CHECK_URL, IDT_DOC_ERROR, c->consumer, &v->span,
+    idt_lint__report(c, IDT_LINT__CODE_URL, IDT_DOC_ERROR, c->consumer, &v->span,
                      "%s %s is not a URL the %s can use: %s (expected %shost[:port][/path])",
                      path, idtx_quote(q, v->as.string.ptr, v->as.string.len), c->reader, why,
                      want);

@@ -1,6 +1,6 @@
 /* Unit tests of initdata/lint.h: every check with a document that trips
  * it and one that does not (a table, and a meta-test that the table covers
- * every code of idt_doc_checks both ways, so removing a check fails a
+ * every code of idt_doc_codes and idt_lint_codes both ways, so removing a check fails a
  * test), the mapping of positions inside an entry back to the document,
  * and the claims Trustee derives (initdata-facts §1, §3, §6). */
 #include "idt_unit.h"
@@ -348,15 +348,12 @@ static void test_lint__cases(void **state)
     assert_int_equal(failures, 0);
 }
 
-/* Every check of the registry has a case that trips it and one that does
- * not; codes are unique and documented in the man page. */
-static void test_lint__every_check_is_tested(void **state)
+/* Every code of one registry has a case that trips it and one that does
+ * not, is found by idt_lint_code_info, and is documented in the man page;
+ * codes are unique across both registries.  Returns how many it checked. */
+static size_t check_registry(const idt_code_info *all, size_t n, const char *man,
+                             const idt_code_info *other, size_t nother)
 {
-    (void)state;
-    size_t n = 0;
-    const idt_check_info *all = idt_doc_checks(&n);
-    assert_true(n >= 35);
-    char *man = idt_test_read_source("docs/man/initdata-check.1", NULL);
     for (size_t i = 0; i < n; i++) {
         bool trips = false, passes = false;
         for (size_t j = 0; j < NCASES; j++)
@@ -368,10 +365,12 @@ static void test_lint__every_check_is_tested(void **state)
             printf("%s: a case that trips it: %s, one that does not: %s\n", all[i].code,
                    trips ? "yes" : "NO", passes ? "yes" : "NO");
         assert_true(trips && passes);
-        assert_ptr_equal(idt_doc_check_info(all[i].code), &all[i]);
+        assert_ptr_equal(idt_lint_code_info(all[i].code), &all[i]);
         assert_true(all[i].name[0] && all[i].summary[0]);
         for (size_t j = 0; j < i; j++)
             assert_string_not_equal(all[i].code, all[j].code);
+        for (size_t j = 0; j < nother; j++)
+            assert_string_not_equal(all[i].code, other[j].code);
         /* roff writes the dash as \-: "IDT\-KEY001". */
         char roff[32];
         snprintf(roff, sizeof roff, "IDT\\-%s", all[i].code + 4);
@@ -379,8 +378,19 @@ static void test_lint__every_check_is_tested(void **state)
             printf("%s is not in initdata-check.1\n", all[i].code);
         assert_non_null(strstr(man, roff));
     }
-    assert_null(idt_doc_check_info("IDT-NONE999"));
-    assert_null(idt_doc_check_info(NULL));
+    return n;
+}
+
+static void test_lint__every_check_is_tested(void **state)
+{
+    (void)state;
+    size_t ndoc = 0, nlint = 0;
+    const idt_code_info *doc = idt_doc_codes(&ndoc), *lint = idt_lint_codes(&nlint);
+    char *man = idt_test_read_source("docs/man/initdata-check.1", NULL);
+    assert_int_equal(check_registry(doc, ndoc, man, lint, nlint), 9);
+    assert_int_equal(check_registry(lint, nlint, man, doc, ndoc), 29);
+    assert_null(idt_lint_code_info("IDT-NONE999"));
+    assert_null(idt_lint_code_info(NULL));
     free(man);
 }
 
