@@ -10,6 +10,9 @@
  * emit.c    writes keys, values and new entries as YAML text.
  * edit.c    plans the splices for one object; apply.c sorts and applies
  *           them; budget.c measures annotations against Kubernetes' limit.
+ *
+ * Names: types and functions shared by these files are idt_manifest__*;
+ * their enum constants carry the module's short tag MF_ (docs/CONVENTIONS.md).
  */
 #ifndef IDT_MANIFEST_INT_H
 #define IDT_MANIFEST_INT_H

@@ -5,6 +5,8 @@
  * keys, strings and whitespace; scalar.c reads numbers, booleans and
  * date-times; tree.c owns tables and arrays; parse.c applies the grammar
  * and the definition rules.  All memory comes from the document's arena.
+ * Shared names are idt_toml__*; the table flags carry the short tags TF_
+ * and AF_ (docs/CONVENTIONS.md).
  */
 #ifndef IDT_TOML_INT_H
 #define IDT_TOML_INT_H
