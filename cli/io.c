@@ -2,6 +2,7 @@
 #include "io.h"
 #include "cmd.h"
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/error_int.h"
 
 #include <errno.h>
@@ -63,15 +64,11 @@ static int read_fd(char **out, size_t *len, int fd, const char *name, size_t max
                 break;
             }
         }
-        ssize_t r = read(fd, b.data + b.len, idtx_buf_room(&b));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = idtx_error_set(err, IDT_EIO, NULL, "cannot read %s: %s", name, strerror(errno));
+        ssize_t r = idtx_read(fd, b.data + b.len, idtx_buf_room(&b), name, err);
+        if (r <= 0) {
+            rc = (int)r;
             break;
         }
-        if (r == 0)
-            break;
         idtx_buf_commit(&b, (size_t)r);
         if (b.len > max) {
             rc = too_large(err, name, max);

@@ -1,6 +1,7 @@
 /* Small helpers of the guest module: notes, root-prefixed paths, bounded
  * reads of attribute files, randomness. */
 #include "guest/guest_int.h"
+#include "util/fdio.h"
 #include "util/keyword.h"
 
 #include <errno.h>
@@ -106,15 +107,11 @@ int idt_guest__read_small(int dirfd, const char *path, const char *name, void *b
         /* Read until EOF, one byte past cap to tell "full" from "longer". */
         void *dst = got < cap ? (unsigned char *)buf + got : &extra;
         size_t want = got < cap ? cap - got : 1;
-        ssize_t r = read(fd, dst, want);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = idtx_error_set(err, IDT_EIO, NULL, "cannot read %s: %s", name, strerror(errno));
+        ssize_t r = idtx_read(fd, dst, want, name, err);
+        if (r <= 0) {
+            rc = (int)r;
             break;
         }
-        if (r == 0)
-            break;
         if (got >= cap) {
             rc = idtx_error_set(err, IDT_EFORMAT, NULL, "%s is longer than %zu bytes", name, cap);
             break;

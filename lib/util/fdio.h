@@ -1,0 +1,17 @@
+/* util/fdio.h - reading a file descriptor, the one way the library and the
+ * tool do it: EINTR is retried and a failure names the input. */
+#ifndef IDT_UTIL_FDIO_H
+#define IDT_UTIL_FDIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "util/error_int.h"
+
+/*
+ * One read(2) of at most n bytes from fd into dst, retried on EINTR.
+ * Returns the bytes read (0 at the end of the input), or IDT_EIO with
+ * "cannot read NAME: <strerror>" in err.
+ */
+ssize_t idtx_read(int fd, void *dst, size_t n, const char *name, idt_error *err);
+
+#endif
