@@ -111,6 +111,33 @@ static int write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+/* Writes to an existing device or FIFO in place (-o /dev/null, -o
+ * /dev/stdout, a named pipe): replacing it with a regular file would break
+ * every other user of it.  Returns 1 when path is not such a file (the
+ * caller then replaces it atomically), or a status.  O_NOFOLLOW: a symlink
+ * is replaced, never followed, as for regular files. */
+static int write_special(const char *path, const void *data, size_t len, idt_error *err)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+        return 1;
+    if (S_ISDIR(st.st_mode))
+        return idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: it is a directory", path);
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", path, strerror(errno));
+    if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode)) { /* swapped since lstat */
+        close(fd);
+        return 1;
+    }
+    int rc = IDT_OK;
+    if (write_all(fd, data, len) < 0)
+        rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+    if (close(fd) < 0 && rc == IDT_OK)
+        rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
+    return rc;
+}
+
 int cli_write_output(const char *path, const void *data, size_t len, idt_error *err)
 {
     if (!path || !strcmp(path, "-")) {
@@ -119,6 +146,9 @@ int cli_write_output(const char *path, const void *data, size_t len, idt_error *
                                   strerror(errno));
         return IDT_OK;
     }
+    int special = write_special(path, data, len, err);
+    if (special <= 0)
+        return special;
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
     if (!tmp)

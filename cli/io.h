@@ -20,7 +20,9 @@ int cli_read_input(char **out, size_t *len, const char *path, size_t max, idt_er
  * Writes len bytes to path, or to stdout when path is NULL or "-".  A file
  * is written to a new temporary file in the same directory, flushed to
  * disk and renamed over path, so readers see the old or the new content,
- * never a part.  A symlink at path is replaced, not followed.
+ * never a part.  A symlink at path is replaced, not followed.  An existing
+ * device or FIFO (/dev/null, a named pipe) is written in place, never
+ * replaced; a directory is an error.
  * Returns IDT_OK or IDT_EIO with a message in err.
  */
 int cli_write_output(const char *path, const void *data, size_t len, idt_error *err);

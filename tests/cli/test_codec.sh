@@ -247,6 +247,29 @@ printf 'a = "x\000"\n' >"$T/nul.toml"
 fails "image create: NUL" 1 "nul.toml: error: the document has a NUL byte at byte 6" image create "$T/nul.toml" -o "$T/x.img"
 if [ ! -e "$T/x.img" ]; then ok; else bad "image create: NUL: wrote an image"; fi
 
+# --- -o onto a FIFO or a directory ------------------------------------------
+# -o replaces a regular file atomically, but an existing device or FIFO
+# (-o /dev/null, a named pipe) must be written in place: replacing
+# /dev/null with a regular file breaks every program on the machine.  A FIFO
+# stands in for the device here, so a regression cannot break the machine.
+printf 'version = "0.1.0"\nalgorithm = "sha256"\n[data]\n' >"$T/small.toml"
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/from-fifo" &
+reader=$!
+run_tool encode "$T/small.toml" -o "$T/fifo"
+status "encode -o FIFO" 0
+if [ -p "$T/fifo" ]; then
+    ok
+else # the reader waits on the FIFO that was unlinked: nobody can open it now
+    bad "encode -o FIFO replaced the FIFO with a regular file"
+    kill "$reader" 2>/dev/null
+fi
+wait "$reader"
+same "encode -o FIFO: it decodes to the document" \
+    "$(sha256sum <"$T/small.toml")" "$(base64 -d <"$T/from-fifo" | gzip -d | sha256sum)"
+mkdir "$T/a-dir"
+fails "encode -o DIR" 3 "cannot write $T/a-dir: it is a directory" encode "$T/small.toml" -o "$T/a-dir"
+
 # --- empty documents (initdata-facts.md section 9) ---------------------------------
 # runtime-rs treats an empty annotation or document as "no Init-Data" and
 # creates no device; the Go shim's prepareInitdataMount skips the image for
