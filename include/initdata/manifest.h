@@ -35,8 +35,11 @@
  * double-quoted).  A new value is written as a plain scalar when that is
  * safe in every YAML 1.1/1.2 reader (an encoded Init-Data value, which
  * starts with "H4sI", always is), else double-quoted; a replaced key or value
- * keeps its quotes.  Each edit is checked by parsing the result again before
- * it is returned.
+ * keeps its quotes.  Explicit keys (`? key` with `: value` on a later line,
+ * complex keys such as `? [a, b]`, in block or flow mappings) are read and
+ * stepped around: new entries take the column of the `?`, a `? key` without
+ * a `:` line gets one, and an explicit entry is removed from its `?`.  Each
+ * edit is checked by parsing the result again before it is returned.
  *
  * Aliases are never expanded: an alias where a mapping is needed
  * (`metadata: *m`) is an error with its position, as is a merge key (`<<`)
@@ -291,9 +294,10 @@ IDT_API void idt_manifest_report_dispose(idt_manifest_report *r);
  *         is not pod-bearing); IDT_ELIMIT (an object's annotations would
  *         exceed the budget: the message names it and the excess);
  *         IDT_EUNSUPPORTED (a layout the splice cannot keep valid, such as
- *         an explicit `? key` first in a mapping to extend, or a block
- *         scalar at the end of a file without a final newline, each with
- *         its position); IDT_EFORMAT (value is not UTF-8); IDT_ENOMEM;
+ *         an entry to remove that shares its line with a compact `? `,
+ *         `: ` or `- ` before it, or a block scalar at the end of a file
+ *         without a final newline, each with its position); IDT_EFORMAT
+ *         (value is not UTF-8); IDT_ENOMEM;
  *         IDT_EINVAL (NULL arguments, unknown options version or keys);
  *         IDT_ERROR when the edited text failed its own check (a bug).
  */

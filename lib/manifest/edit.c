@@ -5,8 +5,11 @@
  *     content lines, not the line breaks after them);
  *   - a new entry of a block mapping: a new line after the line where the
  *     mapping's last content ends (after any comment on it), indented like
- *     the mapping's first key, with that line's line end; after a |+ block
- *     scalar, at the start of the line after its kept breaks;
+ *     the mapping's entries (the column of the first key, or of its "?" when
+ *     it is explicit), with that line's line end; after a |+ block scalar,
+ *     at the start of the line after its kept breaks;
+ *   - the value of a bare explicit key (`? key`, no ':' line): a new
+ *     ": value" line after the key's, at the mapping's column;
  *   - a new entry of a flow mapping: ", key: value" after the last value,
  *     or "key: value" after the "{" of an empty one;
  *   - a null metadata/annotations value: a nested block under the key
@@ -97,12 +100,14 @@ static void eol_before(const planner *p, size_t pos, const char **eol, size_t *n
     eol_near(p, pos, eol, n);
 }
 
-/* Indentation step of a block mapping held by a key of a block mapping. */
+/* Indentation step of a block mapping held by a key of a block mapping:
+ * from the column of the parent's entries to that of its own (each the
+ * column of the first key, or of its "?"). */
 static size_t own_step(const mf_node *n)
 {
-    if (n && n->type == MF_MAP && !n->flow && n->first && n->key && n->parent &&
-        n->parent->type == MF_MAP && !n->parent->flow && n->first->col > n->key->col)
-        return n->first->col - n->key->col;
+    if (n && n->type == MF_MAP && !n->flow && n->key && n->parent && n->parent->type == MF_MAP &&
+        !n->parent->flow && n->icol > n->parent->icol)
+        return n->icol - n->parent->icol;
     return 0;
 }
 
@@ -204,9 +209,10 @@ static int block_text(idtx_buf *b, const planner *p, const block_fmt *f,
     return IDT_OK;
 }
 
-/* The most one edit's text can take.  It has at most four lines (two
- * chain keys, two entries), each indented by a column of the manifest plus
- * at most two steps, each step at most a line of it (or 2); the value
+/* The most one edit's text can take.  It has at most five lines (the ':'
+ * of a bare explicit key, two chain keys, two entries), each indented by
+ * a column of the manifest plus at most two steps, each step at most a
+ * line of it (or 2); the value
  * appears at most twice, each byte written as at most six ("\u0001").  So
  * 16 bytes per byte of input, plus room for the key names, punctuation and
  * line ends, is never reached by a correct plan: the bound stops a
@@ -233,41 +239,58 @@ static int splice(planner *p, size_t start, size_t end, idtx_buf *b, int rc)
     return idt_manifest__edits_add(p->edits, start, end, b, p->err);
 }
 
-/* Where an empty value is: libyaml marks it at the next token, which may be
- * on a later line.  Text for it goes right after the ':' that follows its
- * key on the key's line (an implicit key and its ':' share a line), or,
- * for a flow key written without one (`{key}`), right after the key; *colon
- * tells which. */
-static size_t empty_value_point(const planner *p, const mf_node *key, bool *colon)
+/* Where the text of an empty value goes: right after its ':' (*colon), or,
+ * for a key written without one, right after the key.  In a block mapping
+ * libyaml marks the value right after the ':', and the scan put the value
+ * of an explicit key without one (bare) at the key's end.  In a flow
+ * mapping the mark is the next token (',' or '}'), and the ':', when there
+ * is one, is between the key and it, maybe on another line (`{? key\n :}`).
+ * Returns false when that text is not what libyaml must have read. */
+static bool empty_value_point(const planner *p, const mf_node *key, const mf_node *val,
+                              size_t *at, bool *colon)
 {
-    size_t i = key->end;
-    while (i < p->len && is_ws(p->t[i]))
-        i++;
-    *colon = i < p->len && p->t[i] == ':';
-    return *colon ? i + 1 : key->end;
+    if (!key->parent->flow) {
+        *colon = !val->bare;
+        *at = val->bare ? key->end : val->start;
+        return val->bare || (val->start > 0 && p->t[val->start - 1] == ':');
+    }
+    size_t i = idt_manifest__skip_gap(p->t, p->len, key->end);
+    *colon = i < val->start && p->t[i] == ':';
+    *at = *colon ? i + 1 : key->end;
+    return *colon || i == val->start;
 }
 
-/* The end of a mapping entry's text: its value, or, when the value is
+static int lost_value(planner *p, const mf_node *key)
+{
+    return unsupported(p, key, "cannot find the ':' of this key's empty value");
+}
+
+/* The end of a flow mapping entry's text: its value, or, when the value is
  * empty, its key, or its ':' and the blank after it.  libyaml refuses a
  * flow ':' followed by ',' or '}' ("found unexpected ':'"), so text put
  * here keeps that blank before any comma it brings. */
-static size_t entry_end(const planner *p, const mf_node *val)
+static int entry_end(planner *p, const mf_node *val, size_t *end)
 {
     bool colon;
+    *end = val->end;
     if (val->type != MF_SCALAR || val->start != val->end || !val->key)
-        return val->end;
-    size_t at = empty_value_point(p, val->key, &colon);
-    if (colon && at < p->len)
-        at += is_ws(p->t[at]) ? 1 : idt_manifest__break_len(p->t, p->len, at);
-    return at;
+        return IDT_OK;
+    if (!empty_value_point(p, val->key, val, end, &colon))
+        return lost_value(p, val->key);
+    if (colon && *end < p->len)
+        *end += is_ws(p->t[*end]) ? 1 : idt_manifest__break_len(p->t, p->len, *end);
+    return IDT_OK;
 }
 
-/* Opens the text of an empty value: " " after a ':', ": " after a bare
- * key.  *at is where it goes. */
-static int open_empty_value(const planner *p, const mf_node *key, idtx_buf *b, size_t *at)
+/* Opens the text of an empty value in a flow mapping, or after a ':' in a
+ * block mapping: " " after the ':', ": " after a key without one.  *at
+ * gets where it goes. */
+static int open_empty_value(planner *p, const mf_node *key, const mf_node *val, idtx_buf *b,
+                            size_t *at)
 {
     bool colon;
-    *at = empty_value_point(p, key, &colon);
+    if (!empty_value_point(p, key, val, at, &colon))
+        return lost_value(p, key);
     return idtx_buf_puts(b, colon ? " " : ": ", p->err);
 }
 
@@ -302,6 +325,26 @@ static size_t past_tab_blanks(const planner *p, size_t le, bool *tab)
     return run_end;
 }
 
+/* Opens the value of a bare explicit key (`? key` with no ':' line): a
+ * new line after the key's, at the mapping's indentation, with the ':'.
+ * *pos gets where it goes. */
+static int open_bare_value(planner *p, const mf_node *key, idtx_buf *b, size_t *pos)
+{
+    size_t le = idt_manifest__line_end(p->t, p->len, key->end);
+    bool tab;
+    *pos = le;
+    if (key->end_kind == MF_END_LINESTART || !rest_is_blank(p->t, key->end, le))
+        return unsupported(p, key, "cannot find where this explicit key (\"? \") ends");
+    le = past_tab_blanks(p, le, &tab);
+    *pos = le;
+    const char *eol;
+    size_t n;
+    eol_near(p, le, &eol, &n);
+    IDTX_TRY(idtx_buf_put(b, eol, n, p->err));
+    IDTX_TRY(idtx_buf_fill(b, ' ', key->parent->icol, p->err));
+    return idtx_buf_putc(b, ':', p->err);
+}
+
 /* --- adding entries ------------------------------------------------------- */
 
 static int append_flow(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
@@ -312,8 +355,9 @@ static int append_flow(planner *p, const mf_node *map, const char *const *chain,
     size_t pos = map->open_end;
     int rc = IDT_OK;
     if (map->last) {
-        pos = entry_end(p, map->last);
-        rc = idtx_buf_put(&b, ", ", 2, p->err);
+        rc = entry_end(p, map->last, &pos);
+        if (rc == IDT_OK)
+            rc = idtx_buf_put(&b, ", ", 2, p->err);
     }
     if (rc == IDT_OK)
         rc = flow_text(&b, p, chain, nchain, add, is_json(map));
@@ -325,13 +369,12 @@ static int append_flow(planner *p, const mf_node *map, const char *const *chain,
 static int prepend_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
                          unsigned add, size_t step)
 {
-    const mf_node *fk = map->first;
-    size_t ls = idt_manifest__line_start(p->t, fk->start);
-    if (!all_spaces(p->t, ls, fk->start))
+    size_t ls = idt_manifest__line_start(p->t, map->ind);
+    if (!all_spaces(p->t, ls, map->ind))
         return unsupported(p, map,
                            "the mapping to extend ends with a block scalar at the end of the "
                            "file, which has no final newline; add one");
-    block_fmt f = { fk->col, step, NULL, 0, false };
+    block_fmt f = { map->icol, step, NULL, 0, false };
     eol_near(p, ls, &f.eol, &f.eol_len);
     idtx_buf b;
     text_init(p, &b);
@@ -341,14 +384,10 @@ static int prepend_block(planner *p, const mf_node *map, const char *const *chai
 static int append_block(planner *p, const mf_node *map, const char *const *chain, size_t nchain,
                         unsigned add)
 {
-    const mf_node *fk = map->first;
-    if (!fk)
-        return unsupported(p, map, "internal error: empty block mapping");
-    if (fk->explicit_key)
-        return unsupported(p, fk, "the mapping to extend starts with an explicit key (\"? \"), "
-                                  "whose indentation initdata cannot copy");
+    /* New entries take the column of the mapping's entries: that of its
+     * first key, or of the "?" of an explicit one. */
     size_t step = find_step(map);
-    block_fmt f = { fk->col, step, NULL, 0, true };
+    block_fmt f = { map->icol, step, NULL, 0, true };
     size_t pos = map->end;
     if (map->end_kind == MF_END_LINESTART) {
         f.lead = false;
@@ -390,27 +429,33 @@ static int fill_null(planner *p, const mf_node *key, const mf_node *val, const c
             rc = idtx_buf_putc(&b, '}', p->err);
         return splice(p, val->start, val->end, &b, rc);
     }
-    if (key->explicit_key)
-        return unsupported(p, key, "an explicit key (\"? \") with an empty value");
+    size_t at = 0;
     if (parent->flow) {
-        size_t at = 0;
-        if ((rc = open_empty_value(p, key, &b, &at)) == IDT_OK &&
+        if ((rc = open_empty_value(p, key, val, &b, &at)) == IDT_OK &&
             (rc = idtx_buf_putc(&b, '{', p->err)) == IDT_OK &&
             (rc = flow_text(&b, p, chain, nchain, add, is_json(parent))) == IDT_OK)
             rc = idtx_buf_putc(&b, '}', p->err);
         return splice(p, at, at, &b, rc);
     }
-    bool colon;
-    size_t after = empty_value_point(p, key, &colon);
-    size_t le = idt_manifest__line_end(p->t, p->len, after);
-    bool tab;
-    if (!colon || !rest_is_blank(p->t, after, le))
-        return unsupported(p, val, "cannot find the end of the empty value");
-    le = past_tab_blanks(p, le, &tab);
+    /* Block: the new mapping goes on the lines after the ':' (after the
+     * key's line, with a new ':' line, when the key is a bare `? key`),
+     * one step deeper than the mapping that holds the key. */
     size_t step = find_step(parent);
-    block_fmt f = { (size_t)key->col + step, step, NULL, 0, true };
-    eol_near(p, le, &f.eol, &f.eol_len);
-    return splice(p, le, le, &b, block_text(&b, p, &f, chain, nchain, add));
+    block_fmt f = { (size_t)parent->icol + step, step, NULL, 0, true };
+    if (val->bare) {
+        if ((rc = open_bare_value(p, key, &b, &at)) < 0)
+            return splice(p, at, at, &b, rc);
+    } else {
+        bool colon, tab;
+        size_t le = 0;
+        if (empty_value_point(p, key, val, &at, &colon))
+            le = idt_manifest__line_end(p->t, p->len, at);
+        if (!le || !rest_is_blank(p->t, at, le))
+            return unsupported(p, val, "cannot find the end of the empty value");
+        at = past_tab_blanks(p, le, &tab);
+    }
+    eol_near(p, at, &f.eol, &f.eol_len);
+    return splice(p, at, at, &b, block_text(&b, p, &f, chain, nchain, add));
 }
 
 /* --- changing entries ----------------------------------------------------- */
@@ -439,10 +484,12 @@ static int replace_value(planner *p, const mf_node *key, const mf_node *val)
     text_init(p, &b);
     size_t start = val->start, end = val->end;
     int rc = IDT_OK;
-    if (start == end) { /* `key:` with nothing after it */
-        if (key->explicit_key)
-            return unsupported(p, key, "an explicit key (\"? \") with an empty value");
-        rc = open_empty_value(p, key, &b, &start);
+    if (val->bare) { /* `? key` with no ':' line: add one */
+        if ((rc = open_bare_value(p, key, &b, &start)) == IDT_OK)
+            rc = idtx_buf_putc(&b, ' ', p->err);
+        end = start;
+    } else if (start == end) { /* `key:` with nothing after it */
+        rc = open_empty_value(p, key, val, &b, &start);
         end = start;
     }
     size_t at = b.len;
@@ -475,21 +522,29 @@ static int remove_entry(planner *p, const mf_node *key, const mf_node *val)
     const mf_node *map = key->parent;
     if (key->anchored || val->anchored)
         return anchored(p, key->anchored ? key : val, "annotation entry");
+    /* An entry starts at its key, or at the "?" of an explicit key. */
+    if (key->ind == MF_NOWHERE || (val->next && val->next->ind == MF_NOWHERE))
+        return unsupported(p, key->ind == MF_NOWHERE ? key : val->next,
+                           "cannot find the \"?\" of this explicit key");
     idtx_buf none;
     text_init(p, &none);
     if (map->flow) {
         const mf_node *prev = NULL;
         for (const mf_node *k = map->first; k && k != key && k->next; k = k->next->next)
             prev = k->next;
-        if (val->next) /* "key: value, " up to the next key */
-            return splice(p, key->start, val->next->start, &none, IDT_OK);
-        if (prev) /* ", key: value" after the previous value */
-            return splice(p, entry_end(p, prev), entry_end(p, val), &none, IDT_OK);
-        return splice(p, key->start, entry_end(p, val), &none, IDT_OK);
+        size_t from = key->ind, to = val->end;
+        if (val->next) /* "key: value, " up to the next entry */
+            return splice(p, key->ind, val->next->ind, &none, IDT_OK);
+        int rc = entry_end(p, val, &to);
+        if (rc == IDT_OK && prev) /* ", key: value" after the previous value */
+            rc = entry_end(p, prev, &from);
+        return splice(p, from, to, &none, rc);
     }
-    size_t ls = idt_manifest__line_start(p->t, key->start);
-    if (key->explicit_key || !all_spaces(p->t, ls, key->start))
-        return unsupported(p, key, "the entry to remove does not start its line");
+    size_t ls = idt_manifest__line_start(p->t, key->ind);
+    if (!all_spaces(p->t, ls, key->ind))
+        return unsupported(p, key, "the entry to remove shares its line with what comes before "
+                                   "it (a compact \"? \", \": \" or \"- \" entry); initdata "
+                                   "removes whole lines");
     size_t end = val->end;
     if (val->end_kind != MF_END_LINESTART) {
         size_t le = idt_manifest__line_end(p->t, p->len, val->end);

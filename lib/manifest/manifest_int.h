@@ -75,7 +75,13 @@ struct mf_node {
     size_t start, end;   /* bytes: first (properties included) .. past the last */
     size_t open_end;     /* collections: past the opening token ("{", "[") */
     size_t vlen;         /* scalars: decoded length */
+    /* Keys of the mappings read: where their entry starts, at the key or at
+     * the "?" of an explicit key (MF_NOWHERE: not found).  Other block
+     * mappings: where their first entry starts (libyaml's indentation
+     * mark); icol is its column either way. */
+    size_t ind;
     uint32_t line, col;  /* of start: 0-based line, 0-based column in characters */
+    uint32_t icol;       /* block mappings: their indentation (column of ind) */
     uint32_t seen;       /* mappings: bit per mf_key seen */
     mf_node *merge;      /* mappings: the first merge key (<<), or NULL */
     uint8_t type;        /* mf_type */
@@ -87,9 +93,15 @@ struct mf_node {
     bool anchored;       /* carries an anchor */
     bool is_null;        /* untagged plain null: "", ~, null, Null, NULL */
     bool keep_chomp;     /* block scalar with the "+" indicator */
-    bool explicit_key;   /* key nodes: written after "? " */
+    bool explicit_key;   /* key nodes: written after "? " (or ind not found) */
+    /* Values of block mappings: an explicit key with no ':' (`? key` alone).
+     * libyaml marks the empty value at the next token, which may be far
+     * off; the scan puts it at the key's end instead. */
+    bool bare;
     bool pruned;         /* a summary of an unread subtree */
 };
+
+#define MF_NOWHERE SIZE_MAX
 
 /* An object: a document root or a List item. */
 typedef struct mf_object {
@@ -139,6 +151,12 @@ size_t idt_manifest__break_len(const char *text, size_t len, size_t pos);
 size_t idt_manifest__line_end(const char *text, size_t len, size_t pos);
 /* Offset of the first byte of the line holding pos. */
 size_t idt_manifest__line_start(const char *text, size_t pos);
+/* From pos, a place between two tokens, past what libyaml skips there:
+ * blanks, line breaks, comments and a BOM at the start of a line. */
+size_t idt_manifest__skip_gap(const char *text, size_t len, size_t pos);
+/* The 0-based line of pos, given that from is on line line0. */
+uint32_t idt_manifest__line_of(const char *text, size_t len, size_t from, uint32_t line0,
+                               size_t pos);
 
 /* --- object.c: what an object's pod template holds ---------------------- */
 typedef struct mf_target {

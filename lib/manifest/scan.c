@@ -270,12 +270,65 @@ static bool plain_null(const yaml_event_t *ev)
                          !memcmp(v, "NULL", 4)));
 }
 
-/* A key written as "? key": the last non-blank before it is the '?'. */
-static bool after_question_mark(const char *t, size_t pos)
+/* Where the entry of key k (about to join map) starts: at k, or at the
+ * "?" of an explicit key.  The first entry of a block mapping starts where
+ * libyaml set the mapping's indentation; any other after the previous value
+ * (and in a flow mapping its ","), past blanks, line breaks and comments.
+ * The "?" may be lines above its key, with comments between them. */
+static void find_indicator(const idt_manifest *m, const mf_node *map, mf_node *k)
 {
-    while (pos > 0 && is_ws(t[pos - 1]))
-        pos--;
-    return pos > 0 && t[pos - 1] == '?';
+    const char *t = m->text;
+    size_t at;
+    if (!map->flow && !map->first) {
+        at = map->ind;
+    } else {
+        at = idt_manifest__skip_gap(t, m->len, map->first ? map->last->end : map->open_end);
+        if (map->flow && map->first && at < m->len && t[at] == ',')
+            at = idt_manifest__skip_gap(t, m->len, at + 1);
+    }
+    if (at == k->start) {
+        k->ind = at;
+    } else if (at < k->start && t[at] == '?' &&
+               idt_manifest__skip_gap(t, m->len, at + 1) >= k->start) {
+        k->ind = at;
+        k->explicit_key = true;
+    } else {
+        k->ind = MF_NOWHERE;
+        k->explicit_key = true;
+    }
+}
+
+/* An untagged empty plain scalar with no text at all: an empty key or
+ * value, marked where libyaml happened to be. */
+static bool zero_width(const yaml_event_t *ev)
+{
+    return ev->type == YAML_SCALAR_EVENT && ev->data.scalar.length == 0 &&
+           ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag &&
+           !ev->data.scalar.anchor && ev->start_mark.index == ev->end_mark.index;
+}
+
+/* A block mapping's empty value follows its ':' (libyaml marks it right
+ * after it), unless the key is explicit and has no ':' at all: then the
+ * mark is the next token's, possibly lines further and outside the mapping.
+ * Such a value is put at its key's end (bare), so that it does not stretch
+ * the mapping over text that is not its own. */
+static void place_bare(const idt_manifest *m, const mf_node *key, mf_node *v)
+{
+    size_t c = idt_manifest__skip_gap(m->text, m->len, key->end);
+    if (v->start > 0 && c + 1 == v->start && m->text[c] == ':')
+        return;
+    v->bare = true;
+    v->start = v->end = key->end;
+    v->line = idt_manifest__line_of(m->text, m->len, key->start, key->line, key->end);
+}
+
+/* In a subtree that is not read, the same holds for the summary's end; the
+ * key's end is not kept there, but a value after its ':' is right after a
+ * ':' (or, for an empty key or sequence item, a '?' or '-'). */
+static bool stretches(const idt_manifest *m, size_t pos)
+{
+    return pos > 0 && (m->text[pos - 1] == ':' || m->text[pos - 1] == '?' ||
+                       m->text[pos - 1] == '-');
 }
 
 static const char *key_display(uint8_t id)
@@ -406,6 +459,8 @@ static int on_leaf(scanner *sc, const yaml_event_t *ev)
         if (scalar && (ev->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
                        ev->data.scalar.style == YAML_FOLDED_SCALAR_STYLE))
             block_scalar_end(m->text, m->len, &tmp);
+        if (!f->flow && zero_width(ev) && !stretches(m, tmp.start))
+            return IDT_OK;
         update_end(f->node, tmp.end, tmp.end_kind);
         return IDT_OK;
     }
@@ -414,7 +469,10 @@ static int on_leaf(scanner *sc, const yaml_event_t *ev)
     mf_state st = place(f, &as_key, &key);
     IDTX_TRY(new_node(sc, &n, scalar ? MF_SCALAR : MF_ALIAS, ev));
     n->state = (uint8_t)(as_key ? MF_PRUNED : st);
-    n->explicit_key = as_key && after_question_mark(m->text, n->start);
+    if (as_key)
+        find_indicator(m, f->node, n);
+    else if (f->is_map && !f->flow && key && zero_width(ev))
+        place_bare(m, key, n);
     if (scalar) {
         const char *v = (const char *)ev->data.scalar.value;
         size_t len = ev->data.scalar.length;
@@ -467,7 +525,16 @@ static int on_open(scanner *sc, const yaml_event_t *ev)
      * content, from its start. */
     if (!n->flow)
         n->end = n->open_end = n->start;
-    n->explicit_key = as_key && after_question_mark(sc->m->text, n->start);
+    /* A block mapping's indentation is where libyaml put the token that
+     * starts it, the end of its start event: its first key, or that key's
+     * "?" (after any anchor or tag of the mapping itself). */
+    if (is_map && !n->flow) {
+        n->ind = byte_of(sc, &ev->end_mark);
+        n->icol = ev->end_mark.column > UINT32_MAX ? UINT32_MAX
+                                                   : (uint32_t)ev->end_mark.column;
+    }
+    if (as_key)
+        find_indicator(sc->m, f->node, n);
     if (st == MF_OBJ || st == MF_ITEM)
         IDTX_TRY(add_object(sc, n, f));
     attach(f, n, as_key, key);

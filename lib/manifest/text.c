@@ -120,6 +120,40 @@ size_t idt_manifest__line_start(const char *text, size_t pos)
     return pos;
 }
 
+size_t idt_manifest__skip_gap(const char *text, size_t len, size_t pos)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    while (pos < len) {
+        size_t bl = idt_manifest__break_len(text, len, pos);
+        if (s[pos] == ' ' || s[pos] == '\t') {
+            pos++;
+        } else if (bl) {
+            pos += bl;
+        } else if (s[pos] == '#') {
+            pos = idt_manifest__line_end(text, len, pos);
+        } else if (s[pos] == 0xEF && pos + 2 < len && s[pos + 1] == 0xBB && s[pos + 2] == 0xBF &&
+                   idt_manifest__line_start(text, pos) == pos) {
+            pos += 3;
+        } else {
+            break;
+        }
+    }
+    return pos;
+}
+
+uint32_t idt_manifest__line_of(const char *text, size_t len, size_t from, uint32_t line0,
+                               size_t pos)
+{
+    uint32_t line = line0;
+    for (size_t i = from; i < pos && i < len;) {
+        size_t bl = idt_manifest__break_len(text, len, i);
+        if (bl && line < UINT32_MAX)
+            line++;
+        i += bl ? bl : 1;
+    }
+    return line;
+}
+
 idt_span idt_manifest__span(const char *text, size_t len, size_t start, size_t end,
                             size_t line0)
 {

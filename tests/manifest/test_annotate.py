@@ -113,8 +113,27 @@ def expected_data(data, keys=(CUR,), drop=()):
     return data
 
 
+def frozen(x):
+    """A complex key (a sequence or mapping) as a hashable tuple."""
+    if isinstance(x, list):
+        return tuple(frozen(i) for i in x)
+    if isinstance(x, dict):
+        return tuple((frozen(k), frozen(v)) for k, v in x.items())
+    return x
+
+
+class KeyLoader(yaml.SafeLoader):
+    """SafeLoader that also loads complex keys (`? [a, b]`), as tuples;
+    documents with only scalar keys load exactly as with SafeLoader."""
+
+    def construct_mapping(self, node, deep=False):
+        self.flatten_mapping(node)
+        return {frozen(self.construct_object(k, deep=True)): self.construct_object(v, deep=deep)
+                for k, v in node.value}
+
+
 def load_all(b):
-    return list(yaml.load_all(b.decode("utf-8-sig"), Loader=yaml.SafeLoader))
+    return list(yaml.load_all(b.decode("utf-8-sig"), Loader=KeyLoader))
 
 
 def annotations_of(o):
@@ -601,6 +620,268 @@ rc, out, err = run(["annotate", "--initdata", DOC, "--key", "legacy", "-"], SEED
 check(rc == 0 and b"is written, which only the Go runtime of Kata 3.8 to 3.19 reads (Kata 3.20 "
       b"and later, and runtime-rs already in 3.19, ignore it)" in err,
       f"--key legacy: warned that only the Go runtime of 3.8 to 3.19 reads it ({err[:300]})")
+
+# --- explicit keys ("? key" / ": value") ----------------------------------------
+# New entries take the column of the "?" (not of the key after it); a bare
+# `? key` (no ':' line) gets one; an explicit entry is removed from its "?".
+
+
+def only_inserted(name, src, out):
+    """out is src with one run of bytes inserted: every other byte stays."""
+    src, out = src.encode(), out.encode()
+    pre = 0
+    while pre < len(src) and src[pre] == out[pre]:
+        pre += 1
+    suf = 0
+    while suf < len(src) - pre and src[len(src) - 1 - suf] == out[len(out) - 1 - suf]:
+        suf += 1
+    check(pre + suf == len(src), f"{name}: only an insertion, every other byte unchanged")
+
+
+def insert_case(name, text, expect, **kw):
+    case(name, text, expect, **kw)
+    only_inserted(name, text, expect.replace("{V}", VALUE))
+
+
+# The fuzzer's find (issue 16): metadata's first key is on the line after its
+# "?", one column further right; the last value is a compact mapping whose key
+# is a mapping.  The new entry used to take the key's column (3) and broke the
+# mapping ("internal error: the edited manifest does not parse").
+insert_case("explicit key on the line after its ?", """\
+kind: Pod
+metadata:
+  ?
+   annotati>ns
+  : ? a labs:
+""", """\
+kind: Pod
+metadata:
+  ?
+   annotati>ns
+  : ? a labs:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+""")
+insert_case("explicit metadata key, comments between ?, key and :", """\
+kind: Pod
+? metadata   # the key
+# between
+: # the value
+  ? name
+  : x
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+? metadata   # the key
+# between
+: # the value
+  ? name
+  : x
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+spec: {runtimeClassName: kata}
+""")
+insert_case("explicit metadata key, compact value", """\
+kind: Pod
+? metadata
+: name: x
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+? metadata
+: name: x
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+spec: {runtimeClassName: kata}
+""")
+insert_case("bare ? metadata gets a : line", """\
+kind: Pod
+? metadata
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+? metadata
+:
+  annotations:
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+spec: {runtimeClassName: kata}
+""", crlf=True)
+insert_case("explicit annotations key, value below", """\
+kind: Pod
+metadata:
+  ? annotations
+  :
+      a: b
+  name: x
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  ? annotations
+  :
+      a: b
+      io.katacontainers.config.hypervisor.cc_init_data: {V}
+  name: x
+spec: {runtimeClassName: kata}
+""")
+insert_case("bare ? annotations at the end of a file without a final newline", """\
+kind: Pod
+spec: {runtimeClassName: kata}
+metadata:
+  name: x
+  ? annotations""", """\
+kind: Pod
+spec: {runtimeClassName: kata}
+metadata:
+  name: x
+  ? annotations
+  :
+    io.katacontainers.config.hypervisor.cc_init_data: {V}""")
+insert_case("bare explicit annotation key gets its : line", """\
+kind: Pod
+metadata:
+  annotations:
+    ? io.katacontainers.config.hypervisor.cc_init_data   # set me
+  name: x
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  annotations:
+    ? io.katacontainers.config.hypervisor.cc_init_data   # set me
+    : {V}
+  name: x
+spec: {runtimeClassName: kata}
+""", crlf=True)
+EXPLICIT_LEGACY = """\
+kind: Pod
+metadata:
+  annotations:
+    ? |-
+      io.katacontainers.config.runtime.cc_init_data
+    : H4sIold
+    other: x
+spec: {runtimeClassName: kata}
+"""
+case("explicit |- legacy key renamed", EXPLICIT_LEGACY, """\
+kind: Pod
+metadata:
+  annotations:
+    ? io.katacontainers.config.hypervisor.cc_init_data
+    : {V}
+    other: x
+spec: {runtimeClassName: kata}
+""", drop=(LEG,))
+case("explicit legacy entry removed from its ?", """\
+kind: Pod
+metadata:
+  annotations:
+    a: b
+    ? io.katacontainers.config.runtime.cc_init_data
+    # its value:
+    : x
+    ? io.katacontainers.config.hypervisor.cc_init_data
+    : y
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  annotations:
+    a: b
+    ? io.katacontainers.config.hypervisor.cc_init_data
+    : {V}
+spec: {runtimeClassName: kata}
+""", drop=(LEG,))
+insert_case("complex keys ? [a, b] and ? - c are stepped around", """\
+kind: Pod
+metadata:
+  ? [a, b]
+  : c
+  annotations:
+    ? {x: y}
+    : z
+    ? - d
+      - e
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata:
+  ? [a, b]
+  : c
+  annotations:
+    ? {x: y}
+    : z
+    ? - d
+      - e
+    io.katacontainers.config.hypervisor.cc_init_data: {V}
+spec: {runtimeClassName: kata}
+""")
+insert_case("explicit keys in a flow mapping", """\
+kind: Pod
+metadata: {? annotations : {a: b, ? [c] : d}, ? name}
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata: {? annotations : {a: b, ? [c] : d, io.katacontainers.config.hypervisor.cc_init_data: {V}}, ? name}
+spec: {runtimeClassName: kata}
+""")
+insert_case("explicit flow key without ':' gets one", """\
+kind: Pod
+metadata: {? annotations # none yet
+  , name: x}
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata: {? annotations: {io.katacontainers.config.hypervisor.cc_init_data: {V}} # none yet
+  , name: x}
+spec: {runtimeClassName: kata}
+""")
+case("explicit keys in a flow mapping: legacy removed, current set", """\
+kind: Pod
+metadata: {annotations: {? io.katacontainers.config.runtime.cc_init_data : x, ? io.katacontainers.config.hypervisor.cc_init_data
+    : y}}
+spec: {runtimeClassName: kata}
+""", """\
+kind: Pod
+metadata: {annotations: {? io.katacontainers.config.hypervisor.cc_init_data
+    : {V}}}
+spec: {runtimeClassName: kata}
+""", drop=(LEG,))
+insert_case("List items written with explicit keys", """\
+kind: List
+items:
+- ? kind
+  : Pod
+  ? spec
+  : {runtimeClassName: kata}
+  ? metadata
+""", """\
+kind: List
+items:
+- ? kind
+  : Pod
+  ? spec
+  : {runtimeClassName: kata}
+  ? metadata
+  :
+    annotations:
+      io.katacontainers.config.hypervisor.cc_init_data: {V}
+""")
+
+# Refused up front, with the position: removing the first entry of a compact
+# mapping (it shares its line with the ": " before it) would take that too.
+rc, out, err = run(["annotate", "--initdata", DOC, "-"], b"""\
+kind: Pod
+metadata:
+  ? annotations
+  : io.katacontainers.config.runtime.cc_init_data: x
+    io.katacontainers.config.hypervisor.cc_init_data: y
+""")
+check(rc == 1 and out == b"" and err.startswith(
+    b'<stdin>:4:5: error: Pod/(no name): the entry to remove shares its line with what comes '
+    b'before it (a compact "? ", ": " or "- " entry); initdata removes whole lines\n'),
+      f"compact explicit entry to remove: refused with its position ({err[:300]})")
+check(b"internal error" not in err, "compact explicit entry: not an internal error")
 
 # --- the genpolicy sample: replace its annotation -------------------------
 

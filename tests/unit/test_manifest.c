@@ -235,6 +235,109 @@ static void test_annotate__flow_and_json(void **state)
                 IDT_MANIFEST_KEYS_BOTH);
 }
 
+/* Explicit keys ("? key" with ": value" on a line of its own): new entries
+ * take the column of the "?", not of the key after it; a bare `? key` (no
+ * ':' line) gets one; the entry of an explicit key is removed from its "?". */
+static void test_annotate__explicit_keys(void **state)
+{
+    (void)state;
+    /* The fuzzer's find: metadata's first key is on the line after its "?",
+     * one column to the right, and the last value is a compact mapping
+     * whose key is a mapping too. */
+    expect_edit("kind: Pod\nmetadata:\n  ?\n   annotati>ns\n  : ? a labs:\n",
+                "kind: Pod\nmetadata:\n  ?\n   annotati>ns\n  : ? a labs:\n"
+                "  annotations:\n    " CUR ": " V "\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* metadata as an explicit key: a compact value, a value on the lines
+     * below (comments between "?", key and ':'), none at all. */
+    expect_edit("kind: Pod\n? metadata\n: name: x\nspec: {}\n",
+                "kind: Pod\n? metadata\n: name: x\n  annotations:\n    " CUR ": " V
+                "\nspec: {}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\n? metadata   # c\n# between\n: # after\n  ? name\n  : x\nspec: {}\n",
+                "kind: Pod\n? metadata   # c\n# between\n: # after\n  ? name\n  : x\n"
+                "  annotations:\n    " CUR ": " V "\nspec: {}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\n? metadata\nspec: {}\n",
+                "kind: Pod\n? metadata\n:\n  annotations:\n    " CUR ": " V "\nspec: {}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\r\n? metadata\r\n:\r\nspec: {}\r\n",
+                "kind: Pod\r\n? metadata\r\n:\r\n  annotations:\r\n    " CUR ": " V
+                "\r\nspec: {}\r\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* annotations as an explicit key, with a value, empty, bare (at the
+     * end of a file without a final newline). */
+    expect_edit("kind: Pod\nmetadata:\n  ? annotations\n  :\n      a: b\n  name: x\n",
+                "kind: Pod\nmetadata:\n  ? annotations\n  :\n      a: b\n      " CUR ": " V
+                "\n  name: x\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  ? annotations\n  :\n  name: x\n",
+                "kind: Pod\nmetadata:\n  ? annotations\n  :\n    " CUR ": " V "\n  name: x\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  name: x\n  ? annotations",
+                "kind: Pod\nmetadata:\n  name: x\n  ? annotations\n  :\n    " CUR ": " V,
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* The annotation key itself: replaced, given a ':' line, renamed (a
+     * |- key becomes a plain one), removed from its "?" to its value. */
+    expect_edit("kind: Pod\nmetadata:\n  annotations:\n    ? " CUR "\n    : old\n",
+                "kind: Pod\nmetadata:\n  annotations:\n    ? " CUR "\n    : " V "\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  annotations:\n    ? " CUR "  # c\n  name: n\n",
+                "kind: Pod\nmetadata:\n  annotations:\n    ? " CUR "  # c\n    : " V
+                "\n  name: n\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  annotations:\n    ? |-\n      " LEG "\n    : old\n",
+                "kind: Pod\nmetadata:\n  annotations:\n    ? " CUR "\n    : " V "\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  annotations:\n    a: b\n    ? " LEG "\n    : x\n"
+                "    ? " CUR "\n    : y\n",
+                "kind: Pod\nmetadata:\n  annotations:\n    a: b\n"
+                "    ? " CUR "\n    : " V "\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* Complex keys are stepped around. */
+    expect_edit("kind: Pod\nmetadata:\n  ? [a, b]\n  : c\n  annotations:\n    ? {x: y}\n",
+                "kind: Pod\nmetadata:\n  ? [a, b]\n  : c\n  annotations:\n    ? {x: y}\n"
+                "    " CUR ": " V "\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  ? - a\n    - b\n  : c\n  ? - d\n",
+                "kind: Pod\nmetadata:\n  ? - a\n    - b\n  : c\n  ? - d\n"
+                "  annotations:\n    " CUR ": " V "\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* In flow mappings. */
+    expect_edit("kind: Pod\nmetadata: {? annotations : {a: b}, ? [c] : d}\n",
+                "kind: Pod\nmetadata: {? annotations : {a: b, " CUR ": " V "}, ? [c] : d}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata: {? annotations # c\n  , name: x}\n",
+                "kind: Pod\nmetadata: {? annotations: {" CUR ": " V "} # c\n  , name: x}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata: {? annotations\n  :\n }\n",
+                "kind: Pod\nmetadata: {? annotations\n  : {" CUR ": " V "}\n }\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata: {annotations: {? " LEG " : x, ? " CUR "\n  : y}}\n",
+                "kind: Pod\nmetadata: {annotations: {? " CUR "\n  : " V "}}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata: {annotations: {? " LEG "}}\n",
+                "kind: Pod\nmetadata: {annotations: {? " CUR ": " V "}}\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+
+    /* The scan reads explicit keys: the value and where it is. */
+    idt_manifest *m = scan("kind: Pod\nmetadata:\n  ? annotations\n  :\n    ? " LEG "\n"
+                           "    # c\n    : old\n    ? " CUR "\n");
+    idt_manifest_annotations an;
+    assert_int_equal(idt_manifest_get_annotations(&an, m, 0, NULL), IDT_OK);
+    assert_true(an.present);
+    assert_int_equal(an.count, 2);
+    assert_string_equal(an.value[IDT_MANIFEST_KEY_LEGACY], "old");
+    assert_int_equal(an.span[IDT_MANIFEST_KEY_LEGACY].line, 7);
+    assert_int_equal(an.span[IDT_MANIFEST_KEY_LEGACY].column, 7);
+    /* A bare `? key` has an empty value at the key's end. */
+    assert_string_equal(an.value[IDT_MANIFEST_KEY_CURRENT], "");
+    assert_int_equal(an.span[IDT_MANIFEST_KEY_CURRENT].line, 8);
+    assert_int_equal(an.span[IDT_MANIFEST_KEY_CURRENT].column, 7 + strlen(CUR));
+    assert_int_equal(an.span[IDT_MANIFEST_KEY_CURRENT].length, 0);
+    idt_manifest_free(m);
+}
+
 static void test_annotate__keys(void **state)
 {
     (void)state;
@@ -515,8 +618,17 @@ static void test_annotate__refusals(void **state)
                           "metadata is a sequence, not a mapping");
     expect_annotate_error("kind: StatefulSet\nmetadata: {name: s}\n", IDT_ESCHEMA, 1, 1,
                           "StatefulSet/s has no spec:");
-    expect_annotate_error("kind: Pod\nmetadata:\n  ? a\n  : b\n", IDT_EUNSUPPORTED, 3, 5,
-                          "explicit key");
+    /* The first entry of a compact mapping shares its line with the ": "
+     * (or "? ", "- ") before it: removing it would take that too. */
+    expect_annotate_error("kind: Pod\nmetadata:\n  ? annotations\n  : " LEG ": x\n"
+                          "    " CUR ": y\n",
+                          IDT_EUNSUPPORTED, 4, 5,
+                          "Pod/(no name): the entry to remove shares its line with what comes "
+                          "before it (a compact \"? \", \": \" or \"- \" entry); initdata "
+                          "removes whole lines");
+    expect_annotate_error("kind: Pod\nmetadata:\n  ? annotations\n  : ? " LEG "\n    : x\n"
+                          "    " CUR ": y\n",
+                          IDT_EUNSUPPORTED, 4, 7, "the entry to remove shares its line");
     expect_annotate_error("kind: List\nitems:\n- kind: Pod\n  spec:\n    x: |\n      text",
                           IDT_EUNSUPPORTED, 3, 3, "no final newline");
     expect_annotate_error("kind: ConfigMap\n", IDT_ESCHEMA, 0, 0, "no pod-bearing object");
@@ -572,6 +684,7 @@ int main(void)
         cmocka_unit_test(test_annotate__block_insert_after_comments),
         cmocka_unit_test(test_annotate__creates_metadata_and_annotations),
         cmocka_unit_test(test_annotate__flow_and_json),
+        cmocka_unit_test(test_annotate__explicit_keys),
         cmocka_unit_test(test_annotate__keys),
         cmocka_unit_test(test_annotate__value_styles),
         cmocka_unit_test(test_annotate__block_scalars),
