@@ -296,9 +296,13 @@ static int open_empty_value(planner *p, const idt_manifest__node *key,
 
 /* libyaml accepts a blank line holding a tab only where the plain scalar
  * before it reads it as trailing white space, and refuses it after any
- * other token ("found a tab character that violates indentation").  Given
- * the line end le of the last content, returns the end of the run of blank
- * lines after it when one of them holds a tab (new lines go after them, so
+ * other token ("found a tab character that violates indentation").  The
+ * same holds for a comment line with a tab before its '#' (" \t# c"): a
+ * plain scalar at column 0 reads the blanks, one at a deeper column (like
+ * a new annotation value) stops at the tab and fails; the fuzzer found
+ * `kind: Pod` followed by such a line.  Given the line end le of the last
+ * content, returns the end of the run of blank and comment lines after it
+ * when one of them holds a tab before any '#' (new lines go after them, so
  * they stay with the scalar that reads them), else le. */
 static size_t past_tab_blanks(const planner *p, size_t le, bool *tab)
 {
@@ -310,10 +314,13 @@ static size_t past_tab_blanks(const planner *p, size_t le, bool *tab)
             break;
         size_t s = at + bl, e = idt_manifest__line_end(p->t, p->len, s);
         bool blank = true, has_tab = false;
-        for (size_t i = s; i < e && blank; i++) {
+        size_t i = s;
+        for (; i < e && blank; i++) {
             blank = is_ws(p->t[i]);
             has_tab |= p->t[i] == '\t';
         }
+        if (!blank && p->t[i - 1] == '#') /* a comment line: blanks, then '#' */
+            blank = true;
         if (!blank)
             break;
         at = e;
@@ -500,8 +507,9 @@ static int replace_value(planner *p, const idt_manifest__node *key, const idt_ma
         past_tab_blanks(p, idt_manifest__line_end(p->t, p->len, end), &tab);
     if (tab) {
         idtx_buf_dispose(&b);
-        return unsupported(p, val, "a blank line with a tab follows the value, which libyaml "
-                                   "accepts only after a plain scalar; remove the tab");
+        return unsupported(p, val, "a blank or comment line with a tab follows the value, "
+                                   "which libyaml accepts only after a plain scalar; remove "
+                                   "the tab");
     }
     return splice(p, start, end, &b, rc);
 }
@@ -554,8 +562,8 @@ static int remove_entry(planner *p, const idt_manifest__node *key, const idt_man
         bool tab;
         past_tab_blanks(p, le, &tab);
         if (tab)
-            return unsupported(p, val, "a blank line with a tab follows the entry to remove; "
-                                       "remove the tab");
+            return unsupported(p, val, "a blank or comment line with a tab follows the entry "
+                                       "to remove; remove the tab");
         end = le + bl;
         if (!bl && ls > 0) { /* last line of a file without a final newline */
             const char *eol;

@@ -153,6 +153,26 @@ static void test_doc_parse__sm3(void **state)
     idt_doc_free(doc);
 }
 
+static void test_doc_parse__toml11_warning_rejects_nobody(void **state)
+{
+    (void)state;
+    /* A TOML 1.1 escape (\e) in a string: a warning (IDT-DOC009) that names
+     * no consumer, since only Kata 3.x agents reject it (doc.h: rejected_by
+     * is 0 for most warnings).  fuzz_doc_check once wrongly demanded a
+     * non-empty rejected_by for every diagnostic (corpora/doc_check/
+     * toml11-escape-warning-no-consumer.toml). */
+    const char *text = "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\nx = \"a\\eb\"\n";
+    idt_doc *doc = NULL;
+    collected c = { .n = 0 };
+    assert_int_equal(idt_doc_check(&doc, text, strlen(text), NULL, collect, &c, NULL), IDT_OK);
+    assert_non_null(doc);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.d[0].severity, IDT_DOC_WARNING);
+    assert_int_equal(c.d[0].rule, IDT_DOC_RULE_TOML11);
+    assert_int_equal(c.d[0].rejected_by, 0);
+    idt_doc_free(doc);
+}
+
 static void test_doc_parse__version(void **state)
 {
     (void)state;
@@ -355,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_doc_parse__contents_and_exact_bytes),
         cmocka_unit_test(test_doc_parse__unsupported_algorithm),
         cmocka_unit_test(test_doc_parse__sm3),
+        cmocka_unit_test(test_doc_parse__toml11_warning_rejects_nobody),
         cmocka_unit_test(test_doc_parse__version),
         cmocka_unit_test(test_doc_parse__missing_keys),
         cmocka_unit_test(test_doc_parse__data_types),

@@ -443,6 +443,37 @@ static void test_annotate__tab_blank_lines(void **state)
     assert_non_null(strstr(err.message, "tab"));
 }
 
+static void test_annotate__tab_comment_lines(void **state)
+{
+    (void)state;
+    /* A comment line with a tab before its '#' is the same to libyaml as a
+     * blank line with a tab: `Pod` at column 0 reads it, a new value at
+     * column 4 would not ("found a tab character that violates
+     * indentation").  New lines go after it (found by fuzz_manifest_annotate,
+     * corpora/manifest_annotate/tab-comment-after-plain-cr.yaml; CR breaks). */
+    expect_edit("kind: Pod  \r \t#\r", "kind: Pod  \r \t#\rmetadata:\r  annotations:\r    " CUR
+                ": " V "\r",
+                IDT_MANIFEST_KEYS_CURRENT);
+    expect_edit("kind: Pod\nmetadata:\n  name: p\n    \t# c\n  # d\n",
+                "kind: Pod\nmetadata:\n  name: p\n    \t# c\n  annotations:\n    " CUR ": " V
+                "\n  # d\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* A tab after the '#' is comment text: nothing moves. */
+    expect_edit("kind: Pod\nmetadata:\n  name: p\n  #\tc\n",
+                "kind: Pod\nmetadata:\n  name: p\n  annotations:\n    " CUR ": " V
+                "\n  #\tc\n",
+                IDT_MANIFEST_KEYS_CURRENT);
+    /* A quoted value cannot stand before such a line. */
+    char *out = NULL;
+    idt_error err;
+    idt_error_clear(&err);
+    assert_int_equal(annotate_keys(&out, "kind: Pod\nmetadata:\n  annotations:\n    " CUR
+                                   ": x\n      \t# c\n",
+                                   "two words", 0, NULL, &err),
+                     IDT_EUNSUPPORTED);
+    assert_non_null(strstr(err.message, "comment line with a tab"));
+}
+
 static void test_annotate__report(void **state)
 {
     (void)state;
@@ -688,6 +719,7 @@ int main(void)
         cmocka_unit_test(test_annotate__value_styles),
         cmocka_unit_test(test_annotate__block_scalars),
         cmocka_unit_test(test_annotate__tab_blank_lines),
+        cmocka_unit_test(test_annotate__tab_comment_lines),
         cmocka_unit_test(test_annotate__report),
         cmocka_unit_test(test_annotate__select),
         cmocka_unit_test(test_annotate__budget),
