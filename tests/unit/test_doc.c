@@ -163,8 +163,10 @@ static void test_doc_parse__toml11_warning_rejects_nobody(void **state)
      * toml11-escape-warning-no-consumer.toml). */
     const char *text = "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\nx = \"a\\eb\"\n";
     idt_doc *doc = NULL;
-    collected c = { .n = 0 };
-    assert_int_equal(idt_doc_check(&doc, text, strlen(text), NULL, collect, &c, NULL), IDT_OK);
+    idt_test_diags c = { .n = 0 };
+    idt_error err;
+    assert_status(idt_doc_check(&doc, text, strlen(text), NULL, idt_test_collect, &c, &err),
+                  IDT_OK, &err);
     assert_non_null(doc);
     assert_int_equal(c.n, 1);
     assert_int_equal(c.d[0].severity, IDT_DOC_WARNING);
