@@ -358,19 +358,4 @@ static const idtx_keyword layouts[] = {
     { "kata", IDT_AUTHOR_LAYOUT_KATA },
 };
 
-const char *idt_author_layout_name(idt_author_layout layout)
-{
-    return idtx_keyword_name(layouts, sizeof layouts / sizeof layouts[0], (int)layout);
-}
-
-int idt_author_layout_parse(idt_author_layout *out, const char *name, size_t len,
-                            idt_error *err)
-{
-    int v;
-    if (!out)
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_author_layout_parse: NULL argument");
-    IDTX_TRY(idtx_keyword_parse(&v, layouts, sizeof layouts / sizeof layouts[0], "layout",
-                                name, len, err));
-    *out = (idt_author_layout)v;
-    return IDT_OK;
-}
+IDTX_KEYWORD_FUNCS(idt_author_layout, idt_author_layout, layouts, "layout")

@@ -169,18 +169,4 @@ static const idtx_keyword vtpm_rules[] = {
     { "peerpods", IDT_VTPM_RULE_PEERPODS },
 };
 
-const char *idt_vtpm_rule_name(idt_vtpm_rule rule)
-{
-    return idtx_keyword_name(vtpm_rules, sizeof vtpm_rules / sizeof vtpm_rules[0], (int)rule);
-}
-
-int idt_vtpm_rule_parse(idt_vtpm_rule *out, const char *name, size_t len, idt_error *err)
-{
-    int v;
-    if (!out)
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_vtpm_rule_parse: NULL argument");
-    IDTX_TRY(idtx_keyword_parse(&v, vtpm_rules, sizeof vtpm_rules / sizeof vtpm_rules[0],
-                                "vTPM rule", name, len, err));
-    *out = (idt_vtpm_rule)v;
-    return IDT_OK;
-}
+IDTX_KEYWORD_FUNCS(idt_vtpm_rule, idt_vtpm_rule, vtpm_rules, "vTPM rule")

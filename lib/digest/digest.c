@@ -119,18 +119,4 @@ static const idtx_keyword encodings[] = {
     { "qemu", IDT_ENCODING_QEMU },
 };
 
-const char *idt_encoding_name(idt_encoding enc)
-{
-    return idtx_keyword_name(encodings, sizeof encodings / sizeof encodings[0], (int)enc);
-}
-
-int idt_encoding_parse(idt_encoding *out, const char *name, size_t len, idt_error *err)
-{
-    int v;
-    if (!out)
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_encoding_parse: NULL argument");
-    IDTX_TRY(idtx_keyword_parse(&v, encodings, sizeof encodings / sizeof encodings[0],
-                                "encoding", name, len, err));
-    *out = (idt_encoding)v;
-    return IDT_OK;
-}
+IDTX_KEYWORD_FUNCS(idt_encoding, idt_encoding, encodings, "encoding")

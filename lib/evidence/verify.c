@@ -20,22 +20,7 @@ static const idtx_keyword rules_names[] = {
     { "kata", IDT_RULES_KATA },
 };
 
-const char *idt_verify_rules_name(idt_verify_rules rules)
-{
-    return idtx_keyword_name(rules_names, sizeof rules_names / sizeof rules_names[0],
-                             (int)rules);
-}
-
-int idt_verify_rules_parse(idt_verify_rules *out, const char *name, size_t len, idt_error *err)
-{
-    int v;
-    if (!out)
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_verify_rules_parse: NULL argument");
-    IDTX_TRY(idtx_keyword_parse(&v, rules_names, sizeof rules_names / sizeof rules_names[0],
-                                "rules", name, len, err));
-    *out = (idt_verify_rules)v;
-    return IDT_OK;
-}
+IDTX_KEYWORD_FUNCS(idt_verify_rules, idt_verify_rules, rules_names, "rules")
 
 static const char *who(idt_verify_rules rules)
 {

@@ -190,19 +190,4 @@ static const idtx_keyword layouts[] = {
     { "peerpod", IDT_GUEST_LAYOUT_PEERPOD },
 };
 
-const char *idt_guest_layout_name(idt_guest_layout layout)
-{
-    return idtx_keyword_name(layouts, sizeof layouts / sizeof layouts[0], (int)layout);
-}
-
-int idt_guest_layout_parse(idt_guest_layout *out, const char *name, size_t len,
-                           idt_error *err)
-{
-    int v;
-    if (!out)
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_guest_layout_parse: NULL argument");
-    IDTX_TRY(idtx_keyword_parse(&v, layouts, sizeof layouts / sizeof layouts[0], "layout",
-                                name, len, err));
-    *out = (idt_guest_layout)v;
-    return IDT_OK;
-}
+IDTX_KEYWORD_FUNCS(idt_guest_layout, idt_guest_layout, layouts, "layout")

@@ -229,23 +229,7 @@ static const idtx_keyword keys_names[] = {
     { "both", IDT_MANIFEST_KEYS_BOTH },
 };
 
-const char *idt_manifest_keys_name(unsigned keys)
-{
-    if (keys > IDT_MANIFEST_KEYS_BOTH)
-        return NULL;
-    return idtx_keyword_name(keys_names, sizeof keys_names / sizeof keys_names[0], (int)keys);
-}
-
-int idt_manifest_keys_parse(unsigned *out, const char *name, size_t len, idt_error *err)
-{
-    int v;
-    if (!out)
-        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_manifest_keys_parse: NULL argument");
-    IDTX_TRY(idtx_keyword_parse(&v, keys_names, sizeof keys_names / sizeof keys_names[0],
-                                "annotation keys", name, len, err));
-    *out = (unsigned)v;
-    return IDT_OK;
-}
+IDTX_KEYWORD_FUNCS(idt_manifest_keys, unsigned, keys_names, "annotation keys")
 
 int idt_manifest_object_at(idt_manifest_object *out, const idt_manifest *m, size_t i,
                            idt_error *err)

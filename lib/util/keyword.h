@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include "initdata/common.h"
+#include "util/error_int.h"
 
 /* One keyword and the enum value it names. */
 typedef struct idtx_keyword {
@@ -27,5 +28,31 @@ const char *idtx_keyword_name(const idtx_keyword *table, size_t n, int value);
  */
 int idtx_keyword_parse(int *out, const idtx_keyword *table, size_t n, const char *what,
                        const char *name, size_t len, idt_error *err);
+
+/*
+ * Defines the public pair FN_name and FN_parse over a static table, so that
+ * every enum's pair is the same code:
+ *
+ *     const char *FN_name(TYPE value);      the keyword, or NULL
+ *     int FN_parse(TYPE *out, const char *name, size_t len, idt_error *err);
+ *
+ * FN_parse returns what idtx_keyword_parse returns, and IDT_EINVAL (with
+ * "FN_parse: NULL argument") for a NULL out; *out is set only on success.
+ */
+#define IDTX_KEYWORD_FUNCS(FN, TYPE, TABLE, WHAT)                                           \
+    const char *FN##_name(TYPE value)                                                       \
+    {                                                                                       \
+        return idtx_keyword_name(TABLE, sizeof TABLE / sizeof TABLE[0], (int)value);        \
+    }                                                                                       \
+    int FN##_parse(TYPE *out, const char *name, size_t len, idt_error *err)                 \
+    {                                                                                       \
+        int v;                                                                              \
+        if (!out)                                                                           \
+            return idtx_error_set(err, IDT_EINVAL, NULL, #FN "_parse: NULL argument");      \
+        IDTX_TRY(idtx_keyword_parse(&v, TABLE, sizeof TABLE / sizeof TABLE[0], WHAT, name, \
+                                    len, err));                                             \
+        *out = (TYPE)v;                                                                     \
+        return IDT_OK;                                                                      \
+    }
 
 #endif
