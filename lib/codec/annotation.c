@@ -92,18 +92,25 @@ static size_t annotation_offset(const char *a, size_t n, size_t k)
 
 /* Moves a gzip error from an offset into the gzip data to the annotation,
  * keeping the gzip offset in the message. */
+/* Rewrites one finding of gunzip (an error's or a warning's message and
+ * offset into the gzip bytes) to say where it is in the annotation. */
+static void relocate(char message[IDT_ERROR_MESSAGE_MAX], uint64_t *offset, const char *a,
+                     size_t n)
+{
+    char msg[IDT_ERROR_MESSAGE_MAX];
+    uint64_t k = *offset;
+    memcpy(msg, message, sizeof msg);
+    /* A message cut at IDT_ERROR_MESSAGE_MAX still says what went wrong first. */
+    if (snprintf(message, IDT_ERROR_MESSAGE_MAX, "gzip data byte %llu: %s",
+                 (unsigned long long)k, msg) >= IDT_ERROR_MESSAGE_MAX)
+        message[IDT_ERROR_MESSAGE_MAX - 1] = 0;
+    *offset = annotation_offset(a, n, (size_t)k);
+}
+
 static int relocate_gzip_error(int rc, const char *a, size_t n, idt_error *err)
 {
-    if (err && err->has_offset) {
-        char msg[IDT_ERROR_MESSAGE_MAX];
-        uint64_t k = err->offset;
-        memcpy(msg, err->message, sizeof msg);
-        /* A message cut at IDT_ERROR_MESSAGE_MAX still says what went wrong first. */
-        if (snprintf(err->message, sizeof err->message, "gzip data byte %llu: %s",
-                     (unsigned long long)k, msg) >= (int)sizeof err->message)
-            err->message[sizeof err->message - 1] = 0;
-        err->offset = annotation_offset(a, n, (size_t)k);
-    }
+    if (err && err->has_offset)
+        relocate(err->message, &err->offset, a, n);
     return rc;
 }
 
@@ -111,16 +118,8 @@ static int relocate_gzip_error(int rc, const char *a, size_t n, idt_error *err)
  * the annotation, as relocate_gzip_error does for an error. */
 static void relocate_gzip_warnings(idt_codec_warnings *w, size_t first, const char *a, size_t n)
 {
-    for (size_t i = first; w && i < w->count; i++) {
-        idt_codec_warning *x = &w->warning[i];
-        char msg[IDT_ERROR_MESSAGE_MAX];
-        uint64_t k = x->offset;
-        memcpy(msg, x->message, sizeof msg);
-        if (snprintf(x->message, sizeof x->message, "gzip data byte %llu: %s",
-                     (unsigned long long)k, msg) >= (int)sizeof x->message)
-            x->message[sizeof x->message - 1] = 0;
-        x->offset = annotation_offset(a, n, (size_t)k);
-    }
+    for (size_t i = first; w && i < w->count; i++)
+        relocate(w->warning[i].message, &w->warning[i].offset, a, n);
 }
 
 static int not_gzip_error(const unsigned char *raw, size_t raw_len, idt_error *err)
