@@ -401,7 +401,9 @@ static size_t decode_into(const idtx_json *j, size_t i, char *dst)
             p += 2;
             continue;
         }
-        unsigned u, lo;
+        /* Validated by the parse, so hex4 succeeds; the zeros only tell
+         * gcc -O2 (-Wmaybe-uninitialized) so. */
+        unsigned u = 0, lo = 0;
         hex4(s + p + 2, &u);
         p += 6;
         if (u >= 0xD800 && u <= 0xDBFF) {

@@ -63,8 +63,8 @@ static int decoded(const idtx_json *j, size_t i, idtx_buf *b, char *why, size_t 
     idt_error err;
     idtx_buf_init(b, j->tok[i].len, "a decoded string");
     if (idtx_json_string_decode(j, i, b, &err) < 0) {
-        snprintf(why, cap, "decoding string %zu (raw %u bytes): %s", i, (unsigned)j->tok[i].len,
-                 err.message);
+        snprintf(why, cap, "decoding string %zu (raw %u bytes): %.100s", i,
+                 (unsigned)j->tok[i].len, err.message);
         return -1;
     }
     if (!b->data) /* nothing reserved: an empty string */
