@@ -156,7 +156,7 @@ static char *admission_review(size_t *len)
 static char *generated(size_t *len)
 {
     static const char *const words[] = {
-        "alpha", "beta\\n", "caf\\u00e9", "\\\"quoted\\\"", "na\xc3\xafve", "\xe2\x82\xac" "5",
+        "alpha", "beta\\n", "caf\\u00e9", "\\\"quoted\\\"", "na\xc3\xafve", "5\xe2\x82\xac",
         "tab\\there", "\xf0\x9f\x98\x80", "\\ud83d\\ude00", "path\\/to", "plain-text-value",
     };
     strbuf t = { 0 };
