@@ -15,10 +15,15 @@ DIFF_N ?= 200000
 JOBS ?= $(shell nproc)
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: deps build run test test-gcc test-clang test-release fuzz bench difftest-long install clean
+.PHONY: deps bench-deps build run test test-gcc test-clang test-release fuzz bench difftest-long install clean
 
 deps:
 	@sh scripts/install-deps.sh
+
+# What only the benchmarks need (the webhook benchmark's Go peer, h2load,
+# libmicrohttpd + GnuTLS for its floor), before the build configures.
+bench-deps:
+	@sh scripts/install-deps.sh bench
 
 build: deps
 	@cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
@@ -52,7 +57,8 @@ fuzz: deps
 	@cmake --build build-fuzz -j $(JOBS)
 	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
-bench: build
+bench: bench-deps
+	@$(MAKE) --no-print-directory build
 	@sh bench/run.sh build
 
 difftest-long: test-gcc
