@@ -24,6 +24,7 @@ if [ ! -f "$gocode/src/github.com/BurntSushi/toml/decode.go" ]; then
         "(apt-get install golang-github-burntsushi-toml-dev)" >&2
     exit 77
 fi
+mkdir -p "$(dirname "$out")"
 outdir=$(cd "$(dirname "$out")" && pwd)
 cache=$(GOFLAGS='' go env GOCACHE 2>/dev/null || true)
 case $cache in
