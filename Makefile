@@ -4,7 +4,8 @@
 #   make test      all tests under ASan+UBSan (gcc), plus -Werror builds with clang and gcc -O2
 #   make fuzz      every libFuzzer target for FUZZ_SECONDS each (default 600);
 #                  FUZZ_TARGETS="toml_parse ..." runs only those
-#   make bench     the benchmarks, next to their peers, with ratios
+#   make bench     the benchmarks, next to their peers, with ratios (first installs
+#                  what only they need: scripts/install-deps.sh bench)
 #   make difftest-long  the tomllib differential tests (TOML 1.0 and 1.1), random
 #                  seeds, DIFF_N docs each; fails if either does
 #   make install   PREFIX=/usr/local DESTDIR=
