@@ -357,7 +357,7 @@ def h2load(server, ep, body_path, work, n=None, seconds=None, conns=4, rps=None)
         os.unlink(log)
     cmd = pin(1) + ["h2load", "--h1", "-c", str(conns), "-d", body_path,
                     "-H", "content-type: application/json", "--log-file", log]
-    cmd += ["-D", str(seconds)] if seconds else ["-n", str(n)]
+    cmd += ["-D", f"{max(1, round(seconds * 1000))}ms"] if seconds else ["-n", str(n)]
     if rps:
         cmd += ["--rps", str(rps)]
     cmd.append(f"https://127.0.0.1:{server.port}{ep}")
