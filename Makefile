@@ -4,7 +4,8 @@
 #   make test      all tests under ASan+UBSan (gcc), plus -Werror builds with clang and gcc -O2
 #   make fuzz      every libFuzzer target for FUZZ_SECONDS each (default 600);
 #                  FUZZ_TARGETS="toml_parse ..." runs only those
-#   make bench     the benchmarks, next to their peers, with ratios
+#   make bench     the benchmarks, next to their peers, with ratios (first installs
+#                  what only they need: scripts/install-deps.sh bench)
 #   make difftest-long  the tomllib differential tests (TOML 1.0 and 1.1), random
 #                  seeds, DIFF_N docs each; fails if either does
 #   make install   PREFIX=/usr/local DESTDIR=
@@ -15,10 +16,15 @@ DIFF_N ?= 200000
 JOBS ?= $(shell nproc)
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: deps build run test test-gcc test-clang test-release fuzz bench difftest-long install clean
+.PHONY: deps bench-deps build run test test-gcc test-clang test-release fuzz bench difftest-long install clean
 
 deps:
 	@sh scripts/install-deps.sh
+
+# What only the benchmarks need (the webhook benchmark's Go peer, h2load,
+# libmicrohttpd + GnuTLS for its floor), before the build configures.
+bench-deps:
+	@sh scripts/install-deps.sh bench
 
 build: deps
 	@cmake -S . -B build $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
@@ -52,7 +58,8 @@ fuzz: deps
 	@cmake --build build-fuzz -j $(JOBS)
 	@sh fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
-bench: build
+bench: bench-deps
+	@$(MAKE) --no-print-directory build
 	@sh bench/run.sh build
 
 difftest-long: test-gcc

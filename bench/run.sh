@@ -15,11 +15,12 @@
 # bench_<name> function below and put <name> in BENCHMARKS.
 # Environment: IDT_SHARED (default ../shared beside the source tree),
 # PYTHON (default python3), BENCH_ARGS (extra options for both sides, e.g.
-# "--rounds 3 --min-round-ms 100").
+# "--rounds 3 --min-round-ms 100"); the webhook benchmark's IDT_LOAD_*
+# (bench/webhook_load.py).
 # shellcheck disable=SC2317  # bench_<name> functions are called by name
 set -eu
 
-BENCHMARKS="toml_parse pipeline json"
+BENCHMARKS="toml_parse pipeline json webhook"
 
 if [ $# -lt 1 ]; then
     echo "usage: $0 BUILD_DIR [BENCHMARK...]" >&2
@@ -212,12 +213,27 @@ bench_json() {
     return "$status"
 }
 
+# The webhook under load (bench/webhook_load.py): `initdata webhook`, the
+# Go peer (bench/go-peer) and the bare libmicrohttpd + GnuTLS floor
+# (bench/mhd_floor.c), each pinned to core 0 and driven by h2load on core
+# 1; reviews/s, p50/p99, server CPU per review and its ratio Go/ours, p99
+# at a fixed rate, peak RSS.  Ours is skipped while the tool has no
+# webhook command; a server that fails to build or run fails the run.
+bench_webhook() {
+    "$PYTHON" "$src/bench/webhook_load.py" "$build" "$work/webhook"
+}
+
 # shellcheck disable=SC2086  # BENCHMARKS is a list of names
 [ $# -gt 0 ] || set -- $BENCHMARKS
 failed=0
 for b in "$@"; do
-    if [ ! -x "$build/bench/bench_$b" ]; then
-        echo "$b: $build/bench/bench_$b not built (a sanitized build builds no benchmarks)"
+    case $b in
+    webhook) bin=mhd_floor ;;
+    *) bin=bench_$b ;;
+    esac
+    if [ ! -x "$build/bench/$bin" ]; then
+        echo "$b: $build/bench/$bin not built (a sanitized build builds no benchmarks;" \
+            "webhook's needs libmicrohttpd and GnuTLS: scripts/install-deps.sh bench)"
         failed=1
     elif ! "bench_$b"; then
         failed=1

@@ -2,11 +2,29 @@
 # Installs the Debian 12 packages initdata needs to build, test, fuzz and
 # benchmark. Idempotent: installs only what is missing, and runs apt-get
 # only when something is.
+#   install-deps.sh         what building and `make test` need
+#   install-deps.sh bench   that, plus what only `make bench` needs: the
+#                           webhook benchmark's Go peer (Debian's Go and the
+#                           TOML library the Kata shim uses), its load
+#                           generator h2load, openssl for the test
+#                           certificate, and libmicrohttpd + GnuTLS for the
+#                           bare floor server
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
 libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils shellcheck"
+BENCH_PKGS="golang-go golang-github-burntsushi-toml-dev nghttp2-client openssl util-linux
+libmicrohttpd-dev libgnutls28-dev"
+
+case ${1:-} in
+'') ;;
+bench) PKGS="$PKGS $BENCH_PKGS" ;;
+*)
+    echo "usage: $0 [bench]" >&2
+    exit 2
+    ;;
+esac
 
 missing=""
 for p in $PKGS; do
