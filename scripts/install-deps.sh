@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
-libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils shellcheck"
+libcbor-dev libtss2-dev libmicrohttpd-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml
+python3-jsonpatch curl nghttp2-client openssl gzip coreutils shellcheck"
 
 missing=""
 for p in $PKGS; do
