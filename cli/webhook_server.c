@@ -13,7 +13,9 @@
  * body is read; a body without one (chunked) that grows past it is
  * refused the moment it does.  A body that takes longer than
  * request_timeout to arrive is refused likewise (408); an idle connection
- * is closed after connection_timeout.  A POST whose media type is not
+ * is closed after connection_timeout.  The bodies held at once, all
+ * connections together, are bounded too (BODY_BUDGET_MIN, or four times
+ * max_body): past that a request is refused with 503.  A POST whose media type is not
  * application/json gets 415 (the API server always sends it).  Every error
  * body is a metav1.Status, which is what client-go reads out of a non-2xx
  * answer; no answer ever carries Retry-After. */
@@ -38,8 +40,12 @@
 
 #define LISTEN_BACKLOG 1024
 /* The first allocation of a body buffer (it doubles from there, up to
- * max_body): a Content-Length alone does not get memory. */
-#define BODY_FIRST_RESERVE ((size_t)256 << 10)
+ * max_body): a Content-Length alone does not get more. */
+#define BODY_FIRST_RESERVE ((size_t)64 << 10)
+/* The bodies held at once, all connections together: at least this, and
+ * at least four bodies of max_body.  Past it a request is refused (503),
+ * so that max_connections slow uploads cannot take the machine's memory. */
+#define BODY_BUDGET_MIN ((size_t)256 << 20)
 
 /* The answers that do not depend on the request: made once, shared by
  * every connection (libmicrohttpd counts their references). */
@@ -53,6 +59,7 @@ enum {
     ANS_MEDIA_TYPE,
     ANS_TIMEOUT,
     ANS_INTERNAL,
+    ANS_BUSY,
     ANS_COUNT
 };
 
@@ -101,6 +108,10 @@ static const canned canned_answers[ANS_COUNT] = {
                      STATUS_BODY(500, "InternalError",
                                  "the webhook could not answer (out of memory)"),
                      JSON, NULL, false, NULL },
+    [ANS_BUSY] = { 503,
+                   STATUS_BODY(503, "ServiceUnavailable",
+                               "the webhook holds as many request bodies as it may"),
+                   JSON, NULL, true, "the bodies held at once reached the budget" },
 };
 
 struct cli_webhook_server {
@@ -109,6 +120,8 @@ struct cli_webhook_server {
     unsigned port;
     cli_webhook_holder *holder;
     size_t max_body;
+    size_t budget;                /* BODY_BUDGET_MIN */
+    atomic_size_t buffered;       /* body bytes held by all requests */
     unsigned request_timeout;
     atomic_bool ready;
     struct MHD_Response *answers[ANS_COUNT];
@@ -118,6 +131,7 @@ struct cli_webhook_server {
 typedef struct request {
     idt_admission_endpoint endpoint;
     idtx_buf body;
+    size_t counted; /* bytes of it counted in the server's buffered */
     struct timespec start;
 } request;
 
@@ -212,9 +226,7 @@ static enum MHD_Result begin(cli_webhook_server *srv, struct MHD_Connection *c, 
     rq->endpoint = ep;
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     idtx_buf_init(&rq->body, srv->max_body, "the request body");
-    size_t first = has_cl > 0 && cl < BODY_FIRST_RESERVE ? (size_t)cl : BODY_FIRST_RESERVE;
-    if (first > srv->max_body)
-        first = srv->max_body;
+    size_t first = has_cl > 0 && cl < BODY_FIRST_RESERVE ? (size_t)cl : 0;
     if (first && idtx_buf_reserve(&rq->body, first, NULL) < 0) {
         free(rq);
         return answer_canned(srv, c, ANS_INTERNAL, method, url);
@@ -239,6 +251,12 @@ static enum MHD_Result take(cli_webhook_server *srv, struct MHD_Connection *c, r
     }
     if (refuse < 0 && *n > srv->max_body - rq->body.len)
         refuse = ANS_TOO_LARGE;
+    if (refuse < 0) {
+        size_t held = atomic_fetch_add(&srv->buffered, *n) + *n;
+        rq->counted += *n;
+        if (held > srv->budget)
+            refuse = ANS_BUSY;
+    }
     if (refuse < 0 && idtx_buf_put(&rq->body, data, *n, NULL) < 0)
         refuse = ANS_INTERNAL;
     if (refuse >= 0) {
@@ -318,9 +336,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode why)
 {
-    (void)cls, (void)c, (void)why;
+    (void)c, (void)why;
+    cli_webhook_server *srv = cls;
     request *rq = *con_cls;
     if (rq && rq != &probe_tag) {
+        atomic_fetch_sub(&srv->buffered, rq->counted);
         idtx_buf_dispose(&rq->body);
         free(rq);
         *con_cls = NULL;
@@ -420,6 +440,10 @@ int cli_webhook_server_start(cli_webhook_server **out, const cli_webhook_setting
     }
     srv->holder = holder;
     srv->max_body = s->max_body;
+    srv->budget = s->max_body <= BODY_BUDGET_MIN / 4 ? BODY_BUDGET_MIN
+                  : s->max_body <= SIZE_MAX / 4       ? 4 * s->max_body
+                                                      : SIZE_MAX;
+    atomic_init(&srv->buffered, 0);
     srv->request_timeout = s->request_timeout;
     srv->listen_fd = -1;
     atomic_init(&srv->ready, false);
