@@ -132,6 +132,7 @@ typedef struct request {
     idt_admission_endpoint endpoint;
     idtx_buf body;
     size_t counted; /* bytes of it counted in the server's buffered */
+    bool refused;   /* an answer (413, 408, 503) was queued mid-body */
     struct timespec start;
 } request;
 
@@ -266,6 +267,7 @@ static enum MHD_Result take(cli_webhook_server *srv, struct MHD_Connection *c, r
         snprintf(msg, sizeof msg, "%s%s", k->log ? k->log : "out of memory reading the body",
                  sent ? "" : " (connection closed: the answer cannot go out mid-body)");
         cli_webhook_log_rejected(k->status, method, url, msg);
+        rq->refused = sent;
         return sent ? MHD_YES : MHD_NO; /* MHD_NO closes the connection */
     }
     *n = 0;
@@ -328,6 +330,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         bool ok = url[1] == 'h' || atomic_load(&srv->ready);
         return answer_canned(srv, c, ok ? ANS_OK : ANS_NOT_READY, method, url);
     }
+    if (rq->refused) /* answered: more of the body is not read */
+        return *n ? MHD_NO : MHD_YES;
     if (*n)
         return take(srv, c, rq, url, method, data, n);
     return review(srv, c, rq, url, method);
@@ -348,6 +352,8 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* libmicrohttpd's own messages (a failed TLS handshake...), as log lines. */
+static void mhd_log(void *cls, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     (void)cls;
