@@ -398,7 +398,7 @@ static size_t decode_into(const idtx_json *j, size_t i, char *dst)
             p += 2;
             continue;
         }
-        unsigned u, lo;
+        unsigned u = 0, lo = 0; /* hex4 sets both (the parse checked the digits); gcc 12 -O2 cannot tell */
         hex4(s + p + 2, &u);
         p += 6;
         if (u >= 0xD800 && u <= 0xDBFF) {
