@@ -34,6 +34,7 @@ int cmd_evidence(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_kbs_request(int argc, char **argv);
 int cmd_toml_json(int argc, char **argv);
+int cmd_admit(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
 
 #endif

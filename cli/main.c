@@ -23,6 +23,7 @@ static const cli_cmd commands[] = {
     { "verify", cmd_verify, "check that evidence binds a document; diagnose a mismatch" },
     { "kbs-request", cmd_kbs_request, "print the init-data object of a KBS attestation request" },
     { "toml-json", cmd_toml_json, "print a TOML document as JSON (plain or toml-test tagged)" },
+    { "admit", cmd_admit, "the admission webhook's decisions, offline, for manifests or reviews" },
     { "webhook", cmd_webhook, "serve the Kubernetes admission webhook (validate, inject) over HTTPS" },
 };
 

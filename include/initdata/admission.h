@@ -107,6 +107,16 @@ typedef struct idt_admission_server {
 } idt_admission_server;
 
 /*
+ * Receives each problem found while loading a configuration: diag (valid
+ * only during the call) is about the text `text` (text_len bytes) named
+ * `source`: the configuration itself, or one of the Init-Data documents it
+ * names (source is then the document's path), so that a front end can
+ * print the line and a caret.  Return 0 to go on, non-zero to stop.
+ */
+typedef int (*idt_admission_diag_cb)(const idt_doc_diag *diag, const char *source,
+                                     const char *text, size_t text_len, void *payload);
+
+/*
  * Reads a configuration from src[0..len) (TOML 1.1, read with the
  * library's parser).  Relative paths in it (documents, certificate, key)
  * are resolved against base_dir (NULL: the current directory).  Every
@@ -116,9 +126,10 @@ typedef struct idt_admission_server {
  * @param[out] out   the configuration (idt_admission_config_free); NULL on
  *                   failure.
  * @param name       the configuration's name for messages ("webhook.toml").
- * @param cb         receives every problem as an idt_doc_diag (a problem
- *                   in a named document is reported with the document's
- *                   path in diag->entry); may be NULL.
+ * @param cb         receives every problem: errors in the configuration
+ *                   (IDT-ADM006), and every finding of `initdata check` in
+ *                   each document (warnings and notes included); may be
+ *                   NULL.
  * @param err        the first error, with its position in the configuration
  *                   (err->source is kept).
  * @return IDT_OK; IDT_ESYNTAX (not TOML); IDT_ESCHEMA (an unknown key, a
@@ -127,13 +138,14 @@ typedef struct idt_admission_server {
  *         IDT_EINVAL for NULL arguments.
  */
 IDT_API int idt_admission_config_parse(idt_admission_config **out, const char *src, size_t len,
-                                       const char *base_dir, idt_doc_diag_cb cb, void *payload,
+                                       const char *base_dir, idt_admission_diag_cb cb, void *payload,
                                        idt_error *err);
 
 /* Reads the file at path (at most 1 MiB) and parses it with base_dir set to
  * the file's directory; err->source is set to path when it is NULL. */
 IDT_API int idt_admission_config_load(idt_admission_config **out, const char *path,
-                                      idt_doc_diag_cb cb, void *payload, idt_error *err);
+                                      idt_admission_diag_cb cb, void *payload,
+                                      idt_error *err);
 
 /* Frees a configuration.  NULL is allowed. */
 IDT_API void idt_admission_config_free(idt_admission_config *cfg);
@@ -242,6 +254,7 @@ typedef struct idt_admission_judgement {
     const char *inject_value;   /* the encoded annotation value */
     const char *inject_document;/* the document's path, for messages */
     bool inject_migrate_legacy; /* rename the legacy key to the current one */
+    bool inject_replace;        /* an existing annotation takes the rule's value */
 } idt_admission_judgement;
 
 /* Releases a judgement's findings and zeroes it.  NULL is allowed. */

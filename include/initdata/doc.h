@@ -200,6 +200,20 @@ IDT_API const idt_code_info *idt_doc_codes(size_t *count);
  * idt_doc_check then returns that value. */
 typedef int (*idt_doc_diag_cb)(const idt_doc_diag *diag, void *payload);
 
+/* "error", "warning" or "note" ("error" for unknown values). */
+IDT_API const char *idt_doc_severity_name(idt_doc_severity sev);
+
+/*
+ * Formats d on one line, as `initdata check` prints it:
+ *   SOURCE:LINE:COL: SEVERITY: [ENTRY:L:C: ]MESSAGE [CODE]
+ * (the entry's position only for a finding inside an entry).  source names
+ * the document ("initdata.toml", or a field path such as
+ * "metadata.annotations[...]"); NULL leaves it and its colon out.
+ * Writes at most cap bytes including the NUL; returns the full length (like
+ * snprintf), or -1 for NULL arguments.
+ */
+IDT_API int idt_doc_diag_format(char *buf, size_t cap, const idt_doc_diag *d, const char *source);
+
 typedef struct idt_doc idt_doc;
 
 /* One entry of the data table.  name and content are decoded TOML strings,

@@ -19,6 +19,7 @@
  *   manifest.h  the annotation in Kubernetes manifests (find, read, splice)
  *   evidence.h  TEE evidence: readers, signature checks, binding check, diagnosis
  *   guest.h   inside the guest: find, verify against the TEE, install (apply)
+ *   admission.h  Kubernetes admission: validate and inject Init-Data (webhook, admit)
  */
 #ifndef INITDATA_INITDATA_H
 #define INITDATA_INITDATA_H
@@ -38,5 +39,6 @@
 #include "manifest.h"
 #include "guest.h"
 #include "evidence.h"
+#include "admission.h"
 
 #endif /* INITDATA_INITDATA_H */

@@ -62,10 +62,20 @@ typedef struct idt_lint_options {
                            algorithm is a note instead */
     int64_t now;        /* seconds since 1970 (UTC) at which certificates
                            must be valid; 0 for the current time */
+    /* Version 2: the KBS URLs a cluster allows.  When either list is not
+     * empty, aa.toml's token_configs.kbs.url and cdh.toml's kbc.url must be
+     * one of kbs_urls (exactly, a trailing '/' aside) or start with one of
+     * kbs_url_prefixes (end a prefix with '/': "https://kbs.example" would
+     * also admit "https://kbs.example.evil.org"); IDT-KBS003 otherwise. */
+    const char *const *kbs_urls;
+    size_t kbs_url_count;
+    const char *const *kbs_url_prefixes;
+    size_t kbs_url_prefix_count;
 } idt_lint_options;
 
-#define IDT_LINT_OPTIONS_VERSION 1
-#define IDT_LINT_OPTIONS_INIT { IDT_LINT_OPTIONS_VERSION, 0u, 0 }
+/* Version 2 added the allowed KBS URLs; version 1 structs are still read. */
+#define IDT_LINT_OPTIONS_VERSION 2
+#define IDT_LINT_OPTIONS_INIT { IDT_LINT_OPTIONS_VERSION, 0u, 0, NULL, 0, NULL, 0 }
 
 /*
  * Checks the entries of doc (and the document against the platforms) and

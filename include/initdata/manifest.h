@@ -207,6 +207,22 @@ typedef struct idt_manifest_annotations {
 IDT_API int idt_manifest_get_annotations(idt_manifest_annotations *out, const idt_manifest *m,
                                          size_t i, idt_error *err);
 
+/*
+ * Object i as JSON (compact, one line): mapping keys as strings, plain
+ * scalars typed by YAML 1.2's core schema (null, true/false, numbers that
+ * JSON can spell as written), every other scalar as a string; so that
+ * rules written for the JSON the Kubernetes API server sends
+ * (initdata/admission.h) can judge manifests.
+ *
+ * @param[out] out      NUL-terminated; free with idt_free.
+ * @param[out] out_len  its length; may be NULL.
+ * @return IDT_OK; IDT_EUNSUPPORTED (an alias inside the object, a
+ *         collection as a key); IDT_ELIMIT; IDT_ENOMEM; IDT_EINVAL for NULL
+ *         arguments or i out of range.
+ */
+IDT_API int idt_manifest_object_json(char **out, size_t *out_len, const idt_manifest *m, size_t i,
+                                     idt_error *err);
+
 /* Picks objects: kind compared case-insensitively (NULL: any kind), name
  * exactly (NULL: any name). */
 typedef struct idt_manifest_selector {

@@ -49,6 +49,9 @@ static const idt_code_info codes[IDT_LINT__CODE_COUNT] = {
                                       "aa.toml and cdh.toml name different KBS URLs" },
     [IDT_LINT__CODE_KBS_HTTP] = { "IDT-KBS002", "kbs-plain-http", N,
                                   "the KBS is reached over plain http" },
+    [IDT_LINT__CODE_KBS_NOT_ALLOWED] = { "IDT-KBS003", "kbs-not-allowed", E,
+                                         "a KBS URL that is not one the caller allows (the "
+                                         "admission configuration's kbs_urls)" },
     [IDT_LINT__CODE_POLICY_NO_PACKAGE] = { "IDT-POL001", "policy-no-package", E,
                                            "policy.rego has no package declaration" },
     [IDT_LINT__CODE_POLICY_PACKAGE] = { "IDT-POL002", "policy-package", E,

@@ -186,8 +186,50 @@ static void note_http(idt_lint__ctx *c, const config_entry *ce, const char *entr
     idt_lint__leave(c);
 }
 
+static bool url_allowed(const idt_lint_options *o, const idt_toml_value *u)
+{
+    const char *s = u->as.string.ptr;
+    size_t n = u->as.string.len;
+    if (n && s[n - 1] == '/')
+        n--;
+    for (size_t i = 0; i < o->kbs_url_count; i++) {
+        size_t k = strlen(o->kbs_urls[i]);
+        if (k && o->kbs_urls[i][k - 1] == '/')
+            k--;
+        if (k == n && memcmp(s, o->kbs_urls[i], k) == 0)
+            return true;
+    }
+    for (size_t i = 0; i < o->kbs_url_prefix_count; i++) {
+        size_t k = strlen(o->kbs_url_prefixes[i]);
+        if (k <= u->as.string.len && memcmp(s, o->kbs_url_prefixes[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void check_allowed(idt_lint__ctx *c, const config_entry *ce, const char *entry,
+                          unsigned consumer, const char *reader, const char *key)
+{
+    const idt_lint_options *o = c->opts;
+    const idt_toml_value *u = ce->kbs_url;
+    if (!u || o->version < 2 || (!o->kbs_url_count && !o->kbs_url_prefix_count) ||
+        url_allowed(o, u))
+        return;
+    char q[IDTX_QUOTE_MAX];
+    idt_lint__enter(c, ce->entry, entry, consumer, reader);
+    idt_lint__report(c, IDT_LINT__CODE_KBS_NOT_ALLOWED, IDT_DOC_ERROR, 0, &u->span,
+                     "%s %s is not an allowed KBS (the cluster allows %zu URL%s and %zu "
+                     "prefix%s)",
+                     key, idtx_quote(q, u->as.string.ptr, u->as.string.len), o->kbs_url_count,
+                     o->kbs_url_count == 1 ? "" : "s", o->kbs_url_prefix_count,
+                     o->kbs_url_prefix_count == 1 ? "" : "es");
+    idt_lint__leave(c);
+}
+
 static void check_kbs(idt_lint__ctx *c, const config_entry *aa, const config_entry *cdh)
 {
+    check_allowed(c, aa, "aa.toml", IDT_CONSUMER_AA, "attestation-agent", "token_configs.kbs.url");
+    check_allowed(c, cdh, "cdh.toml", IDT_CONSUMER_CDH, "confidential-data-hub", "kbc.url");
     note_http(c, aa, "aa.toml", IDT_CONSUMER_AA, "attestation-agent", "token_configs.kbs.url");
     note_http(c, cdh, "cdh.toml", IDT_CONSUMER_CDH, "confidential-data-hub", "kbc.url");
     if (!aa->kbs_url || !cdh->kbs_url || same_url(aa->kbs_url, cdh->kbs_url))
@@ -247,7 +289,10 @@ int idt_lint_check(const idt_doc *doc, const idt_lint_options *opts, idt_doc_dia
     unsigned known = 0;
     for (int p = IDT_PLATFORM_TDX; p <= IDT_PLATFORM_VTPM; p++)
         known |= IDT_LINT_PLATFORM(p);
-    if (!doc || opts->version != IDT_LINT_OPTIONS_VERSION || (opts->platforms & ~known))
+    if (!doc || opts->version < 1 || opts->version > IDT_LINT_OPTIONS_VERSION ||
+        (opts->platforms & ~known) ||
+        (opts->version >= 2 && ((opts->kbs_url_count && !opts->kbs_urls) ||
+                                (opts->kbs_url_prefix_count && !opts->kbs_url_prefixes))))
         return idtx_error_set(err, IDT_EINVAL, NULL,
                               "invalid arguments to idt_lint_check (NULL document, unknown "
                               "options version or platform)");

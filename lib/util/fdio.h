@@ -14,4 +14,12 @@
  */
 ssize_t idtx_read(int fd, void *dst, size_t n, const char *name, idt_error *err);
 
+/*
+ * Reads the whole file at path (following symlinks: configuration volumes
+ * are symlink farms) into a new NUL-terminated buffer (free with free()),
+ * refusing anything but a regular file and more than max bytes.
+ * Returns IDT_OK; IDT_EIO ("cannot read PATH: ..."); IDT_ELIMIT; IDT_ENOMEM.
+ */
+int idtx_read_file(const char *path, size_t max, char **out, size_t *out_len, idt_error *err);
+
 #endif

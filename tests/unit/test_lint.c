@@ -67,7 +67,10 @@
 
 /* Checks text: the document rules, then (for a valid document) the
  * entries.  Returns idt_lint_check's status, or the document's. */
-static int run(idt_test_diags *f, const char *text, unsigned platforms, int64_t now)
+#define ALLOWED_KBS "http://kbs:8080"
+
+static int run_allowing(idt_test_diags *f, const char *text, unsigned platforms, int64_t now,
+                        const char *allow_kbs)
 {
     memset(f, 0, sizeof *f);
     idt_doc *doc = NULL;
@@ -77,9 +80,22 @@ static int run(idt_test_diags *f, const char *text, unsigned platforms, int64_t 
     idt_lint_options o = IDT_LINT_OPTIONS_INIT;
     o.platforms = platforms;
     o.now = now ? now : CERT_VALID;
+    /* allow_kbs: one URL allowed exactly, and https://kbs/ as a prefix. */
+    static const char *const prefixes[] = { "https://kbs/" };
+    if (allow_kbs) {
+        o.kbs_urls = &allow_kbs;
+        o.kbs_url_count = 1;
+        o.kbs_url_prefixes = prefixes;
+        o.kbs_url_prefix_count = 1;
+    }
     rc = idt_lint_check(doc, &o, idt_test_collect, f, NULL);
     idt_doc_free(doc);
     return rc;
+}
+
+static int run(idt_test_diags *f, const char *text, unsigned platforms, int64_t now)
+{
+    return run_allowing(f, text, platforms, now, NULL);
 }
 
 static const idt_doc_diag *find(const idt_test_diags *f, const char *code)
@@ -257,6 +273,11 @@ static const lint_case cases[] = {
     { AA("[token_configs.kbs]\nurl = \"https://kbs:8080\"\n[token_configs.coco_as]\n"
          "url = \"http://as\"\n"),
       0, 0, "IDT-KBS002", ABSENT, 0, 0 },
+    /* The KBS URLs a cluster allows: aa.toml's and cdh.toml's, at the URL. */
+    { AA("[token_configs.kbs]\nurl = \"http://evil:8080\"\n"), 0, 0, "IDT-KBS003", ERR, 6, 7 },
+    { CDH("[kbc]\nname = 'cc_kbc'\nurl = 'https://kbs.evil/'\n"), 0, 0, "IDT-KBS003", ERR, 7, 7 },
+    { AA("[token_configs.kbs]\nurl = \"http://kbs:8080/\"\n"), 0, 0, "IDT-KBS003", ABSENT, 0, 0 },
+    { AA("[token_configs.kbs]\nurl = \"https://kbs/a\"\n"), 0, 0, "IDT-KBS003", ABSENT, 0, 0 },
     /* policy.rego */
     { POLICY(""), 0, 0, "IDT-POL001", ERR, 4, 17 },
     { POLICY("# only a comment\ndefault ExecProcessRequest := false\n"), 0, 0, "IDT-POL001", ERR,
@@ -329,7 +350,9 @@ static void test_lint__cases(void **state)
     for (size_t i = 0; i < NCASES; i++) {
         const lint_case *k = &cases[i];
         idt_test_diags f;
-        run(&f, k->text, k->platforms, k->now);
+        /* The IDT-KBS003 cases run with the KBS URLs a cluster allows. */
+        run_allowing(&f, k->text, k->platforms, k->now,
+                     strcmp(k->code, "IDT-KBS003") == 0 ? ALLOWED_KBS : NULL);
         const idt_doc_diag *d = find(&f, k->code);
         bool ok = k->severity == ABSENT
                       ? d == NULL
@@ -388,7 +411,7 @@ static void test_lint__every_check_is_tested(void **state)
     const idt_code_info *doc = idt_doc_codes(&ndoc), *lint = idt_lint_codes(&nlint);
     char *man = idt_test_read_source("docs/man/initdata-check.1", NULL);
     assert_int_equal(check_registry(doc, ndoc, man, lint, nlint), 9);
-    assert_int_equal(check_registry(lint, nlint, man, doc, ndoc), 29);
+    assert_int_equal(check_registry(lint, nlint, man, doc, ndoc), 30);
     assert_null(idt_lint_code_info("IDT-NONE999"));
     assert_null(idt_lint_code_info(NULL));
     free(man);
