@@ -2,9 +2,9 @@
  * validates and injects Init-Data annotations by the rules of a
  * configuration file (the library decides: initdata/admission.h; the
  * server is webhook_server.c). */
+#include "admission_cli.h"
 #include "cmd.h"
 #include "diag.h"
-#include "doc_diag.h"
 #include "io.h"
 #include "opt.h"
 #include "webhook.h"
@@ -21,9 +21,6 @@
 
 /* The largest certificate chain or key file read. */
 #define PEM_MAX ((size_t)1 << 20)
-/* The configuration file as read for the source lines of its diagnostics
- * (the library reads it again, with the same bound). */
-#define CONFIG_MAX ((size_t)1 << 20)
 #define THREADS_MAX 256u
 
 static const cli_help help = {
@@ -43,24 +40,6 @@ static const cli_help help = {
     "        --cert tls.crt --key tls.key\n"
     "  $ initdata webhook --config webhook.toml --listen '[::]:8443'\n",
 };
-
-/* Prints the configuration's diagnostics as `check` prints a document's. */
-typedef struct config_diags {
-    const char *name;
-    const char *src; /* the configuration's text, for source lines; may be NULL */
-    size_t len;
-    size_t count;
-} config_diags;
-
-static int print_diag(const idt_doc_diag *d, void *payload)
-{
-    config_diags *cd = payload;
-    cd->count++;
-    /* A finding inside a document the configuration names has its position
-     * in that document, whose text is not at hand here. */
-    cli_doc_diag_print(d, cd->name, d->entry ? NULL : cd->src, d->entry ? 0 : cd->len);
-    return 0;
-}
 
 /* --listen ADDR:PORT ("127.0.0.1:8443", "[::]:8443"): *host points into
  * buf.  Returns CLI_CONTINUE or the usage error's exit code. */
@@ -219,25 +198,12 @@ int cmd_webhook(int argc, char **argv)
     if (!cert != !key)
         return cli_usage_error("webhook", "--cert and --key go together");
 
-    /* The configuration: its text first, only for the source lines of
-     * diagnostics (a failure to read it is the load's to report). */
-    config_diags cd = { config, NULL, 0, 0 };
-    char *src = NULL;
-    idt_error err = { 0 };
-    err.source = config;
-    if (cli_read_input(&src, &cd.len, config, CONFIG_MAX, &err) == IDT_OK)
-        cd.src = src;
-    memset(&err, 0, sizeof err);
-    err.source = config;
+    /* The configuration, and every document it names, checked: each
+     * problem printed compiler-style (as `admit` prints them). */
     idt_admission_config *cfg = NULL;
-    rc = idt_admission_config_load(&cfg, config, print_diag, &cd, &err);
-    if (rc < 0) {
-        if (!cd.count)
-            cli_diag_error(&err, cd.src, cd.len);
-        free(src);
+    rc = cli_admission_config_load(&cfg, config);
+    if (rc < 0)
         return cli_exit_code(rc);
-    }
-    free(src);
 
     cli_webhook_settings s;
     char host[256];

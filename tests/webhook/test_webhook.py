@@ -2,7 +2,7 @@
 """`initdata webhook`: the HTTPS admission server, end to end, over loopback.
 
 A CA and a serving certificate for 127.0.0.1/localhost are made with openssl;
-the server is started on 127.0.0.1 port 0 (it logs the port it got), and
+the server is started on --listen 127.0.0.1:0 (it logs the port it got), and
 driven with curl (and Python's ssl module for what curl will not send).
 Oracles: HTTP status codes and headers as curl sees them, the JSON bodies
 read by Python's json, patches applied with python3-jsonpatch, TLS versions
@@ -19,6 +19,10 @@ can do TLS 1.1 at all).
                the uid echoed, allowed a bool; validate never patches; a
                mutate patch, when there is one, is a JSONPatch that applies
                and leaves the Init-Data annotation
+  inject       the configuration's [[inject]] rule: /mutate patches a team-a
+               CoCo Pod (applied with jsonpatch: the annotation is there),
+               /validate allows the patched Pod and denies the bare one
+               (IDT-ADM001)
   keep-alive   several requests on one connection (curl's num_connects)
   hostile      not JSON, truncated JSON, wrong apiVersion, no uid, 100,000
                nested arrays, a body past max_body (413 by Content-Length,
@@ -95,14 +99,21 @@ def make_certs(d):
 
 
 CA = make_certs(WORK)
+KBS = "http://127.0.0.1:8080"
+rc, _, err = T.tool(["new", "--kbs-url", KBS, "-o", os.path.join(WORK, "initdata.toml")])
+if rc != 0:
+    T.fail(f"initdata new: exit {rc}: {err[-500:]!r}")
+    sys.exit(T.finish())
 CONFIG = os.path.join(WORK, "webhook.toml")
 with open(CONFIG, "w") as f:
     # Relative paths: resolved against the configuration's folder, not the
     # server's working directory (which is another one below).
     f.write('# initdata webhook test configuration\n[server]\naddress = "127.0.0.1"\n'
-            f'port = 0\ncert = "tls.crt"\nkey = "tls.key"\nmax_body = {MAX_BODY}\n'
+            f'port = 8443\ncert = "tls.crt"\nkey = "tls.key"\nmax_body = {MAX_BODY}\n'
             f'threads = 2\nmax_connections = 64\nconnection_timeout = 30\n'
-            f'request_timeout = {REQUEST_TIMEOUT}\n')
+            f'request_timeout = {REQUEST_TIMEOUT}\n'
+            f'[validate]\nkbs_urls = ["{KBS}"]\n'
+            '[[inject]]\ndocument = "initdata.toml"\nnamespaces = ["team-a"]\n')
 RUNDIR = T.tempdir()
 
 
@@ -146,7 +157,9 @@ class Server:
     def __init__(self):
         self.log_path = os.path.join(WORK, "server.log")
         self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([idt_test.tool_path(), "webhook", "--config", CONFIG],
+        # Port 0: any free port; the server logs the one it got.
+        self.proc = subprocess.Popen([idt_test.tool_path(), "webhook", "--config", CONFIG,
+                                      "--listen", "127.0.0.1:0"],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=self.log, cwd=RUNDIR, env=idt_test.sanitizer_env())
         self.port = None
@@ -317,12 +330,13 @@ def check_review(what, status, hdrs, body, uid, endpoint):
     return resp
 
 
-def check_patch(what, resp, obj):
-    """A mutate answer's patch, when it has one (the admission stub gives
-    none), applied to the object."""
+def check_patch(what, resp, obj, want=False):
+    """A mutate answer's patch, when it has one (want: it must), applied to
+    the object; returns the patched object (None without a patch)."""
     if "patch" not in resp:
         T.check("patchType" not in resp, f"{what}: patchType without a patch")
-        return
+        T.check(not want, f"{what}: no patch, want one: {resp}")
+        return None
     T.check(resp.get("patchType") == "JSONPatch", f"{what}: patchType {resp.get('patchType')!r}")
     try:
         ops = json.loads(base64.b64decode(resp["patch"], validate=True))
@@ -331,15 +345,41 @@ def check_patch(what, resp, obj):
         return
     if jsonpatch is None:
         print("note: python3-jsonpatch is absent: patches are not applied", file=sys.stderr)
-        return
+        return None
     try:
         patched = jsonpatch.apply_patch(obj, ops)
     except Exception as e:  # noqa: BLE001 - any failure to apply is the finding
         T.fail(f"{what}: the patch does not apply: {e}: {ops}")
-        return
+        return None
     ann = (patched.get("metadata") or {}).get("annotations") or {}
     T.check(isinstance(ann.get(ANNOTATION), str) and ann[ANNOTATION] != "",
             f"{what}: the patched object has no {ANNOTATION}: {ann}")
+    return patched
+
+
+def inject_then_validate():
+    """The configuration's inject rule (namespace team-a) on a CoCo Pod:
+    /mutate patches the annotation in, /validate allows the patched Pod and
+    denies the bare one (the annotation is required)."""
+    pod = builtin_objects()["core.v1.Pod.json"]
+    st, h, b = post("/mutate", json.dumps(review_of(pod, "inject-1")).encode())
+    resp = check_review("POST /mutate a team-a Pod", st, h, b, "inject-1", "/mutate")
+    if resp is None:
+        return
+    T.check(resp.get("allowed") is True, f"POST /mutate a team-a Pod: not allowed: {resp}")
+    patched = check_patch("POST /mutate a team-a Pod", resp, pod, want=True)
+    if patched is None:
+        return
+    st, h, b = post("/validate", json.dumps(review_of(patched, "inject-2")).encode())
+    resp = check_review("POST /validate the patched Pod", st, h, b, "inject-2", "/validate")
+    if resp is not None:
+        T.check(resp.get("allowed") is True, f"POST /validate the patched Pod: {resp}")
+    st, h, b = post("/validate", json.dumps(review_of(pod, "inject-3")).encode())
+    resp = check_review("POST /validate the bare Pod", st, h, b, "inject-3", "/validate")
+    if resp is not None:
+        T.check(resp.get("allowed") is False and "IDT-ADM001" in
+                ((resp.get("status") or {}).get("message") or ""),
+                f"POST /validate the bare Pod: want a denial naming IDT-ADM001: {resp}")
 
 
 def reviews(fixture, objs):
@@ -550,6 +590,7 @@ def main():
         T.check(st == 200 and b == b"ok", f"GET /healthz: HTTP {st} {b!r}")
         fixture, objs = shared_objects()
         reviews(fixture, objs)
+        inject_then_validate()
         keep_alive()
         loop = Loop()
         loop.start()
