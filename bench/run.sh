@@ -19,7 +19,7 @@
 # shellcheck disable=SC2317  # bench_<name> functions are called by name
 set -eu
 
-BENCHMARKS="toml_parse pipeline"
+BENCHMARKS="toml_parse pipeline json"
 
 if [ $# -lt 1 ]; then
     echo "usage: $0 BUILD_DIR [BENCHMARK...]" >&2
@@ -187,6 +187,28 @@ bench_pipeline() {
     fi
     "$PYTHON" "$src/bench/rss_decode.py" "$build/bench/bench_rss" "$build/initdata" "$work" ||
         status=1
+    return "$status"
+}
+
+# The JSON reader next to jansson, both in bench_json (one process, same
+# bytes), with the memchr floor: the API server's Pod fixture, then the
+# AdmissionReview and the 64 KB document that bench_json builds.
+bench_json() {
+    bin=$build/bench/bench_json
+    pod=$shared/testdata/k8s/api-testdata/core.v1.Pod.json
+    status=0
+    found=0
+    have_shared "json core.v1.Pod.json" "$pod" || found=$?
+    set -- @admission-review @generated-64k
+    case $found in
+    0) set -- "$pod" "$@" ;;
+    2) status=1 ;;
+    esac
+    # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
+    "$bin" $BENCH_ARGS "$@" || {
+        echo "json: FAILED (bench_json exited $?)"
+        status=1
+    }
     return "$status"
 }
 

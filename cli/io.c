@@ -29,69 +29,17 @@ int cli_exit_code(int status)
     return CLI_EXIT_INVALID;
 }
 
-static int too_large(idt_error *err, const char *name, size_t max)
-{
-    return idtx_error_set(err, IDT_ELIMIT, NULL, "%s is larger than the limit of %zu bytes",
-                          name, max);
-}
-
-static int read_fd(char **out, size_t *len, int fd, const char *name, size_t max,
-                   idt_error *err)
-{
-    struct stat st;
-    idtx_buf b;
-    /* One byte past the limit: reading it tells an input over the limit
-     * from one exactly at it. */
-    idtx_buf_init(&b, max + 1 > max ? max + 1 : max, name);
-    /* A regular file's size lets us allocate once; pipes grow by doubling. */
-    size_t first = 65536;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max)
-        first = (size_t)st.st_size + 1; /* +1: room to see EOF */
-    int rc = IDT_OK;
-    for (;;) {
-        if (!idtx_buf_room(&b)) {
-            /* After the first reserve, asking for one byte more doubles
-             * the allocation (util/buf.h). */
-            size_t want = b.cap ? 1 : first;
-            if (want > b.max - b.len)
-                want = b.max - b.len;
-            if (want == 0) { /* max leaves no byte to look past it */
-                rc = too_large(err, name, max);
-                break;
-            }
-            if (idtx_buf_reserve(&b, want, err) < 0) { /* only ENOMEM: want fits */
-                rc = idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory reading %s", name);
-                break;
-            }
-        }
-        ssize_t r = idtx_read(fd, b.data + b.len, idtx_buf_room(&b), name, err);
-        if (r <= 0) {
-            rc = (int)r;
-            break;
-        }
-        idtx_buf_commit(&b, (size_t)r);
-        if (b.len > max) {
-            rc = too_large(err, name, max);
-            break;
-        }
-    }
-    if (rc == IDT_OK)
-        rc = idtx_buf_take(&b, out, len, err);
-    idtx_buf_dispose(&b);
-    return rc;
-}
-
 int cli_read_input(char **out, size_t *len, const char *path, size_t max, idt_error *err)
 {
     const char *name = cli_input_name(path);
     *out = NULL;
     *len = 0;
     if (!path || !strcmp(path, "-"))
-        return read_fd(out, len, STDIN_FILENO, name, max, err);
+        return idtx_read_fd(out, len, STDIN_FILENO, name, max, err);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", name, strerror(errno));
-    int rc = read_fd(out, len, fd, name, max, err);
+    int rc = idtx_read_fd(out, len, fd, name, max, err);
     close(fd);
     return rc;
 }

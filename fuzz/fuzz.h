@@ -12,6 +12,7 @@
  *                                   not the internal IDT_ERROR, recorded in
  *                                   err->code, with a message, and an offset
  *                                   (when there is one) inside the input
+ *   fuzz_dir_with_file(t, n, c)     a temporary directory holding one file
  *   FUZZ_MAX_DECODED                the bound the decoding targets set on a
  *                                   decoded document, small so that
  *                                   compression bombs hit it quickly
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CHECK(cond) ((cond) ? (void)0 : fuzz_broken(#cond, __FILE__, __LINE__))
 
@@ -52,6 +54,20 @@ static inline void fuzz_check_error(int rc, const idt_error *err, size_t len)
     CHECK(err->code == rc);
     CHECK(FUZZ_TEXT_OK(err->message));
     CHECK(!err->has_offset || err->offset <= len);
+}
+
+/* Makes a directory from template (mkdtemp's XXXXXX) holding one file
+ * `name` with `content`, for targets whose input names files; the
+ * template is filled in place.  Returns the directory. */
+static inline const char *fuzz_dir_with_file(char *tmpl, const char *name, const char *content)
+{
+    CHECK(mkdtemp(tmpl) != NULL);
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpl, name);
+    FILE *f = fopen(path, "w");
+    CHECK(f && fputs(content, f) >= 0);
+    fclose(f);
+    return tmpl;
 }
 
 #endif

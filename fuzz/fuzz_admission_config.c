@@ -16,25 +16,18 @@
 #include "fuzz.h"
 #include "initdata/admission.h"
 
-#include <unistd.h>
 
 static const char document[] = "version = \"0.1.0\"\nalgorithm = \"sha256\"\n[data]\n"
                                "\"aa.toml\" = '''\n[token_configs.kbs]\nurl = \"https://k\"\n'''\n";
 
+/* Made once: the fuzzer calls the target many times in one process. */
 static const char *base_dir(void)
 {
     static char dir[] = "/tmp/fuzz-admission-config-XXXXXX";
-    static bool made;
-    if (made)
-        return dir;
-    CHECK(mkdtemp(dir) != NULL);
-    char path[80];
-    snprintf(path, sizeof path, "%s/doc.toml", dir);
-    FILE *f = fopen(path, "w");
-    CHECK(f && fwrite(document, 1, sizeof document - 1, f) == sizeof document - 1);
-    fclose(f);
-    made = true;
-    return dir;
+    static const char *made;
+    if (!made)
+        made = fuzz_dir_with_file(dir, "doc.toml", document);
+    return made;
 }
 
 typedef struct seen {

@@ -24,7 +24,6 @@
 #include "initdata/admission.h"
 
 #include <jansson.h>
-#include <unistd.h>
 
 static const char document[] =
     "version = \"0.1.0\"\nalgorithm = \"sha384\"\n[data]\n"
@@ -43,12 +42,9 @@ static idt_admission_config *config(void)
     if (cfg)
         return cfg;
     char dir[] = "/tmp/fuzz-admission-XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
+    fuzz_dir_with_file(dir, "doc.toml", document);
     char path[64];
     snprintf(path, sizeof path, "%s/doc.toml", dir);
-    FILE *f = fopen(path, "w");
-    CHECK(f && fwrite(document, 1, sizeof document - 1, f) == sizeof document - 1);
-    fclose(f);
     CHECK(idt_admission_config_parse(&cfg, config_text, sizeof config_text - 1, dir, NULL, NULL,
                                      NULL) == IDT_OK);
     unlink(path);

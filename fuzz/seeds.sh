@@ -67,6 +67,10 @@ fuzz_shared_seeds() {
             printf '%s\n' "$root/trustee/evidence/$f"
         done
         ;;
+    json_read)
+        # The API server's JSON fixtures (Pods, Deployments, an AdmissionReview).
+        seed_find "$root/k8s/api-testdata" -name '*.json' | LC_ALL=C sort
+        ;;
     image_read | guest_device)
         printf '%s\n' "$root/kata/agent-testdata-initdata.img"
         ;;

@@ -108,8 +108,13 @@ typedef struct idt_admission__object {
     size_t value[2];          /* the annotation under each key, or NONE */
 } idt_admission__object;
 
-/* Whether objects of this kind carry a pod template. */
-bool idt_admission__kind_known(const char *kind);
+/* Whether objects of this kind (in this API group; NULL: any) carry a pod
+ * template. */
+bool idt_admission__kind_known(const char *kind, const char *group);
+
+/* Whether the Init-Data of two objects of one kind is the same: both
+ * annotation keys (absent, or equal values) and the runtime class. */
+bool idt_admission__same_initdata(const idt_admission__object *a, const idt_admission__object *b);
 
 /* Finds the pod template of obj (a token index of an object of this kind:
  * the request's kind, or the object's own).  Returns false when the kind

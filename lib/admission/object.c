@@ -9,6 +9,7 @@
 
 typedef struct kind_layout {
     const char *kind;
+    const char *group;        /* its API group ("" for the core group) */
     const char *const *path;  /* from the object to the pod template */
     const char *field;        /* the annotations' field path */
     const char *pointer;      /* the template metadata's JSON Pointer */
@@ -23,16 +24,16 @@ static const char *const at_template[] = { "template", NULL };
 #define TEMPLATE_POINTER "/spec/template/metadata"
 
 static const kind_layout layouts[] = {
-    { "Pod", at_object, "metadata.annotations", "/metadata" },
-    { "Deployment", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
-    { "StatefulSet", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
-    { "DaemonSet", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
-    { "ReplicaSet", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
-    { "Job", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
-    { "ReplicationController", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
-    { "CronJob", at_cronjob, "spec.jobTemplate.spec.template.metadata.annotations",
+    { "Pod", "", at_object, "metadata.annotations", "/metadata" },
+    { "Deployment", "apps", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
+    { "StatefulSet", "apps", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
+    { "DaemonSet", "apps", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
+    { "ReplicaSet", "apps", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
+    { "Job", "batch", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
+    { "ReplicationController", "", at_spec_template, TEMPLATE_FIELD, TEMPLATE_POINTER },
+    { "CronJob", "batch", at_cronjob, "spec.jobTemplate.spec.template.metadata.annotations",
       "/spec/jobTemplate/spec/template/metadata" },
-    { "PodTemplate", at_template, "template.metadata.annotations", "/template/metadata" },
+    { "PodTemplate", "", at_template, "template.metadata.annotations", "/template/metadata" },
 };
 
 static size_t typed(const idtx_json *j, size_t i, int type)
@@ -48,9 +49,10 @@ static const kind_layout *layout(const char *kind, size_t kind_len)
     return NULL;
 }
 
-bool idt_admission__kind_known(const char *kind)
+bool idt_admission__kind_known(const char *kind, const char *group)
 {
-    return layout(kind, strlen(kind)) != NULL;
+    const kind_layout *k = layout(kind, strlen(kind));
+    return k && (!group || !strcmp(group, k->group));
 }
 
 bool idt_admission__object_view(idt_admission__object *out, const idtx_json *j, size_t obj,
@@ -146,4 +148,29 @@ unsigned idt_admission__class_platforms(const char *rc, size_t len)
         i = e + 1;
     }
     return bits;
+}
+
+/* Whether tokens a (in ja) and b (in jb) are both absent, or strings with
+ * the same decoded text. */
+static bool same_string(const idtx_json *ja, size_t a, const idtx_json *jb, size_t b)
+{
+    if (a == IDTX_JSON_NONE || b == IDTX_JSON_NONE)
+        return a == b;
+    if (ja->tok[a].type != IDTX_JSON_STRING || jb->tok[b].type != IDTX_JSON_STRING)
+        return false;
+    if (!ja->tok[a].escaped)
+        return idtx_json_string_eq(jb, b, ja->src + ja->tok[a].start, ja->tok[a].len);
+    idtx_buf t;
+    idtx_buf_init(&t, ja->tok[a].len, "a string");
+    bool eq = idtx_json_string_decode(ja, a, &t, NULL) == IDT_OK &&
+              idtx_json_string_eq(jb, b, t.data ? t.data : "", t.len);
+    idtx_buf_dispose(&t);
+    return eq;
+}
+
+bool idt_admission__same_initdata(const idt_admission__object *a, const idt_admission__object *b)
+{
+    return same_string(a->json, a->value[0], b->json, b->value[0]) &&
+           same_string(a->json, a->value[1], b->json, b->value[1]) &&
+           same_string(a->json, a->runtime_class, b->json, b->runtime_class);
 }

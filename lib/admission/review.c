@@ -270,7 +270,10 @@ static int judge(idt_admission_result *out, const idt_admission_config *cfg,
                  size_t uid_len, idt_error *err)
 {
     static const char *const kind_kind[] = { "kind", "kind", NULL };
+    static const char *const kind_group[] = { "kind", "group", NULL };
     size_t kind = idtx_json_path(j, req, kind_kind);
+    char group[64];
+    field_copy(group, sizeof group, j, idtx_json_path(j, req, kind_group));
     size_t op = idtx_json_member(j, req, "operation");
     size_t obj = idtx_json_member(j, req, "object");
     field_copy(out->kind, sizeof out->kind, j, kind);
@@ -281,10 +284,19 @@ static int judge(idt_admission_result *out, const idt_admission_config *cfg,
     bool judged = ep == IDT_ADMISSION_VALIDATE ? str_is(j, op, "CREATE") || str_is(j, op, "UPDATE")
                                                : str_is(j, op, "CREATE");
     idt_admission__object o;
-    if (!judged || !idt_admission__kind_known(out->kind))
+    if (!judged || !idt_admission__kind_known(out->kind, group))
         return judged_review(out, uid, uid_len, &none, NULL, NULL, 0, err); /* not ours */
     if (!idt_admission__object_view(&o, j, obj, out->kind, strlen(out->kind)))
         return invalid_review(out, uid, uid_len, "request.object is not an object", err);
+    /* An UPDATE that leaves the Init-Data as it was (a scale, a label) is
+     * not judged again: the object was judged when its Init-Data was set,
+     * and a running pod's cannot change anyway. */
+    idt_admission__object old;
+    if (str_is(j, op, "UPDATE") &&
+        idt_admission__object_view(&old, j, idtx_json_member(j, req, "oldObject"), out->kind,
+                                   strlen(out->kind)) &&
+        idt_admission__same_initdata(&o, &old))
+        return judged_review(out, uid, uid_len, &none, NULL, NULL, 0, err);
     const char *ns = out->namespace_[0] ? out->namespace_ : "default";
     char who[sizeof out->kind + sizeof out->namespace_ + sizeof out->name + 4];
     describe(who, sizeof who, out);

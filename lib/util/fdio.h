@@ -15,6 +15,15 @@
 ssize_t idtx_read(int fd, void *dst, size_t n, const char *name, idt_error *err);
 
 /*
+ * Reads fd to its end into a new NUL-terminated buffer (*out, free with
+ * free()), at most max bytes: one byte more is IDT_ELIMIT ("NAME is larger
+ * than the limit of MAX bytes"), found by reading one byte past the limit.
+ * A regular file's size sets the first allocation; pipes grow by doubling.
+ * Returns IDT_OK; IDT_EIO; IDT_ELIMIT; IDT_ENOMEM.
+ */
+int idtx_read_fd(char **out, size_t *len, int fd, const char *name, size_t max, idt_error *err);
+
+/*
  * Reads the whole file at path (following symlinks: configuration volumes
  * are symlink farms) into a new NUL-terminated buffer (free with free()),
  * refusing anything but a regular file and more than max bytes.

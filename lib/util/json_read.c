@@ -152,7 +152,10 @@ static int string(reader *r, size_t *out)
 {
     size_t open = r->pos++;
     size_t i;
-    IDTX_TRY(push_or_fail(r, IDTX_JSON_STRING, r->pos, &i));
+    /* A limit error points at the quote, as the others about strings do;
+     * the token starts after it. */
+    IDTX_TRY(push_or_fail(r, IDTX_JSON_STRING, open, &i));
+    r->j->tok[i].start = (uint32_t)r->pos;
     const unsigned char *s = r->s;
     size_t p = r->pos, n = r->len;
     bool escaped = false;
@@ -398,7 +401,9 @@ static size_t decode_into(const idtx_json *j, size_t i, char *dst)
             p += 2;
             continue;
         }
-        unsigned u = 0, lo = 0; /* hex4 sets both (the parse checked the digits); gcc 12 -O2 cannot tell */
+        /* Validated by the parse, so hex4 succeeds; the zeros only tell
+         * gcc -O2 (-Wmaybe-uninitialized) so. */
+        unsigned u = 0, lo = 0;
         hex4(s + p + 2, &u);
         p += 6;
         if (u >= 0xD800 && u <= 0xDBFF) {
@@ -457,7 +462,19 @@ int idtx_json_string_decode(const idtx_json *j, size_t i, idtx_buf *b, idt_error
 {
     if (i == IDTX_JSON_NONE || j->tok[i].type != IDTX_JSON_STRING)
         return idtx_error_set(err, IDT_EINVAL, NULL, "not a JSON string");
-    IDTX_TRY(idtx_buf_reserve(b, j->tok[i].len, err));
+    const idtx_json_tok *t = &j->tok[i];
+    if (t->escaped && t->len > b->max - b->len) {
+        /* The escapes do not fit where the decoded text may: decode
+         * aside, so that the bound is on the decoded length. */
+        char *tmp = malloc(t->len);
+        if (!tmp)
+            return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory decoding a JSON string");
+        size_t n = decode_into(j, i, tmp);
+        int rc = idtx_buf_put(b, tmp, n, err);
+        free(tmp);
+        return rc;
+    }
+    IDTX_TRY(idtx_buf_reserve(b, t->len, err));
     size_t n = decode_into(j, i, b->data + b->len);
     idtx_buf_commit(b, n);
     return IDT_OK;

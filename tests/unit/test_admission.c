@@ -151,6 +151,45 @@ static void test_admission__scope(void **state)
     idt_admission_config_free(cfg);
 }
 
+/* UPDATE: judged only when the Init-Data (either key, or the runtime
+ * class) changes; a kind of another API group is not ours. */
+static void test_admission__update_and_group(void **state)
+{
+    (void)state;
+    idt_admission_config *cfg = load("");
+    static const char head[] =
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":"
+        "{\"uid\":\"u\",\"kind\":{\"group\":\"%s\",\"kind\":\"Pod\"},\"operation\":\"UPDATE\","
+        "\"namespace\":\"a\",\"object\":{\"metadata\":{\"labels\":{\"x\":\"2\"}%s},"
+        "\"spec\":{\"runtimeClassName\":\"kata-qemu-tdx\"}},\"oldObject\":{\"metadata\":"
+        "{\"labels\":{\"x\":\"1\"}%s},\"spec\":{\"runtimeClassName\":\"%s\"}}}}";
+    static const struct {
+        const char *group, *ann, *old_ann, *old_rc;
+        idt_admission_decision want;
+    } cases[] = {
+        { "", "", "", "kata-qemu-tdx", IDT_ADMISSION_ALLOW },   /* labels only */
+        { "", "", "", "runc", IDT_ADMISSION_DENY },             /* class changed */
+        { "", ",\"annotations\":{\"" CUR "\":\"x\"}", "", "kata-qemu-tdx",
+          IDT_ADMISSION_DENY },                                 /* annotation added */
+        { "", ",\"annotations\":{\"" CUR "\":\"x\"}",
+          ",\"annotations\":{\"" CUR "\":\"\\u0078\"}", "kata-qemu-tdx",
+          IDT_ADMISSION_ALLOW },                                /* the same, escaped */
+        { "example.com", "", "", "runc", IDT_ADMISSION_ALLOW }, /* not the core Pod */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[2048];
+        snprintf(body, sizeof body, head, cases[i].group, cases[i].ann, cases[i].old_ann,
+                 cases[i].old_rc);
+        idt_admission_result r;
+        review(&r, cfg, IDT_ADMISSION_VALIDATE, body);
+        if (r.decision != cases[i].want)
+            print_error("case %zu: %s\n", i, r.body);
+        assert_int_equal(r.decision, cases[i].want);
+        idt_admission_result_dispose(&r);
+    }
+    idt_admission_config_free(cfg);
+}
+
 /* --- actions, algorithms and platforms -------------------------------------------- */
 
 static idt_admission_decision decide(const char *config, const char *rc, const char *ann,
@@ -409,6 +448,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_admission__unreadable),
         cmocka_unit_test(test_admission__scope),
+        cmocka_unit_test(test_admission__update_and_group),
         cmocka_unit_test(test_admission__rules),
         cmocka_unit_test(test_admission__patch),
         cmocka_unit_test(test_admission__config_errors),
