@@ -23,6 +23,7 @@ can do TLS 1.1 at all).
                CoCo Pod (applied with jsonpatch: the annotation is there),
                /validate allows the patched Pod and denies the bare one
                (IDT-ADM001)
+  burst        8 clients at once, 40 reviews: each answered with its own uid
   keep-alive   several requests on one connection (curl's num_connects)
   hostile      not JSON, truncated JSON, wrong apiVersion, no uid, 100,000
                nested arrays, a body past max_body (413 by Content-Length,
@@ -416,6 +417,33 @@ def keep_alive():
             f"({p.stderr.decode(errors='replace')[-300:]})")
 
 
+def burst(threads=8, each=5):
+    """Reviews from several clients at once (more than the server's two
+    threads): every one answered, with its own uid."""
+    pod = builtin_objects()["core.v1.Pod.json"]
+    bad = []
+
+    def client(k):
+        for i in range(each):
+            uid = f"burst-{k}-{i}"
+            ep = "/validate" if i % 2 else "/mutate"
+            st, _, b = post(ep, json.dumps(review_of(pod, uid)).encode())
+            try:
+                good = st == 200 and json.loads(b)["response"]["uid"] == uid
+            except (ValueError, KeyError, TypeError):
+                good = False
+            if not good:
+                bad.append((uid, st, b[:200]))
+
+    ts = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout=TIMEOUT * each)
+    T.check(not bad, f"{threads} clients at once: {len(bad)} wrong answers: {bad[:3]}")
+    return threads * each
+
+
 # --- hostile requests, with a valid loop alongside -------------------------
 
 class Loop(threading.Thread):
@@ -591,6 +619,7 @@ def main():
         fixture, objs = shared_objects()
         reviews(fixture, objs)
         inject_then_validate()
+        burst_count = burst()
         keep_alive()
         loop = Loop()
         loop.start()
@@ -614,8 +643,8 @@ def main():
     decisions = [l for l in lines if isinstance(l, dict) and "decision" in l]
     T.check(all(isinstance(d.get("us"), int) and d.get("endpoint") in ("validate", "mutate")
                 for d in decisions), f"decision lines without us/endpoint: {decisions[:3]}")
-    T.check(len(decisions) >= loop.ok + 2 * len(objs),
-            f"{len(decisions)} decision lines for at least {loop.ok + 2 * len(objs)} reviews")
+    want = loop.ok + 2 * len(objs) + burst_count
+    T.check(len(decisions) >= want, f"{len(decisions)} decision lines for at least {want} reviews")
     T.check(any(isinstance(l, dict) and l.get("event") == "stopped" for l in lines),
             "no 'stopped' line after SIGTERM")
     return T.finish()
