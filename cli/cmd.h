@@ -35,5 +35,6 @@ int cmd_verify(int argc, char **argv);
 int cmd_kbs_request(int argc, char **argv);
 int cmd_toml_json(int argc, char **argv);
 int cmd_admit(int argc, char **argv);
+int cmd_webhook(int argc, char **argv);
 
 #endif

@@ -24,6 +24,7 @@ static const cli_cmd commands[] = {
     { "kbs-request", cmd_kbs_request, "print the init-data object of a KBS attestation request" },
     { "toml-json", cmd_toml_json, "print a TOML document as JSON (plain or toml-test tagged)" },
     { "admit", cmd_admit, "the admission webhook's decisions, offline, for manifests or reviews" },
+    { "webhook", cmd_webhook, "serve the Kubernetes admission webhook (validate, inject) over HTTPS" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

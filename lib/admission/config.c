@@ -362,7 +362,8 @@ static int validate_table(loader *L, const idt_toml_value *t, bool *legacy_set)
             IDTX_TRY(get_uint(L, e, 1, (uint64_t)1 << 30, &u));
             c->budget = u;
         } else if (key_is(e, "legacy_key")) {
-            idt_admission__action a;
+            /* set by legacy_key; gcc 12 -O2 cannot tell */
+            idt_admission__action a = IDT_ADMISSION__DENY;
             IDTX_TRY(legacy_key(L, e, &a));
             IDTX_TRY(add_override(L, idt_admission__code_info(IDT_ADMISSION__CODE_LEGACY)->code, a));
             *legacy_set = true;
@@ -399,7 +400,8 @@ static int actions_table(loader *L, const idt_toml_value *t)
     static const char *const sev[] = { NULL, "error", "warning", "note" };
     for (size_t i = 0; i < t->as.table.count; i++) {
         const idt_toml_entry *e = &t->as.table.entries[i];
-        idt_admission__action a;
+        /* set by action_keyword; gcc 12 -O2 cannot tell */
+        idt_admission__action a = IDT_ADMISSION__DENY;
         IDTX_TRY(action_keyword(L, e->value, &a));
         bool done = false;
         for (int s = 1; s <= 3 && !done; s++)
