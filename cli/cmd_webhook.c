@@ -121,15 +121,20 @@ static void log_listening(const cli_webhook_settings *s, unsigned port, const ch
     idtx_buf_dispose(&b);
 }
 
-/* Serves until SIGINT or SIGTERM.  The signals are blocked in every thread
- * (the server's threads inherit the mask) and taken here by sigwait. */
-static int serve(const cli_webhook_settings *s, cli_webhook_holder *holder, const char *config)
+/* Serves until SIGINT or SIGTERM, reloading on SIGHUP and when the files
+ * change.  The signals are blocked in every thread (the server's threads
+ * inherit the mask) and taken here by sigwait.  SIGTERM (what the kubelet
+ * sends) stops gracefully: not ready for shutdown_delay seconds, then the
+ * reviews in flight get shutdown_grace seconds; SIGINT skips the delay. */
+static int serve(const cli_webhook_settings *s, cli_webhook_holder *holder,
+                 const cli_webhook_reload_source *src, unsigned delay_s, unsigned grace_s)
 {
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     char why[512];
     cli_webhook_server *srv;
@@ -137,12 +142,24 @@ static int serve(const cli_webhook_settings *s, cli_webhook_holder *holder, cons
         cli_diag_msg("%s", why);
         return CLI_EXIT_ENV;
     }
-    log_listening(s, cli_webhook_server_port(srv), config);
+    /* Before the watcher starts: s->address may live in the first
+     * configuration, which a reload frees. */
+    log_listening(s, cli_webhook_server_port(srv), src->config);
+    cli_webhook_reloader *watcher = NULL;
+    if (cli_webhook_reloader_start(&watcher, holder, src, why, sizeof why) < 0)
+        cli_webhook_log_event("watch-failed", why); /* SIGHUP still reloads */
     int sig = 0;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    for (;;) {
+        if (sigwait(&sigs, &sig) != 0)
+            continue;
+        if (sig != SIGHUP)
+            break;
+        cli_webhook_log_event("reload", "SIGHUP");
+        cli_webhook_reload(holder, src);
+    }
     cli_webhook_log_event("stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    cli_webhook_server_stop(srv);
+    cli_webhook_reloader_stop(watcher);
+    cli_webhook_server_stop(srv, sig == SIGTERM ? delay_s : 0, grace_s);
     cli_webhook_log_event("stopped", NULL);
     return CLI_EXIT_OK;
 }
@@ -220,6 +237,11 @@ int cmd_webhook(int argc, char **argv)
         rc = read_pem(&cert_pem, cert_file, "certificate");
         if (rc == CLI_EXIT_OK)
             rc = read_pem(&key_pem, key_file, "private key");
+        char why[256];
+        if (rc == CLI_EXIT_OK && cli_webhook_tls_load(cert_pem, key_pem, why, sizeof why) < 0) {
+            cli_diag_msg("%s: %s", cert_file, why);
+            rc = CLI_EXIT_ENV;
+        }
         rc = rc == CLI_EXIT_OK ? CLI_CONTINUE : rc;
     }
     if (rc != CLI_CONTINUE) {
@@ -228,19 +250,22 @@ int cmd_webhook(int argc, char **argv)
         idt_admission_config_free(cfg);
         return rc;
     }
-    s.cert_pem = cert_pem;
-    s.key_pem = key_pem;
+    free(cert_pem); /* parsed: GnuTLS holds the certificate now */
+    wipe(key_pem);
+    cert_pem = key_pem = NULL;
 
     cli_webhook_holder holder;
     if (cli_webhook_holder_init(&holder, cfg) < 0) { /* owns cfg from here */
         cli_diag_msg("out of memory");
         rc = CLI_EXIT_ENV;
     } else {
-        /* The address may live in the configuration: both outlive serve(). */
-        rc = serve(&s, &holder, config);
+        /* The address may live in the configuration: both outlive serve().
+         * Reloads keep the flags' certificate, else re-read [server]'s. */
+        cli_webhook_reload_source src = { config, cert, key };
+        const idt_admission_server *tbl = idt_admission_config_server(cfg);
+        rc = serve(&s, &holder, &src, tbl->shutdown_delay, tbl->shutdown_grace);
         cli_webhook_holder_dispose(&holder);
     }
-    free(cert_pem);
-    wipe(key_pem);
+    cli_webhook_tls_dispose();
     return rc;
 }

@@ -7,14 +7,23 @@
  *                     to the current configuration, so that a reload can
  *                     later swap it under running requests;
  *   webhook_log.c     one JSON line per event on stderr, one write(2) each;
- *   webhook_server.c  the listening socket, TLS, routes and limits. */
+ *   webhook_server.c  the listening socket, TLS, routes and limits;
+ *   webhook_tls.c     the serving certificate, swapped under running
+ *                     handshakes when it is rotated;
+ *   webhook_metrics.c the counters and histogram of GET /metrics;
+ *   webhook_reload.c  re-reading the configuration, its documents and the
+ *                     certificate when their files change or on SIGHUP. */
 #ifndef CLI_WEBHOOK_H
 #define CLI_WEBHOOK_H
 
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "initdata/admission.h"
+#include "util/buf.h"
 
 /* --- the configuration holder (webhook_config.c) ------------------------ */
 
@@ -60,6 +69,70 @@ void cli_webhook_log_event(const char *event, const char *message);
 void cli_webhook_log_rejected(unsigned status, const char *method, const char *path,
                               const char *message);
 
+/* --- the serving certificate (webhook_tls.c) ---------------------------- */
+
+/* Parses a PEM chain and its key and makes them the certificate that new
+ * handshakes get.  Refuses a key that is not the leaf's.  Returns 0, or -1
+ * with a message in why (the current certificate stays). */
+int cli_webhook_tls_load(const char *cert_pem, const char *key_pem, char *why, size_t why_len);
+
+/* The current leaf's notAfter (seconds since 1970), 0 when unknown. */
+int64_t cli_webhook_tls_not_after(void);
+
+/* libmicrohttpd's MHD_OPTION_HTTPS_CERT_CALLBACK: the current chain and key. */
+gnutls_certificate_retrieve_function2 cli_webhook_tls_retrieve;
+
+/* Frees every certificate loaded (after the server stopped). */
+void cli_webhook_tls_dispose(void);
+
+/* --- metrics (webhook_metrics.c) ------------------------------------------ */
+
+/* One review answered: its endpoint, decision, time and codes. */
+void cli_webhook_metrics_review(const idt_admission_result *r, idt_admission_endpoint ep,
+                                uint64_t micros);
+
+/* A request answered without a review (404, 405, 408, 413, 415, 500, 503). */
+void cli_webhook_metrics_rejected(unsigned status);
+
+/* A reload: applied, or refused (the old configuration kept serving). */
+void cli_webhook_metrics_reload(bool applied);
+
+/* The Prometheus text exposition (version 0.0.4) of every metric, appended
+ * to b.  Returns IDT_OK or the buffer's error. */
+int cli_webhook_metrics_render(idtx_buf *b);
+
+/* --- reloads (webhook_reload.c) --------------------------------------------- */
+
+typedef struct cli_webhook_reloader cli_webhook_reloader;
+
+/* What a reload re-reads: the configuration (its documents with it) and,
+ * unless the command line named them, the certificate and key of its
+ * [server] table. */
+typedef struct cli_webhook_reload_source {
+    const char *config;     /* the configuration file */
+    const char *cert_file;  /* the command line's, or NULL: the [server] table's */
+    const char *key_file;
+} cli_webhook_reload_source;
+
+/* Re-reads everything now (SIGHUP), in two parts, each applied or refused
+ * on its own (logged and counted): the configuration with its documents
+ * (one that does not load leaves the old one serving), then the
+ * certificate and key (one that does not parse, or a key that is not the
+ * certificate's, leaves the old one served).  Returns 0 when both were
+ * applied. */
+int cli_webhook_reload(cli_webhook_holder *h, const cli_webhook_reload_source *src);
+
+/* Starts a thread that watches the directories of every file the current
+ * configuration was built from, and of the certificate and key, with
+ * inotify (a ConfigMap or Secret volume swaps a `..data` symlink: the
+ * directory sees the rename), and reloads a short while after they
+ * change.  Returns 0, or -1 with a message in why. */
+int cli_webhook_reloader_start(cli_webhook_reloader **out, cli_webhook_holder *h,
+                               const cli_webhook_reload_source *src, char *why, size_t why_len);
+
+/* Stops the watcher.  NULL is allowed. */
+void cli_webhook_reloader_stop(cli_webhook_reloader *r);
+
 /* --- the server (webhook_server.c) -------------------------------------- */
 
 /* TLS 1.2 and 1.3 only (the API server requires 1.2 or later), AEAD ciphers
@@ -76,8 +149,6 @@ void cli_webhook_log_rejected(unsigned status, const char *method, const char *p
 typedef struct cli_webhook_settings {
     const char *address;      /* numeric IPv4 or IPv6 address */
     unsigned port;            /* 0: any free port (see cli_webhook_server_port) */
-    const char *cert_pem;     /* NUL-terminated PEM, kept alive until stop */
-    const char *key_pem;
     size_t max_body;          /* bytes; more is 413 */
     unsigned threads;         /* >= 1 */
     unsigned max_connections; /* >= threads */
@@ -95,8 +166,9 @@ int cli_webhook_server_start(cli_webhook_server **out, const cli_webhook_setting
 /* The port listened on (the one picked when the settings said 0). */
 unsigned cli_webhook_server_port(const cli_webhook_server *srv);
 
-/* Stops accepting, says not ready, finishes the requests in flight, stops
- * the threads and frees the server.  NULL is allowed. */
-void cli_webhook_server_stop(cli_webhook_server *srv);
+/* Says not ready and keeps serving for delay_s seconds, stops accepting,
+ * gives the reviews in flight up to grace_s seconds to finish, stops the
+ * threads and frees the server.  NULL is allowed. */
+void cli_webhook_server_stop(cli_webhook_server *srv, unsigned delay_s, unsigned grace_s);
 
 #endif

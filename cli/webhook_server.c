@@ -6,6 +6,7 @@
  *                                  server's ?timeout=10s, is ignored);
  *   GET|HEAD /healthz              200 "ok" while the process serves;
  *   GET|HEAD /readyz               200 "ok" once serving, 503 while stopping;
+ *   GET /metrics                   the counters, Prometheus text format;
  *   anything else                  404, or 405 with Allow for a wrong method.
  *
  * Bounds: the body is read into the request's own buffer, never past
@@ -83,7 +84,7 @@ static const canned canned_answers[ANS_COUNT] = {
     [ANS_NOT_FOUND] = { 404,
                       STATUS_BODY(404, "NotFound",
                                   "no such path: the webhook serves /validate, /mutate, "
-                                  "/healthz and /readyz"),
+                                  "/healthz, /readyz and /metrics"),
                       JSON, NULL, false, "no such path" },
     [ANS_POST_ONLY] = { 405,
                       STATUS_BODY(405, "MethodNotAllowed", "this path takes POST only"), JSON,
@@ -124,6 +125,7 @@ struct cli_webhook_server {
     atomic_size_t buffered;       /* body bytes held by all requests */
     unsigned request_timeout;
     atomic_bool ready;
+    atomic_uint inflight;         /* reviews between their headers and their end */
     struct MHD_Response *answers[ANS_COUNT];
 };
 
@@ -136,8 +138,8 @@ typedef struct request {
     struct timespec start;
 } request;
 
-/* The state of a GET /healthz or /readyz between its two calls. */
-static request probe_tag;
+/* The state of a GET /healthz, /readyz or /metrics between its two calls. */
+static request probe_tag, metrics_tag;
 
 static uint64_t elapsed_us(const struct timespec *a, const struct timespec *b)
 {
@@ -150,8 +152,10 @@ static enum MHD_Result answer_canned(cli_webhook_server *srv, struct MHD_Connect
                                      const char *method, const char *path)
 {
     const canned *k = &canned_answers[which];
-    if (k->log)
+    if (k->log) {
         cli_webhook_log_rejected(k->status, method, path, k->log);
+        cli_webhook_metrics_rejected(k->status);
+    }
     return MHD_queue_response(c, k->status, srv->answers[which]);
 }
 
@@ -205,6 +209,12 @@ static enum MHD_Result begin(cli_webhook_server *srv, struct MHD_Connection *c, 
         *con_cls = &probe_tag;
         return MHD_YES;
     }
+    if (!strcmp(url, "/metrics")) {
+        if (!get)
+            return answer_canned(srv, c, ANS_GET_ONLY, method, url);
+        *con_cls = &metrics_tag;
+        return MHD_YES;
+    }
     idt_admission_endpoint ep;
     if (!strcmp(url, "/validate"))
         ep = IDT_ADMISSION_VALIDATE;
@@ -225,10 +235,12 @@ static enum MHD_Result begin(cli_webhook_server *srv, struct MHD_Connection *c, 
     if (!rq)
         return answer_canned(srv, c, ANS_INTERNAL, method, url);
     rq->endpoint = ep;
+    atomic_fetch_add(&srv->inflight, 1);
     clock_gettime(CLOCK_MONOTONIC, &rq->start);
     idtx_buf_init(&rq->body, srv->max_body, "the request body");
     size_t first = has_cl > 0 && cl < BODY_FIRST_RESERVE ? (size_t)cl : 0;
     if (first && idtx_buf_reserve(&rq->body, first, NULL) < 0) {
+        atomic_fetch_sub(&srv->inflight, 1);
         free(rq);
         return answer_canned(srv, c, ANS_INTERNAL, method, url);
     }
@@ -267,6 +279,7 @@ static enum MHD_Result take(cli_webhook_server *srv, struct MHD_Connection *c, r
         snprintf(msg, sizeof msg, "%s%s", k->log ? k->log : "out of memory reading the body",
                  sent ? "" : " (connection closed: the answer cannot go out mid-body)");
         cli_webhook_log_rejected(k->status, method, url, msg);
+        cli_webhook_metrics_rejected(k->status);
         rq->refused = sent;
         return sent ? MHD_YES : MHD_NO; /* MHD_NO closes the connection */
     }
@@ -291,11 +304,13 @@ static enum MHD_Result review(cli_webhook_server *srv, struct MHD_Connection *c,
     if (rc < 0 || !r.body || (r.http_status != 200 && r.http_status != 400)) {
         cli_webhook_log_rejected(500, method, url, rc < 0 ? err.message
                                                           : "the library gave no answer");
+        cli_webhook_metrics_rejected(500);
         idt_admission_result_dispose(&r);
         return MHD_queue_response(c, MHD_HTTP_INTERNAL_SERVER_ERROR, srv->answers[ANS_INTERNAL]);
     }
     char *line = NULL;
     size_t line_len = 0;
+    cli_webhook_metrics_review(&r, rq->endpoint, elapsed_us(&t0, &t1));
     if (idt_admission_result_log(&line, &line_len, &r, rq->endpoint, elapsed_us(&t0, &t1),
                                  NULL) == IDT_OK)
         cli_webhook_log_line(line, line_len);
@@ -315,6 +330,26 @@ static enum MHD_Result review(cli_webhook_server *srv, struct MHD_Connection *c,
     return q;
 }
 
+static enum MHD_Result answer_metrics(cli_webhook_server *srv, struct MHD_Connection *c,
+                                      const char *method, const char *url)
+{
+    idtx_buf b;
+    idtx_buf_init(&b, (size_t)1 << 20, "the metrics");
+    struct MHD_Response *resp = NULL;
+    if (cli_webhook_metrics_render(&b) == IDT_OK)
+        resp = MHD_create_response_from_buffer(b.len, b.data, MHD_RESPMEM_MUST_COPY);
+    idtx_buf_dispose(&b);
+    if (!resp || MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                         "text/plain; version=0.0.4; charset=utf-8") != MHD_YES) {
+        if (resp)
+            MHD_destroy_response(resp);
+        return answer_canned(srv, c, ANS_INTERNAL, method, url);
+    }
+    enum MHD_Result q = MHD_queue_response(c, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+    return q;
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *data,
                               size_t *n, void **con_cls)
@@ -324,6 +359,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     request *rq = *con_cls;
     if (!rq)
         return begin(srv, c, url, method, con_cls);
+    if (rq == &metrics_tag)
+        return *n ? MHD_NO : answer_metrics(srv, c, method, url);
     if (rq == &probe_tag) {
         if (*n) /* a probe with a body: not one to read */
             return MHD_NO;
@@ -343,8 +380,9 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     (void)c, (void)why;
     cli_webhook_server *srv = cls;
     request *rq = *con_cls;
-    if (rq && rq != &probe_tag) {
+    if (rq && rq != &probe_tag && rq != &metrics_tag) {
         atomic_fetch_sub(&srv->buffered, rq->counted);
+        atomic_fetch_sub(&srv->inflight, 1);
         idtx_buf_dispose(&rq->body);
         free(rq);
         *con_cls = NULL;
@@ -453,6 +491,7 @@ int cli_webhook_server_start(cli_webhook_server **out, const cli_webhook_setting
     srv->request_timeout = s->request_timeout;
     srv->listen_fd = -1;
     atomic_init(&srv->ready, false);
+    atomic_init(&srv->inflight, 0);
     if (make_answers(srv) < 0) {
         snprintf(why, why_len, "out of memory");
         goto fail;
@@ -471,7 +510,7 @@ int cli_webhook_server_start(cli_webhook_server **out, const cli_webhook_setting
     srv->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, handle, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
         MHD_OPTION_LISTEN_SOCKET, srv->listen_fd, MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
-        MHD_OPTION_HTTPS_MEM_CERT, s->cert_pem, MHD_OPTION_HTTPS_MEM_KEY, s->key_pem,
+        MHD_OPTION_HTTPS_CERT_CALLBACK, &cli_webhook_tls_retrieve,
         MHD_OPTION_HTTPS_PRIORITIES, CLI_WEBHOOK_TLS_PRIORITIES, MHD_OPTION_CONNECTION_LIMIT,
         s->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
         MHD_OPTION_CONNECTION_TIMEOUT, s->connection_timeout,
@@ -499,16 +538,39 @@ unsigned cli_webhook_server_port(const cli_webhook_server *srv)
     return srv->port;
 }
 
-void cli_webhook_server_stop(cli_webhook_server *srv)
+static void sleep_ms(unsigned ms)
+{
+    struct timespec t = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&t, &t) != 0 && errno == EINTR)
+        ;
+}
+
+void cli_webhook_server_stop(cli_webhook_server *srv, unsigned delay_s, unsigned grace_s)
 {
     if (!srv)
         return;
+    /* Not ready first, still serving: the endpoints controller takes the
+     * pod out of the Service while requests already routed here finish. */
     atomic_store(&srv->ready, false);
+    if (delay_s)
+        sleep_ms(delay_s * 1000u);
     /* Quiescing stops accepting; the socket is then ours to close.  The
-     * requests in flight finish in MHD_stop_daemon. */
+     * reviews in flight get up to grace_s to finish before the threads
+     * stop (idle keep-alive connections are closed then). */
     MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    unsigned waited = 0, left = 0;
+    while ((left = atomic_load(&srv->inflight)) > 0 && waited < grace_s * 1000u) {
+        sleep_ms(10);
+        waited += 10;
+    }
+    if (left) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%u review%s still in flight after the grace period", left,
+                 left == 1 ? "" : "s");
+        cli_webhook_log_event("grace-expired", msg);
+    }
     MHD_stop_daemon(srv->daemon);
     free_answers(srv);
     free(srv);

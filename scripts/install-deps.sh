@@ -13,9 +13,9 @@ set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
-libcbor-dev libtss2-dev libmicrohttpd-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml
+libcbor-dev libtss2-dev libmicrohttpd-dev libgnutls28-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml
 python3-jsonpatch curl nghttp2-client openssl gzip coreutils shellcheck"
-BENCH_PKGS="golang-go golang-github-burntsushi-toml-dev util-linux libgnutls28-dev"
+BENCH_PKGS="golang-go golang-github-burntsushi-toml-dev util-linux"
 
 case ${1:-} in
 '') ;;

@@ -104,6 +104,9 @@ typedef struct idt_admission_server {
     unsigned max_connections;   /* connections held at once */
     unsigned connection_timeout;/* seconds a connection may stay idle */
     unsigned request_timeout;   /* seconds a request may take to arrive */
+    unsigned shutdown_delay;    /* seconds of "not ready" before a stop
+                                   (SIGTERM) stops accepting */
+    unsigned shutdown_grace;    /* seconds the reviews in flight get to finish */
 } idt_admission_server;
 
 /*

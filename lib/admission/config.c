@@ -253,10 +253,17 @@ static int server_table(loader *L, const idt_toml_value *t)
         } else if (key_is(e, "request_timeout")) {
             IDTX_TRY(get_uint(L, e, 1, 3600, &u));
             s->request_timeout = (unsigned)u;
+        } else if (key_is(e, "shutdown_delay")) {
+            IDTX_TRY(get_uint(L, e, 0, 300, &u));
+            s->shutdown_delay = (unsigned)u;
+        } else if (key_is(e, "shutdown_grace")) {
+            IDTX_TRY(get_uint(L, e, 0, 300, &u));
+            s->shutdown_grace = (unsigned)u;
         } else {
             return unknown(L, "[server]", e,
                            "address, port, cert, key, max_body, max_depth, threads, "
-                           "max_connections, connection_timeout, request_timeout");
+                           "max_connections, connection_timeout, request_timeout, "
+                           "shutdown_delay, shutdown_grace");
         }
     }
     return IDT_OK;
@@ -560,6 +567,8 @@ static void defaults(idt_admission_config *c)
     c->server.max_connections = 1024;
     c->server.connection_timeout = 30;
     c->server.request_timeout = 10;
+    c->server.shutdown_delay = 3;
+    c->server.shutdown_grace = 10;
     c->required = true;
     c->platforms = true;
     c->budget = 262144;
