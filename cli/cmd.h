@@ -3,6 +3,8 @@
 #ifndef CLI_CMD_H
 #define CLI_CMD_H
 
+#include <stddef.h>
+
 /* Exit codes: pinned, documented in initdata(1). */
 enum {
     CLI_EXIT_OK = 0,      /* success */
@@ -19,6 +21,9 @@ typedef struct cli_cmd {
     const char *summary;
 } cli_cmd;
 
+/* The command table of cli/main.c, for commands that walk it (completion). */
+const cli_cmd *cli_commands(size_t *count);
+
 int cmd_new(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_digest(int argc, char **argv);
@@ -34,5 +39,7 @@ int cmd_evidence(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_kbs_request(int argc, char **argv);
 int cmd_toml_json(int argc, char **argv);
+int cmd_krm(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 
 #endif

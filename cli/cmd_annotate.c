@@ -91,16 +91,6 @@ static int check_args(annotate_args *a)
     return CLI_CONTINUE;
 }
 
-/* The document must be one every consumer accepts: the annotation is only
- * useful if kata parses it.  The loader prints what it finds. */
-static int check_document(const char *name, const char *doc, size_t len)
-{
-    idt_doc *d = NULL;
-    int rc = cli_doc_load(&d, name, doc, len, NULL, NULL);
-    idt_doc_free(d);
-    return cli_exit_code(rc);
-}
-
 static int value_from_document(char **value, size_t *len, const char *path)
 {
     idt_error err;
@@ -113,13 +103,7 @@ static int value_from_document(char **value, size_t *len, const char *path)
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);
     }
-    /* The encoder's refusal of an empty document says what the runtimes do
-     * with one; the TOML rules would only say that version is missing. */
-    int ec = doc_len ? check_document(err.source, doc, doc_len) : CLI_EXIT_OK;
-    if (ec == CLI_EXIT_OK && (rc = idt_codec_encode(value, len, doc, doc_len, NULL, &err)) < 0) {
-        cli_diag_error(&err, NULL, 0);
-        ec = cli_exit_code(rc);
-    }
+    int ec = cli_annotation_of(value, len, err.source, doc, doc_len, NULL);
     free(doc);
     return ec;
 }
@@ -157,7 +141,7 @@ static int value_from_annotation(char **value, size_t *len, const char *arg)
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);
     }
-    int ec = check_document("<decoded annotation>", (const char *)doc, doc_len);
+    int ec = cli_annotation_check("<decoded annotation>", (const char *)doc, doc_len, NULL);
     idt_free(doc);
     return ec;
 }
@@ -354,7 +338,8 @@ int cmd_annotate(int argc, char **argv)
           "the Init-Data document to put in the annotation", false },
         { CLI_OPT_VALUE, "annotation", 'a', &a.annotation, "VALUE",
           "an annotation value (gzip + base64), or @FILE holding one", false },
-        { CLI_OPT_VALUE, "key", 'k', &a.key, "KEY", "current (default), legacy or both", false },
+        { CLI_OPT_VALUE, "key", 'k', &a.key, "current|legacy|both",
+          "the annotation key (default: current)", false },
         { CLI_OPT_LIST, "select", 's', &a.select, "KIND/NAME",
           "only these objects (KIND, KIND/NAME, */NAME)", false },
         { CLI_OPT_SWITCH, "in-place", 'i', &a.in_place, NULL,

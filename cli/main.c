@@ -23,9 +23,17 @@ static const cli_cmd commands[] = {
     { "verify", cmd_verify, "check that evidence binds a document; diagnose a mismatch" },
     { "kbs-request", cmd_kbs_request, "print the init-data object of a KBS attestation request" },
     { "toml-json", cmd_toml_json, "print a TOML document as JSON (plain or toml-test tagged)" },
+    { "krm", cmd_krm, "a kustomize KRM function: annotate the items of a ResourceList" },
+    { "completion", cmd_completion, "print the shell completion script (bash, zsh)" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const cli_cmd *cli_commands(size_t *count)
+{
+    *count = NCOMMANDS;
+    return commands;
+}
 
 static void print_usage(FILE *f)
 {
@@ -49,6 +57,13 @@ static const cli_cmd *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Called as initdata-krm or InitData (the links make install adds), the
+     * tool is the KRM function or kustomize's exec plugin: kustomize runs
+     * those by path, without a command word. */
+    const char *base = strrchr(argv[0], '/');
+    base = base ? base + 1 : argv[0];
+    if (!strcmp(base, "initdata-krm") || !strcmp(base, "InitData"))
+        return cmd_krm(argc, argv);
     if (argc < 2) {
         print_usage(stderr);
         return CLI_EXIT_USAGE;
