@@ -1,12 +1,16 @@
 #!/bin/sh
 # Installs the Debian 12 packages initdata needs to build, test, fuzz and
-# benchmark. Idempotent: installs only what is missing, and runs apt-get
+# benchmark (dpkg-dev, debhelper, lintian, systemd and zsh: for the
+# tests of the Debian packages, the boot units and the zsh completion;
+# kubectl and helm are not Debian 12 packages: their tests say when they
+# are skipped). Idempotent: installs only what is missing, and runs apt-get
 # only when something is.
 set -eu
 
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
-libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils shellcheck"
+libcbor-dev libtss2-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml gzip coreutils shellcheck
+dpkg-dev debhelper lintian systemd zsh"
 
 missing=""
 for p in $PKGS; do
