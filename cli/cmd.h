@@ -3,6 +3,8 @@
 #ifndef CLI_CMD_H
 #define CLI_CMD_H
 
+#include <stddef.h>
+
 /* Exit codes: pinned, documented in initdata(1). */
 enum {
     CLI_EXIT_OK = 0,      /* success */
@@ -18,6 +20,9 @@ typedef struct cli_cmd {
     cli_cmd_fn fn;
     const char *summary;
 } cli_cmd;
+
+/* The command table of cli/main.c, for commands that walk it (completion). */
+const cli_cmd *cli_commands(size_t *count);
 
 int cmd_new(int argc, char **argv);
 int cmd_check(int argc, char **argv);
@@ -36,5 +41,7 @@ int cmd_kbs_request(int argc, char **argv);
 int cmd_toml_json(int argc, char **argv);
 int cmd_admit(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
+int cmd_krm(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 
 #endif

@@ -35,7 +35,9 @@ static const cli_help help = {
     "An object whose annotations would total more than 262144 bytes (Kubernetes'\n"
     "limit) is refused.  Without -i the result goes to standard output (one\n"
     "MANIFEST); with -i every MANIFEST is replaced atomically, and only when all of\n"
-    "them succeed.",
+    "them succeed.  As a filter (MANIFEST '-', as helm install --post-renderer\n"
+    "runs it), a stream without a pod-bearing object is written back unchanged,\n"
+    "with a note on standard error, and the exit status is 0.",
     "  $ initdata annotate --initdata initdata.toml pod.yaml > pod-annotated.yaml\n"
     "  $ initdata annotate --initdata initdata.toml -i deploy.yaml cronjob.yaml\n"
     "  $ initdata annotate --initdata initdata.toml --select Deployment/web -i app.yaml\n"
@@ -56,6 +58,7 @@ typedef struct job {
     char *out;
     size_t out_len;
     bool loaded, skipped;
+    bool passthrough; /* standard input without a pod-bearing object: out is the input */
 } job;
 
 static int check_args(annotate_args *a)
@@ -88,16 +91,6 @@ static int check_args(annotate_args *a)
     return CLI_CONTINUE;
 }
 
-/* The document must be one every consumer accepts: the annotation is only
- * useful if kata parses it.  The loader prints what it finds. */
-static int check_document(const char *name, const char *doc, size_t len)
-{
-    idt_doc *d = NULL;
-    int rc = cli_doc_load(&d, name, doc, len, NULL, NULL);
-    idt_doc_free(d);
-    return cli_exit_code(rc);
-}
-
 static int value_from_document(char **value, size_t *len, const char *path)
 {
     idt_error err;
@@ -110,13 +103,7 @@ static int value_from_document(char **value, size_t *len, const char *path)
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);
     }
-    /* The encoder's refusal of an empty document says what the runtimes do
-     * with one; the TOML rules would only say that version is missing. */
-    int ec = doc_len ? check_document(err.source, doc, doc_len) : CLI_EXIT_OK;
-    if (ec == CLI_EXIT_OK && (rc = idt_codec_encode(value, len, doc, doc_len, NULL, &err)) < 0) {
-        cli_diag_error(&err, NULL, 0);
-        ec = cli_exit_code(rc);
-    }
+    int ec = cli_annotation_of(value, len, err.source, doc, doc_len, NULL);
     free(doc);
     return ec;
 }
@@ -154,7 +141,7 @@ static int value_from_annotation(char **value, size_t *len, const char *arg)
         cli_diag_error(&err, NULL, 0);
         return cli_exit_code(rc);
     }
-    int ec = check_document("<decoded annotation>", (const char *)doc, doc_len);
+    int ec = cli_annotation_check("<decoded annotation>", (const char *)doc, doc_len, NULL);
     idt_free(doc);
     return ec;
 }
@@ -226,6 +213,16 @@ static size_t selectors_here(idt_manifest_selector *out, bool *used, const cli_s
     return n;
 }
 
+static bool has_pod(const idt_manifest *m)
+{
+    for (size_t i = 0; i < idt_manifest_object_count(m); i++) {
+        idt_manifest_object o;
+        if (idt_manifest_object_at(&o, m, i, NULL) == IDT_OK && o.pod_bearing)
+            return true;
+    }
+    return false;
+}
+
 static int run_job(job *j, const annotate_args *a, const cli_selectors *sel, bool *used,
                    const char *value, size_t value_len)
 {
@@ -233,6 +230,15 @@ static int run_job(job *j, const annotate_args *a, const cli_selectors *sel, boo
     if (ec != CLI_EXIT_OK)
         return ec;
     j->loaded = true;
+    if (!strcmp(j->cm.path, "-") && sel->n == 0 && !has_pod(j->cm.m)) {
+        /* A filter (helm install --post-renderer, a pipe) sees every
+         * stream; one without a pod (a chart of Services and ConfigMaps)
+         * goes through as it came. */
+        fprintf(stderr, "%s: note: no pod-bearing object; passed through unchanged\n",
+                j->cm.name);
+        j->passthrough = true;
+        return CLI_EXIT_OK;
+    }
     idt_manifest_annotate_options opts = IDT_MANIFEST_ANNOTATE_OPTIONS_INIT;
     opts.keys = a->keys;
     idt_manifest_selector *here = NULL;
@@ -275,7 +281,9 @@ static int write_all(job *jobs, size_t n, const annotate_args *a)
             continue; /* already annotated: keep the file (and its mtime) */
         idt_error err;
         idt_error_clear(&err);
-        int rc = cli_write_output(a->in_place ? j->cm.path : a->output, j->out, j->out_len, &err);
+        const char *text = j->passthrough ? j->cm.text : j->out;
+        size_t len = j->passthrough ? j->cm.len : j->out_len;
+        int rc = cli_write_output(a->in_place ? j->cm.path : a->output, text, len, &err);
         if (rc < 0) {
             cli_diag_error(&err, NULL, 0);
             return cli_exit_code(rc);
@@ -330,7 +338,8 @@ int cmd_annotate(int argc, char **argv)
           "the Init-Data document to put in the annotation", false },
         { CLI_OPT_VALUE, "annotation", 'a', &a.annotation, "VALUE",
           "an annotation value (gzip + base64), or @FILE holding one", false },
-        { CLI_OPT_VALUE, "key", 'k', &a.key, "KEY", "current (default), legacy or both", false },
+        { CLI_OPT_VALUE, "key", 'k', &a.key, "current|legacy|both",
+          "the annotation key (default: current)", false },
         { CLI_OPT_LIST, "select", 's', &a.select, "KIND/NAME",
           "only these objects (KIND, KIND/NAME, */NAME)", false },
         { CLI_OPT_SWITCH, "in-place", 'i', &a.in_place, NULL,

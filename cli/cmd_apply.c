@@ -171,8 +171,24 @@ static int read_source(apply_run *r)
         copts.lenient = a->layout == IDT_GUEST_LAYOUT_PEERPOD;
         r->name = "<annotation>";
         r->err.source = r->name;
-        rc = idt_codec_decode(&r->bytes, &r->len, a->annotation, strlen(a->annotation), &copts,
-                              &r->err);
+        const char *value = a->annotation;
+        size_t value_len = strlen(value);
+        char *held = NULL;
+        if (value[0] == '@') { /* @FILE: the value in a file (a boot unit's input) */
+            r->name = cli_input_name(value + 1);
+            r->err.source = r->name;
+            rc = cli_read_input(&held, &value_len, value + 1, IDT_CODEC_MAX_ENCODED_DEFAULT + 2,
+                                &r->err);
+            if (rc < 0)
+                return fail(r, "source", rc);
+            if (value_len && held[value_len - 1] == '\n')
+                value_len--;
+            if (value_len && held[value_len - 1] == '\r')
+                value_len--;
+            value = held;
+        }
+        rc = idt_codec_decode(&r->bytes, &r->len, value, value_len, &copts, &r->err);
+        free(held);
         cli_codec_warnings_print(r->name, &r->warnings);
         return rc < 0 ? fail(r, "source", rc) : IDT_OK;
     }
@@ -362,7 +378,7 @@ int cmd_apply(int argc, char **argv)
         { CLI_OPT_VALUE, "toml", 0, &a.toml, "FILE", "read the document from FILE ('-': stdin)",
           false },
         { CLI_OPT_VALUE, "annotation", 0, &a.annotation, "VALUE",
-          "decode the document from an annotation value", false },
+          "decode the document from an annotation value, or @FILE holding one", false },
         { CLI_OPT_VALUE, "platform", 0, &platform, "auto|tdx|snp|vtpm|none",
           "the TEE to check the binding with (default: auto)", false },
         { CLI_OPT_SWITCH, "insecure-no-binding", 0, &a.insecure, NULL,

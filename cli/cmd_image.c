@@ -206,6 +206,12 @@ static int image_read(int argc, char **argv)
 int cmd_image(int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : NULL;
+    if (cli_opts_describing()) { /* initdata completion: both tables */
+        char create[] = "create", read[] = "read";
+        char *cargv[] = { create, NULL }, *rargv[] = { read, NULL };
+        image_create(1, cargv);
+        return image_read(1, rargv);
+    }
     if (sub && (!strcmp(sub, "--help") || !strcmp(sub, "-h"))) {
         fputs(usage_text, stdout);
         return CLI_EXIT_OK;

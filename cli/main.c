@@ -25,9 +25,17 @@ static const cli_cmd commands[] = {
     { "toml-json", cmd_toml_json, "print a TOML document as JSON (plain or toml-test tagged)" },
     { "admit", cmd_admit, "the admission webhook's decisions, offline, for manifests or reviews" },
     { "webhook", cmd_webhook, "serve the Kubernetes admission webhook (validate, inject) over HTTPS" },
+    { "krm", cmd_krm, "a kustomize KRM function: annotate the items of a ResourceList" },
+    { "completion", cmd_completion, "print the shell completion script (bash, zsh)" },
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+const cli_cmd *cli_commands(size_t *count)
+{
+    *count = NCOMMANDS;
+    return commands;
+}
 
 static void print_usage(FILE *f)
 {
@@ -51,6 +59,13 @@ static const cli_cmd *find_command(const char *name)
 
 int main(int argc, char **argv)
 {
+    /* Called as initdata-krm or InitData (the links make install adds), the
+     * tool is the KRM function or kustomize's exec plugin: kustomize runs
+     * those by path, without a command word. */
+    const char *base = strrchr(argv[0], '/');
+    base = base ? base + 1 : argv[0];
+    if (!strcmp(base, "initdata-krm") || !strcmp(base, "InitData"))
+        return cmd_krm(argc, argv);
     if (argc < 2) {
         print_usage(stderr);
         return CLI_EXIT_USAGE;

@@ -3,6 +3,9 @@
 #include "cmd.h"
 #include "diag.h"
 #include "io.h"
+#include "load.h"
+#include "initdata/codec.h"
+#include "initdata/doc.h"
 #include "util/quote.h"
 
 #include <stdio.h>
@@ -135,4 +138,37 @@ void cli_object_label(char *buf, size_t cap, const idt_manifest_object *o)
         snprintf(buf, cap, "%s/%s (item %zu of a List)", kind, name, o->item + 1);
     else
         snprintf(buf, cap, "%s/%s", kind, name);
+}
+
+int cli_annotation_check(const char *name, const char *doc, size_t len, idt_error *why)
+{
+    idt_doc *d = NULL;
+    cli_load_report rep;
+    memset(&rep, 0, sizeof rep);
+    int rc = cli_doc_load(&d, name, doc, len, NULL, &rep);
+    idt_doc_free(d);
+    if (rc < 0 && why)
+        *why = rep.err;
+    return cli_exit_code(rc);
+}
+
+int cli_annotation_of(char **value, size_t *value_len, const char *name, const char *doc,
+                      size_t len, idt_error *why)
+{
+    /* The encoder's refusal of an empty document says what the runtimes do
+     * with one; the TOML rules would only say that version is missing. */
+    int ec = len ? cli_annotation_check(name, doc, len, why) : CLI_EXIT_OK;
+    if (ec != CLI_EXIT_OK)
+        return ec;
+    idt_error err;
+    idt_error_clear(&err);
+    err.source = name;
+    int rc = idt_codec_encode(value, value_len, doc, len, NULL, &err);
+    if (rc < 0) {
+        cli_diag_error(&err, NULL, 0);
+        if (why)
+            *why = err;
+        return cli_exit_code(rc);
+    }
+    return CLI_EXIT_OK;
 }

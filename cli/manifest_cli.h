@@ -39,6 +39,18 @@ void cli_selectors_dispose(cli_selectors *s);
 /* The value as the user wrote it, for messages. */
 void cli_selector_text(char *buf, size_t cap, const idt_manifest_selector *s);
 
+/* Checks an Init-Data document (name in messages) as every consumer will,
+ * printing what cli_doc_load finds: the annotation is only useful if kata
+ * parses it.  With why, the first error's message is copied there.
+ * Returns the exit code (0: the document is fine). */
+int cli_annotation_check(const char *name, const char *doc, size_t len, idt_error *why);
+
+/* The annotation value of a document (checked as above, then gzip + base64:
+ * *value, free with idt_free).  Errors are printed; with why, the first is
+ * copied there.  Returns the exit code. */
+int cli_annotation_of(char **value, size_t *value_len, const char *name, const char *doc,
+                      size_t len, idt_error *why);
+
 /* "Kind/name", or "Kind/name (item N of the List)" for List items. */
 void cli_object_label(char *buf, size_t cap, const idt_manifest_object *o);
 

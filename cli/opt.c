@@ -132,9 +132,27 @@ static int check_required(const char *cmd, const cli_opt *opts, size_t npos)
     return CLI_CONTINUE;
 }
 
+static cli_opts_sink describe_sink;
+static void *describe_ctx;
+
+void cli_opts_describe(cli_opts_sink sink, void *ctx)
+{
+    describe_sink = sink;
+    describe_ctx = ctx;
+}
+
+bool cli_opts_describing(void)
+{
+    return describe_sink != NULL;
+}
+
 int cli_opts_parse(const char *cmd, const cli_opt *opts, const cli_help *help,
                    int argc, char **argv)
 {
+    if (describe_sink) {
+        describe_sink(describe_ctx, cmd, opts);
+        return CLI_EXIT_OK;
+    }
     size_t npos = 0;
     bool only_args = false;
     for (int i = 1; i < argc; i++) {
@@ -172,13 +190,10 @@ void cli_opts_free(const cli_opt *opts)
 void cli_opts_print_help(FILE *f, const cli_opt *opts, const cli_help *help)
 {
     fprintf(f, "Usage: %s\n\n%s\n", help->usage, help->description);
-    bool any = false;
+    fputs("\nOptions:\n", f);
     for (const cli_opt *o = opts; o->kind; o++) {
         if (o->kind > CLI_OPT_LIST)
             continue;
-        if (!any)
-            fputs("\nOptions:\n", f);
-        any = true;
         char lhs[64];
         if (o->short_name)
             snprintf(lhs, sizeof lhs, "-%c, --%s%s%s", o->short_name, o->name,

@@ -52,6 +52,19 @@ typedef struct cli_help {
 int cli_opts_parse(const char *cmd, const cli_opt *opts, const cli_help *help,
                    int argc, char **argv);
 
+/*
+ * Describe mode, for `initdata completion`: while a sink is set,
+ * cli_opts_parse() parses nothing and prints nothing; it hands the command's
+ * name ("digest", "image create") and option table to sink and returns 0,
+ * as --help does, so a command run with its name alone only reports its
+ * table.  The table is the command's own (on its stack): the sink copies
+ * what it keeps.  NULL ends describe mode.  A command that dispatches to
+ * subcommands runs each of them when cli_opts_describing() is true.
+ */
+typedef void (*cli_opts_sink)(void *ctx, const char *cmd, const cli_opt *opts);
+void cli_opts_describe(cli_opts_sink sink, void *ctx);
+bool cli_opts_describing(void);
+
 /* Releases the storage of every CLI_OPT_LIST / CLI_OPT_ARGS target. */
 void cli_opts_free(const cli_opt *opts);
 

@@ -1,6 +1,9 @@
 #!/bin/sh
 # Installs the Debian 12 packages initdata needs to build, test, fuzz and
-# benchmark. Idempotent: installs only what is missing, and runs apt-get
+# benchmark (dpkg-dev, debhelper, lintian, systemd and zsh: for the
+# tests of the Debian packages, the boot units and the zsh completion;
+# kubectl and helm are not Debian 12 packages: their tests say when they
+# are skipped). Idempotent: installs only what is missing, and runs apt-get
 # only when something is.
 #   install-deps.sh         what building and `make test` need
 #   install-deps.sh bench   that, plus what only `make bench` needs: the
@@ -14,7 +17,8 @@ set -eu
 PKGS="build-essential cmake pkg-config clang libclang-rt-14-dev
 libssl-dev libdeflate-dev zlib1g-dev libcmocka-dev libyaml-dev libjansson-dev
 libcbor-dev libtss2-dev libmicrohttpd-dev libgnutls28-dev tpm2-tools swtpm swtpm-tools python3 python3-yaml
-python3-jsonpatch curl nghttp2-client openssl gzip coreutils shellcheck"
+python3-jsonpatch curl nghttp2-client openssl gzip coreutils shellcheck
+dpkg-dev debhelper lintian systemd zsh"
 BENCH_PKGS="golang-go golang-github-burntsushi-toml-dev util-linux"
 
 case ${1:-} in

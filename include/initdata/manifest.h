@@ -22,6 +22,7 @@
  *   CronJob                                      spec.jobTemplate.spec.template.metadata.annotations
  *   PodTemplate                                  template.metadata.annotations
  *   List                                         each of its items, by its own kind
+ *   ResourceList (a KRM function's input)        each of its items, the same way
  *
  * Editing is a splice, not a re-serialisation: libyaml's event parser gives
  * the byte position of every node, and the new text is inserted or replaces
@@ -321,6 +322,97 @@ IDT_API int idt_manifest_annotate(char **out, size_t *out_len, const idt_manifes
                                   const char *value, size_t value_len,
                                   const idt_manifest_annotate_options *opts,
                                   idt_manifest_report *report, idt_error *err);
+
+/* --- KRM functions (kustomize, kpt) ------------------------------------------
+ *
+ * A KRM function reads a ResourceList (apiVersion config.kubernetes.io/v1)
+ * on standard input and writes one back: `items` holds the objects (the scan
+ * above finds them as it finds a List's), `functionConfig` says what to do,
+ * and `results` carries what the function reports (message, severity
+ * error|warning|info, resourceRef, field).  The function edits the items with
+ * idt_manifest_annotate() (a splice: kustomize's own annotations on the
+ * items, config.kubernetes.io/index and internal.config.kubernetes.io/...,
+ * stay as they were) and adds its results with idt_manifest_krm_results().
+ *
+ * functionConfig is either a ConfigMap whose `data` holds the settings, or a
+ * typed object (kind InitData, any apiVersion) whose `spec` holds them:
+ *
+ *   initdata     the path of the Init-Data document (read by the caller)
+ *   document     the document itself, inline
+ *   key          current, legacy or both (idt_manifest_keys_parse)
+ *   select       selectors, KIND, KIND/NAME or * /NAME: a string separated by
+ *                commas or spaces, or (spec) a sequence of strings
+ */
+
+/* What a ResourceList's functionConfig asks for, and its items' identities. */
+typedef struct idt_manifest_krm_ref {
+    const char *api_version, *kind, *name, *ns; /* NULL when missing (ns: metadata.namespace) */
+} idt_manifest_krm_ref;
+
+typedef struct idt_manifest_krm {
+    const char *config_kind; /* functionConfig's kind; NULL without a functionConfig */
+    const char *initdata;    /* the settings above; NULL when not given */
+    const char *document;
+    size_t document_len;
+    const char *key;
+    const char **select;     /* select_count selector strings */
+    size_t select_count;
+    const char *config_path; /* "data" (ConfigMap) or "spec" (InitData), for results' field paths */
+    idt_manifest_krm_ref *items; /* one per entry of `items`, in order */
+    size_t item_count;
+    bool resource_list;      /* the input was a ResourceList (else a functionConfig alone) */
+    bool has_results;        /* the ResourceList already has `results` */
+    void *priv_;             /* the parsed YAML the strings point into */
+} idt_manifest_krm;
+
+/*
+ * Reads the ResourceList m was scanned from (its first document), or a
+ * functionConfig alone (a ConfigMap or InitData object: kustomize hands its
+ * exec plugins their config as a file, and the objects on standard input).
+ *
+ * @param[out] out  the settings, free with idt_manifest_krm_free(); NULL on failure.
+ * @return IDT_OK; IDT_ESCHEMA (the first document is not a mapping of kind
+ *         ResourceList, ConfigMap or InitData, `items` is not a sequence, functionConfig is not a
+ *         mapping, a setting is not a string (select: a string or strings),
+ *         an unknown setting, a functionConfig that is neither a ConfigMap
+ *         nor an InitData object), each with its position; IDT_ENOMEM;
+ *         IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_manifest_krm_read(idt_manifest_krm **out, const idt_manifest *m, idt_error *err);
+
+/* Frees what idt_manifest_krm_read() returned.  NULL is allowed. */
+IDT_API void idt_manifest_krm_free(idt_manifest_krm *krm);
+
+typedef enum idt_manifest_krm_severity {
+    IDT_MANIFEST_KRM_ERROR = 0,
+    IDT_MANIFEST_KRM_WARNING = 1,
+    IDT_MANIFEST_KRM_INFO = 2
+} idt_manifest_krm_severity;
+
+/* One entry of `results`. */
+typedef struct idt_manifest_krm_result {
+    idt_manifest_krm_severity severity;
+    const char *message;
+    size_t item;       /* the item it is about (index into krm->items), or IDT_MANIFEST_NO_ITEM */
+    const char *field; /* the field's path ("data.initdata"), or NULL */
+} idt_manifest_krm_result;
+
+/*
+ * Returns text (a ResourceList: the input, or idt_manifest_annotate()'s
+ * output) with a `results` list added to its root mapping, every other byte
+ * unchanged: appended after the last entry of a block mapping, or before
+ * the closing brace of a flow (JSON) one.  n == 0 returns a copy.
+ *
+ * @param[out] out  the text, NUL-terminated, free with idt_free().
+ * @param krm       for the items' resourceRef (from the same ResourceList).
+ * @return IDT_OK; IDT_ESYNTAX (text is not YAML); IDT_ESCHEMA (its first
+ *         document is not a ResourceList mapping); IDT_EUNSUPPORTED (it has
+ *         `results` already); IDT_ENOMEM; IDT_EINVAL for NULL arguments.
+ */
+IDT_API int idt_manifest_krm_results(char **out, size_t *out_len, const char *text, size_t len,
+                                     const idt_manifest_krm *krm,
+                                     const idt_manifest_krm_result *results, size_t n,
+                                     idt_error *err);
 
 #ifdef __cplusplus
 }

@@ -639,7 +639,8 @@ static const char *kept_string(const idt_manifest__node *n)
     return n && n->type == MF_SCALAR && n->value ? n->value : NULL;
 }
 
-/* Names the objects, drops items of anything but a List, and finds which
+/* Names the objects, drops items of anything but a List or a KRM
+ * ResourceList, and finds which
  * kinds carry pods. */
 static void finish_objects(idt_manifest *m)
 {
@@ -651,7 +652,7 @@ static void finish_objects(idt_manifest *m)
             continue;
         if (o.item != IDT_MANIFEST_NO_ITEM) {
             const char *lk = kept_string(lookup(o.list_root, MF_K_KIND));
-            if (!lk || strcmp(lk, "List"))
+            if (!lk || (strcmp(lk, "List") && strcmp(lk, "ResourceList")))
                 continue;
         }
         o.name = kept_string(lookup(lookup(o.root, MF_K_METADATA), MF_K_NAME));

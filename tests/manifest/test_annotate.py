@@ -909,8 +909,15 @@ for args, code, what in [
     rc, _, err = run(args, SEED_POD.encode())
     check(rc == code, f"exit {code}: {what} (got {rc}: {err.decode()[:200]})")
 
+# (on standard input a stream without a pod-bearing object passes through:
+# tests/integ/test_postrender.py; a file without one is an error)
+nopod = os.path.join(WORK, "service.yaml")
+with open(nopod, "w") as f:
+    f.write("kind: Service\nmetadata: {name: s}\n")
+rc, out, err = run(["annotate", "--initdata", DOC, nopod])
+check(rc == 1 and out == b"" and b"no pod-bearing object" in err,
+      f"exit 1: a file without a pod-bearing object ({err.decode()[:200]})")
 for text, what in [("kind: Pod\nmetadata: [\n", "not YAML"),
-                   ("kind: Service\nmetadata: {name: s}\n", "no pod-bearing object"),
                    ("kind: Deployment\nmetadata: {name: d}\nspec: {replicas: 1}\n",
                     "Deployment without spec.template"),
                    ("kind: Pod\nmetadata:\n  <<: {annotations: {a: b}}\n", "merge key")]:
