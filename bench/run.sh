@@ -20,7 +20,7 @@
 # shellcheck disable=SC2317  # bench_<name> functions are called by name
 set -eu
 
-BENCHMARKS="toml_parse pipeline json webhook"
+BENCHMARKS="toml_parse pipeline json webhook webhook_faults"
 
 if [ $# -lt 1 ]; then
     echo "usage: $0 BUILD_DIR [BENCHMARK...]" >&2
@@ -221,6 +221,13 @@ bench_json() {
 # webhook command; a server that fails to build or run fails the run.
 bench_webhook() {
     "$PYTHON" "$src/bench/webhook_load.py" "$build" "$work/webhook"
+}
+
+# The webhook's faults under load (bench/webhook_faults.py): 1,000 idle
+# connections, 10,000 malformed requests, a reload and a rotation, SIGTERM;
+# failed and wrong answers counted, and the server's peak RSS.
+bench_webhook_faults() {
+    "$PYTHON" "$src/bench/webhook_faults.py" "$build" "$work/faults"
 }
 
 # shellcheck disable=SC2086  # BENCHMARKS is a list of names
