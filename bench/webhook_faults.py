@@ -44,15 +44,7 @@ def main():
                          capture_output=True).stdout.decode().strip()
     ca = H.make_ca(work)
     secret = H.Volume(os.path.join(work, "secret"))
-    staging = os.path.join(work, "staging")
-
-    def rotate(cn):
-        H.make_serving(staging, ca, cn)
-        with open(os.path.join(staging, "tls.crt"), "rb") as c, \
-                open(os.path.join(staging, "tls.key"), "rb") as k:
-            secret.update({"tls.crt": c.read(), "tls.key": k.read()})
-
-    rotate("first")
+    secret.rotate(ca, "first")
     cfg = H.Volume(os.path.join(work, "config"))
     text = (f'[server]\naddress = "127.0.0.1"\ncert = "{secret.path("tls.crt")}"\n'
             f'key = "{secret.path("tls.key")}"\nmax_connections = {IDLE + 64}\n'
@@ -89,7 +81,7 @@ def main():
     t0, ok0 = time.monotonic(), sum(t.ok for t in loads)
     cfg.update({"webhook.toml": text.replace('"http://10.0.0.1:8080"]',
                                              '"http://10.0.0.1:8080", "https://kbs"]')})
-    rotate("second")
+    secret.rotate(ca, "second")
     time.sleep(2)
     reloads = len(srv.events("reloaded"))
     bad += phase(f"reload and rotation ({reloads} reloads applied)", t0, ok0)

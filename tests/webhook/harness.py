@@ -78,6 +78,14 @@ class Volume:
     def path(self, name):
         return os.path.join(self.root, name)
 
+    def rotate(self, ca, cn):
+        """A Secret update: a new tls.crt and tls.key for localhost, signed by ca."""
+        staging = self.root + ".staging"
+        make_serving(staging, ca, cn)
+        with open(os.path.join(staging, "tls.crt"), "rb") as c, \
+                open(os.path.join(staging, "tls.key"), "rb") as k:
+            self.update({"tls.crt": c.read(), "tls.key": k.read()})
+
 
 class Server:
     """`initdata webhook --config CONFIG --listen 127.0.0.1:0`, its log in a file."""

@@ -63,17 +63,7 @@ def annotation(kbs, name):
 ANN_A, ANN_B = annotation(KBS_A, "a.toml"), annotation(KBS_B, "b.toml")
 CA = H.make_ca(WORK)
 secret = H.Volume(os.path.join(WORK, "secret"))
-staging = os.path.join(WORK, "staging")
-
-
-def rotate(cn):
-    H.make_serving(staging, CA, cn)
-    with open(os.path.join(staging, "tls.crt"), "rb") as c, \
-            open(os.path.join(staging, "tls.key"), "rb") as k:
-        secret.update({"tls.crt": c.read(), "tls.key": k.read()})
-
-
-rotate("first")
+secret.rotate(CA, "first")
 cfg = H.Volume(os.path.join(WORK, "config"))
 
 
@@ -179,7 +169,7 @@ check(any(e.get("message") == "SIGHUP" for e in SRV.events("reload")), "the SIGH
 # --- certificate rotation under load -------------------------------------------------------
 
 check(peer_cn() == "first", "the first certificate is served")
-rotate("second")
+secret.rotate(CA, "second")
 wait_for("a rotated certificate is served", lambda: peer_cn() == "second")
 
 # --- faults under load -------------------------------------------------------------------
