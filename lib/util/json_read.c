@@ -186,7 +186,7 @@ static inline bool plain8(const unsigned char *s)
 static int string(reader *r, size_t *out)
 {
     size_t open = r->pos++;
-    size_t i;
+    size_t i = 0;
     /* A limit error points at the quote, as the others about strings do;
      * the token starts after it. */
     IDTX_TRY(push_or_fail(r, IDTX_JSON_STRING, open, &i));
@@ -257,7 +257,7 @@ static int number(reader *r)
         while (p < n && digit(s[p]))
             p++;
     }
-    size_t i;
+    size_t i = 0;
     IDTX_TRY(push_or_fail(r, IDTX_JSON_NUMBER, start, &i));
     r->j->tok[i].len = (uint32_t)(p - start);
     r->j->tok[i].next = (uint32_t)(i + 1);
@@ -270,7 +270,7 @@ static int literal(reader *r, const char *word, idtx_json_type type)
     size_t n = strlen(word);
     if (r->len - r->pos < n || memcmp(r->s + r->pos, word, n) != 0)
         return fail_at(r, IDT_ESYNTAX, r->pos, "an invalid JSON value");
-    size_t i;
+    size_t i = 0;
     IDTX_TRY(push_or_fail(r, type, r->pos, &i));
     r->j->tok[i].len = (uint32_t)n;
     r->j->tok[i].next = (uint32_t)(i + 1);
@@ -284,7 +284,7 @@ static int value(reader *r, uint32_t *stack, unsigned *depth, unsigned max_depth
     if (r->pos >= r->len)
         return fail_at(r, IDT_ESYNTAX, r->pos, "the JSON text ends where a value should be");
     unsigned char c = r->s[r->pos];
-    size_t i;
+    size_t i = 0;
     switch (c) {
     case '{':
     case '[':
@@ -329,7 +329,7 @@ static int element(reader *r, uint32_t *stack, unsigned *depth, unsigned max_dep
         skip_ws(r);
         if (r->pos >= r->len || r->s[r->pos] != '"')
             return fail_at(r, IDT_ESYNTAX, r->pos, "expected a string key in a JSON object");
-        size_t k;
+        size_t k = 0;
         IDTX_TRY(string(r, &k));
         skip_ws(r);
         if (r->pos >= r->len || r->s[r->pos] != ':')
