@@ -10,9 +10,11 @@ typedef struct idtx_arena_chunk idtx_arena_chunk;
 typedef struct idtx_arena {
     idtx_arena_chunk *head; /* the chunk being filled; older ones follow */
     size_t next_size;       /* size of the next ordinary chunk */
+    size_t ordinary;        /* bytes of ordinary (malloc) chunks so far; past
+                               a bound, chunks are mapped (arena.c) */
 } idtx_arena;
 
-#define IDTX_ARENA_INIT { NULL, 0 }
+#define IDTX_ARENA_INIT { NULL, 0, 0 }
 
 /* Returns size bytes aligned for any type, or NULL when out of memory or
  * when size is absurd.  The memory is uninitialised. */
