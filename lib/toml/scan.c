@@ -372,10 +372,18 @@ static size_t decode_body(const char *s, size_t n, bool literal, char *out)
     return o;
 }
 
-static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strscan *s)
+/* Reads a string; a value (not a key) that needs no decoding is a span
+ * of src when the caller asked to borrow it. */
+static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strscan *s,
+                        bool key)
 {
     IDTX_TRY(scan_string(p, s));
     size_t raw = s->body_end - s->body;
+    if (p->borrow && !key && !s->decode) {
+        *ptr = p->src + s->body;
+        *len = raw;
+        return IDT_OK;
+    }
     char *buf = idtx_arena_alloc(p->arena, raw + 1);
     if (!buf)
         return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
@@ -393,13 +401,21 @@ static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strs
 int idt_toml__string(idt_toml__parser *p, idt_toml_value *v)
 {
     strscan s;
-    return string_value(p, &v->as.string.ptr, &v->as.string.len, &s);
+    return string_value(p, &v->as.string.ptr, &v->as.string.len, &s, false);
 }
 
-static bool is_bare(int c)
+/* Bare-key bytes (A-Z a-z 0-9 _ -), by table: keys are most of a
+ * key-heavy document's bytes. */
+#define BARE(c) ((c) >= 'A' && (c) <= 'Z') || ((c) >= 'a' && (c) <= 'z') || \
+                ((c) >= '0' && (c) <= '9') || (c) == '_' || (c) == '-'
+#define BARE4(c) BARE(c), BARE((c) + 1), BARE((c) + 2), BARE((c) + 3)
+#define BARE16(c) BARE4(c), BARE4((c) + 4), BARE4((c) + 8), BARE4((c) + 12)
+#define BARE64(c) BARE16(c), BARE16((c) + 16), BARE16((c) + 32), BARE16((c) + 48)
+static const bool bare[256] = { BARE64(0), BARE64(64), BARE64(128), BARE64(192) };
+
+static inline bool is_bare(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return bare[c];
 }
 
 int idt_toml__key(idt_toml__parser *p, idt_toml__keypart *out)
@@ -410,7 +426,7 @@ int idt_toml__key(idt_toml__parser *p, idt_toml__keypart *out)
         if (at_str(p, c == '"' ? "\"\"\"" : "'''", 3))
             return idt_toml__fail(p, "a multi-line string cannot be a key");
         strscan s;
-        IDTX_TRY(string_value(p, &out->ptr, &out->len, &s));
+        IDTX_TRY(string_value(p, &out->ptr, &out->len, &s, true));
     } else {
         size_t start = p->pos;
         while (p->pos < p->len && is_bare((unsigned char)p->src[p->pos]))

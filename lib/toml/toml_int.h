@@ -62,6 +62,7 @@ typedef struct idt_toml__parser {
     idt_toml_value *current; /* the table keys are added to */
     struct idt_toml__keypart *parts;   /* max_depth slots for the parts of a dotted key */
     bool v11;                /* TOML 1.1 syntax is allowed */
+    bool borrow;             /* IDT_TOML_BORROW: plain string values point into src */
     unsigned value_depth;    /* arrays and inline tables open right now */
     idt_toml_doc *doc;       /* receives the nesting and the 1.1 uses */
     void *spare[IDT_TOML__SPARE_KINDS][IDT_TOML__SPARE_CLASSES]; /* tree.c */
