@@ -176,6 +176,62 @@ size_t idtx_scan_text(const char *s, size_t i, size_t n, unsigned char stop1,
 }
 #endif
 
+/* ---- ASCII without NUL ---------------------------------------------------- */
+
+size_t idtx_scan_ascii_portable(const char *s, size_t i, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    while (n - i >= 8) {
+        uint64_t w;
+        memcpy(&w, u + i, 8);
+        uint64_t m = (((w - ONES) & ~w) | w) & HIGHS; /* lowest flag exact */
+        if (m)
+            return i + (size_t)__builtin_ctzll(m) / 8;
+        i += 8;
+    }
+#endif
+    for (; i < n; i++)
+        if (u[i] == 0 || u[i] >= 0x80)
+            return i;
+    return n;
+}
+
+#if defined(SCAN_SSE2)
+size_t idtx_scan_ascii(const char *s, size_t i, size_t n)
+{
+    const __m128i zero = _mm_setzero_si128();
+    while (n - i >= 32) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16));
+        /* movemask takes the high bits; NUL bytes by comparison. */
+        __m128i z = _mm_or_si128(_mm_cmpeq_epi8(a, zero), _mm_cmpeq_epi8(b, zero));
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), z)))
+            break; /* the portable code finds which byte */
+        i += 32;
+    }
+    return idtx_scan_ascii_portable(s, i, n);
+}
+#elif defined(SCAN_NEON)
+size_t idtx_scan_ascii(const char *s, size_t i, size_t n)
+{
+    while (n - i >= 32) {
+        uint8x16_t a = vld1q_u8((const uint8_t *)s + i);
+        uint8x16_t b = vld1q_u8((const uint8_t *)s + i + 16);
+        /* Every byte in 1..0x7f: the minimum is not 0, the maximum below 0x80. */
+        if (vminvq_u8(vminq_u8(a, b)) == 0 || vmaxvq_u8(vmaxq_u8(a, b)) >= 0x80)
+            break;
+        i += 32;
+    }
+    return idtx_scan_ascii_portable(s, i, n);
+}
+#else
+size_t idtx_scan_ascii(const char *s, size_t i, size_t n)
+{
+    return idtx_scan_ascii_portable(s, i, n);
+}
+#endif
+
 /* ---- base64: portable ----------------------------------------------------- */
 
 /* The 6-bit value + 1 of every byte, 0 for bytes outside the alphabet,

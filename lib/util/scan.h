@@ -36,6 +36,13 @@ size_t idtx_scan_text_portable(const char *s, size_t i, size_t n, unsigned char 
                                unsigned char stop2, unsigned flags, uint32_t *lines,
                                size_t *line_start);
 
+/* The offset of the first byte of s[i..n) that is NUL or 0x80 and above
+ * (where a text check must look closer: UTF-8, or a NUL); n when none. */
+size_t idtx_scan_ascii(const char *s, size_t i, size_t n);
+
+/* The same, always the portable code. */
+size_t idtx_scan_ascii_portable(const char *s, size_t i, size_t n);
+
 /*
  * Decodes the longest prefix of src[0..n) made of whole quanta of four
  * symbols of the standard base64 alphabet (A-Z a-z 0-9 + /) into dst,

@@ -118,6 +118,24 @@ static void test_scan__text_every_position(void **state)
     }
 }
 
+static void test_scan__ascii_matches_reference(void **state)
+{
+    (void)state;
+    char buf[100];
+    static const char specials[] = { 0, (char)0x80, (char)0xc3, (char)0xff };
+    for (size_t k = 0; k < sizeof specials; k++)
+        for (size_t at = 0; at <= sizeof buf; at++)
+            for (size_t from = 0; from < 40; from++) {
+                for (size_t j = 0; j < sizeof buf; j++)
+                    buf[j] = (char)(1 + j % 127);
+                if (at < sizeof buf)
+                    buf[at] = specials[k];
+                size_t want = at >= from && at < sizeof buf ? at : sizeof buf;
+                assert_int_equal(idtx_scan_ascii(buf, from, sizeof buf), want);
+                assert_int_equal(idtx_scan_ascii_portable(buf, from, sizeof buf), want);
+            }
+}
+
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 static size_t reference_quanta(unsigned char *dst, const char *src, size_t n)
@@ -185,6 +203,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan__text_matches_reference),
         cmocka_unit_test(test_scan__text_every_position),
+        cmocka_unit_test(test_scan__ascii_matches_reference),
         cmocka_unit_test(test_scan__base64_matches_reference),
     };
     printf("scan: testing the %s code against the portable code and a reference\n",
