@@ -198,9 +198,23 @@ static void test_scan__base64_matches_reference(void **state)
     }
 }
 
+/* The build's choice is the one IDT_SIMD asked for. */
+static void test_scan__impl_follows_the_build(void **state)
+{
+    (void)state;
+#if !defined(IDT_SIMD)
+    assert_string_equal(idtx_scan_impl(), "portable");
+#elif defined(__x86_64__)
+    assert_string_equal(idtx_scan_impl(), "sse2");
+#elif defined(__aarch64__)
+    assert_string_equal(idtx_scan_impl(), "neon");
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scan__impl_follows_the_build),
         cmocka_unit_test(test_scan__text_matches_reference),
         cmocka_unit_test(test_scan__text_every_position),
         cmocka_unit_test(test_scan__ascii_matches_reference),
