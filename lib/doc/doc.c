@@ -391,8 +391,10 @@ int idt_doc_check_digest(idt_doc **out, idt_digest *digest, const char *src, siz
         pthread_attr_t attr;
         threaded = pthread_attr_init(&attr) == 0;
         if (threaded) {
-            /* OpenSSL's digests need little stack. */
-            (void)pthread_attr_setstacksize(&attr, (size_t)256 << 10);
+            /* A digest needs little stack, but the first fetch may load
+             * OpenSSL's configuration: 1 MiB, of which only what is used
+             * becomes resident. */
+            (void)pthread_attr_setstacksize(&attr, (size_t)1 << 20);
             threaded = pthread_create(&thread, &attr, hash_main, &h) == 0;
             pthread_attr_destroy(&attr);
         }
