@@ -50,7 +50,7 @@ test-clang: deps
 		-DIDT_WERROR=ON -DIDT_FUZZ=ON -DIDT_SIMD=OFF >/dev/null
 	@cmake --build build-clang -j $(JOBS)
 	@cd build-clang && ctest --output-on-failure -j $(JOBS) \
-		-R '^(unit/test_util_scan|unit/test_toml_.*|unit/test_codec|unit/test_doc|toml/test_toml_test)$$
+		-R '^(unit/test_util_scan|unit/test_toml_.*|unit/test_codec|unit/test_doc|toml/test_toml_test)$$'
 
 fuzz: deps
 	@cmake -S . -B build-fuzz $(CMAKE_GEN) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
