@@ -10,12 +10,12 @@
 
 struct idtx_arena_chunk {
     idtx_arena_chunk *next;
-    size_t used, cap;
+    size_t cap;
     size_t mapped; /* bytes mapped for a big chunk (munmap); 0 for malloc */
     alignas(max_align_t) unsigned char data[];
 };
 
-#define ALIGN ((size_t)alignof(max_align_t))
+#define ALIGN IDTX_ARENA_ALIGN
 #define FIRST_CHUNK ((size_t)4096)
 #define MAX_CHUNK ((size_t)64 << 10) /* below malloc's mmap threshold: reused, not refaulted */
 /* A large tree (a key-heavy document makes 16 bytes of nodes per byte of
@@ -48,7 +48,6 @@ static idtx_arena_chunk *chunk_map(void)
     (void)madvise((void *)at, BIG_CHUNK, MADV_HUGEPAGE); /* a hint: failure is fine */
 #endif
     idtx_arena_chunk *c = (idtx_arena_chunk *)at;
-    c->used = 0;
     c->cap = BIG_CHUNK - sizeof *c;
     c->mapped = BIG_CHUNK;
     return c;
@@ -71,24 +70,23 @@ static idtx_arena_chunk *chunk_new(size_t cap)
         return NULL;
     idtx_arena_chunk *c = malloc(sizeof *c + cap);
     if (c) {
-        c->used = 0;
         c->cap = cap;
         c->mapped = 0;
     }
     return c;
 }
 
-void *idtx_arena_alloc(idtx_arena *a, size_t size)
+void *idtx_arena_alloc_slow(idtx_arena *a, size_t size)
 {
     if (size > SIZE_MAX / 2)
         return NULL;
     size_t need = (size + ALIGN - 1) & ~(ALIGN - 1);
-    idtx_arena_chunk *c = a->head;
-    if (c && c->cap - c->used >= need) {
-        void *p = c->data + c->used;
-        c->used += need;
+    if ((uintptr_t)a->end - (uintptr_t)a->cur >= need) { /* called directly */
+        void *p = a->cur;
+        a->cur += need;
         return p;
     }
+    idtx_arena_chunk *c = a->head;
     if (!a->next_size)
         a->next_size = FIRST_CHUNK;
     if (need > a->next_size / 4) {
@@ -97,7 +95,6 @@ void *idtx_arena_alloc(idtx_arena *a, size_t size)
         idtx_arena_chunk *big = chunk_new(need);
         if (!big)
             return NULL;
-        big->used = need;
         if (c) {
             big->next = c->next;
             c->next = big;
@@ -118,7 +115,8 @@ void *idtx_arena_alloc(idtx_arena *a, size_t size)
     }
     n->next = c;
     a->head = n;
-    n->used = need;
+    a->cur = n->data + need;
+    a->end = n->data + n->cap;
     return n->data;
 }
 
@@ -146,4 +144,5 @@ void idtx_arena_dispose(idtx_arena *a)
     a->head = NULL;
     a->next_size = 0;
     a->ordinary = 0;
+    a->cur = a->end = NULL;
 }
