@@ -79,12 +79,13 @@ static int to_int64(idt_toml__parser *p, idt_toml__pos m, size_t start, size_t e
         if (p->src[i] == '_')
             continue;
         uint64_t d = (uint64_t)digit_value(p->src[i]);
-        if (v > (limit - d) / (uint64_t)base)
+        /* Overflow by the builtins, not a division per digit. */
+        if (__builtin_mul_overflow(v, (uint64_t)base, &v) || __builtin_add_overflow(v, d, &v) ||
+            v > limit)
             return idt_toml__fail_at(p, m, IDT_ESYNTAX,
                                      "integer %.*s is out of range (TOML integers are 64-bit "
                                      "signed: -9223372036854775808 to 9223372036854775807)",
                                      (int)(end - m.offset), p->src + m.offset);
-        v = v * (uint64_t)base + d;
     }
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return IDT_OK;
