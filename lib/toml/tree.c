@@ -68,7 +68,7 @@ static int index_rebuild(idt_toml__parser *p, idt_toml_value *t, size_t want)
 {
     /* Room for twice as many keys as now, at a load of at most 1/2, so
      * that rebuilds happen only when the count doubles. */
-    size_t size = 16;
+    size_t size = 64; /* a table of up to 32 keys, as most are, indexes once */
     while (size < want * 4)
         size *= 2;
     if (size > UINT32_MAX)

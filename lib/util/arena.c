@@ -22,11 +22,13 @@ struct idtx_arena_chunk {
  * text) would fault its memory in one 4 KiB page at a time, and malloc
  * gives it back to the system at free, so a process that parses one such
  * document after another pays the faults each time: they cost more than
- * the parse.  Past BIG_AFTER bytes of ordinary chunks, chunks are BIG_CHUNK
- * bytes of their own mapping, aligned so that the system may back them
- * with one huge page each (madvise; where it does not, they are ordinary
- * pages, touched as used).  Small documents never get there. */
-#define BIG_AFTER ((size_t)1 << 20)
+ * the parse.  Past BIG_AFTER bytes of ordinary chunks, chunks are
+ * BIG_CHUNK bytes of their own mapping, aligned so that the system may
+ * back them with one huge page each (madvise; where it does not, they are
+ * ordinary pages, touched as used).  Small documents never get there: an
+ * Init-Data document of policies makes a few nodes, and a tree reaches
+ * 512 KiB from about 32 KiB of key-heavy text. */
+#define BIG_AFTER ((size_t)512 << 10)
 #define BIG_CHUNK ((size_t)2 << 20)
 
 /* A BIG_CHUNK-aligned mapping of BIG_CHUNK bytes holding one chunk, or
