@@ -95,36 +95,90 @@ size_t idtx_scan_text_portable(const char *s, size_t i, size_t n, unsigned char 
 /* ---- text: vectors -------------------------------------------------------- */
 
 #if defined(SCAN_SSE2)
+/* The bits set in a 16-bit mask.  Not __builtin_popcount: without POPCNT
+ * (not in the x86-64 baseline) that is a library call in the loop. */
+static inline unsigned popcount16(unsigned x)
+{
+    x = x - ((x >> 1) & 0x5555u);
+    x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+    x = (x + (x >> 4)) & 0x0f0fu;
+    return (x + (x >> 8)) & 0x1fu;
+}
+
+/* The sum of the byte lanes of v (each at most 255). */
+static inline uint32_t sum_bytes(__m128i v)
+{
+    __m128i s = _mm_sad_epu8(v, _mm_setzero_si128());
+    return (uint32_t)_mm_cvtsi128_si32(s) + (uint32_t)_mm_extract_epi16(s, 4);
+}
+
+/* After LFs were counted in s[from..to): the offset just after the last
+ * one, found backwards (a line is short next to the run). */
+static inline size_t after_last_lf(const char *s, size_t from, size_t to)
+{
+    while (to > from && s[to - 1] != '\n')
+        to--;
+    return to;
+}
+
 size_t idtx_scan_text(const char *s, size_t i, size_t n, unsigned char stop1,
                       unsigned char stop2, unsigned flags, uint32_t *lines, size_t *line_start)
 {
     const __m128i below = _mm_set1_epi8(0x20), tab = _mm_set1_epi8('\t');
     const __m128i nl = _mm_set1_epi8('\n'), del = _mm_set1_epi8(0x7f);
     const __m128i s1 = _mm_set1_epi8((char)stop1), s2 = _mm_set1_epi8((char)stop2);
-    int lf = (flags & IDTX_SCAN_LF) != 0;
+    if (!(flags & IDTX_SCAN_LF)) {
+        while (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            /* Signed: 0x00-0x1f and 0x80-0xff are both "below 0x20". */
+            __m128i ctl = _mm_andnot_si128(_mm_cmpeq_epi8(v, tab), _mm_cmplt_epi8(v, below));
+            __m128i sp = _mm_or_si128(ctl, _mm_cmpeq_epi8(v, del));
+            sp = _mm_or_si128(sp, _mm_or_si128(_mm_cmpeq_epi8(v, s1), _mm_cmpeq_epi8(v, s2)));
+            unsigned m = (unsigned)_mm_movemask_epi8(sp);
+            if (m)
+                return i + (size_t)__builtin_ctz(m);
+            i += 16;
+        }
+        return idtx_scan_text_portable(s, i, n, stop1, stop2, flags, lines, line_start);
+    }
+    /* LFs are counted in byte lanes (0 - (-1) per LF), summed every 255
+     * blocks and at the end; where the last one was is found backwards
+     * once, at the end, not per block. */
+    const size_t from = i;
+    __m128i acc = _mm_setzero_si128();
+    uint32_t counted = 0;
+    unsigned blocks = 0;
     while (n - i >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* Signed: 0x00-0x1f and 0x80-0xff are both "below 0x20". */
-        __m128i ctl = _mm_cmplt_epi8(v, below);
         __m128i isnl = _mm_cmpeq_epi8(v, nl);
-        __m128i ok = _mm_cmpeq_epi8(v, tab);
-        if (lf)
-            ok = _mm_or_si128(ok, isnl);
-        __m128i sp = _mm_or_si128(_mm_andnot_si128(ok, ctl), _mm_cmpeq_epi8(v, del));
+        __m128i ok = _mm_or_si128(_mm_cmpeq_epi8(v, tab), isnl);
+        __m128i sp = _mm_or_si128(_mm_andnot_si128(ok, _mm_cmplt_epi8(v, below)),
+                                  _mm_cmpeq_epi8(v, del));
         sp = _mm_or_si128(sp, _mm_or_si128(_mm_cmpeq_epi8(v, s1), _mm_cmpeq_epi8(v, s2)));
         unsigned m = (unsigned)_mm_movemask_epi8(sp);
-        if (lf) {
-            unsigned l = (unsigned)_mm_movemask_epi8(isnl);
-            if (m)
-                l &= (1u << __builtin_ctz(m)) - 1; /* the LFs before the stop */
-            if (l) {
-                *lines += (uint32_t)__builtin_popcount(l);
-                *line_start = i + (size_t)(32 - __builtin_clz(l));
+        if (m) {
+            unsigned k = (unsigned)__builtin_ctz(m);
+            unsigned l = (unsigned)_mm_movemask_epi8(isnl) & ((1u << k) - 1);
+            counted += sum_bytes(acc) + popcount16(l);
+            i += k;
+            if (counted) {
+                *lines += counted;
+                *line_start = after_last_lf(s, from, i);
             }
+            return i;
         }
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
+        acc = _mm_sub_epi8(acc, isnl);
+        if (++blocks == 255) {
+            counted += sum_bytes(acc);
+            acc = _mm_setzero_si128();
+            blocks = 0;
+        }
         i += 16;
+    }
+    counted += sum_bytes(acc);
+    if (counted) {
+        *lines += counted;
+        *line_start = after_last_lf(s, from, i);
     }
     return idtx_scan_text_portable(s, i, n, stop1, stop2, flags, lines, line_start);
 }

@@ -118,6 +118,37 @@ static void test_scan__text_every_position(void **state)
     }
 }
 
+/* Long runs: the vector code sums its line-feed counts every 255 blocks;
+ * runs past that, with the stop and the last LF anywhere. */
+static void test_scan__text_long_runs(void **state)
+{
+    (void)state;
+    enum { LEN = 20000 };
+    static char buf[LEN];
+    for (size_t j = 0; j < LEN; j++)
+        buf[j] = j % 37 == 36 ? '\n' : (char)('a' + j % 26);
+    check_text(buf, 0, LEN, '\'', '\'', IDTX_SCAN_LF);
+    check_text(buf, 3, LEN, '"', '\\', IDTX_SCAN_LF);
+    for (size_t at = 4070; at < 4110; at++) {
+        char keep = buf[at];
+        buf[at] = '\'';
+        check_text(buf, 0, LEN, '\'', '\'', IDTX_SCAN_LF);
+        check_text(buf, 17, LEN, '\'', '\'', IDTX_SCAN_LF);
+        buf[at] = keep;
+    }
+    for (size_t at = 16310; at < 16330; at++) {
+        char keep = buf[at];
+        buf[at] = '\x01';
+        check_text(buf, 5, LEN, '\'', '\'', IDTX_SCAN_LF);
+        buf[at] = keep;
+    }
+    /* Every byte a line feed: 255 in every lane before the sum. */
+    memset(buf, '\n', LEN);
+    check_text(buf, 0, LEN, '\'', '\'', IDTX_SCAN_LF);
+    buf[LEN - 100] = '\'';
+    check_text(buf, 1, LEN, '\'', '\'', IDTX_SCAN_LF);
+}
+
 static void test_scan__ascii_matches_reference(void **state)
 {
     (void)state;
@@ -217,6 +248,7 @@ int main(void)
         cmocka_unit_test(test_scan__impl_follows_the_build),
         cmocka_unit_test(test_scan__text_matches_reference),
         cmocka_unit_test(test_scan__text_every_position),
+        cmocka_unit_test(test_scan__text_long_runs),
         cmocka_unit_test(test_scan__ascii_matches_reference),
         cmocka_unit_test(test_scan__base64_matches_reference),
     };
