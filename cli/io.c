@@ -1,4 +1,5 @@
 /* Bounded input and atomic output (io.h). */
+#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "io.h"
 #include "cmd.h"
 #include "util/buf.h"
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +44,55 @@ int cli_read_input(char **out, size_t *len, const char *path, size_t max, idt_er
     int rc = idtx_read_fd(out, len, fd, name, max, err);
     close(fd);
     return rc;
+}
+
+/* Maps fd's len bytes (a regular file), all pages at once; NULL when it
+ * cannot (the caller then reads). */
+static void *map_file(int fd, size_t len)
+{
+#if defined(MAP_POPULATE)
+    int flags = MAP_PRIVATE | MAP_POPULATE;
+#else
+    int flags = MAP_PRIVATE;
+#endif
+    void *m = mmap(NULL, len, PROT_READ, flags, fd, 0);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+int cli_map_input(cli_input *in, const char *path, size_t max, idt_error *err)
+{
+    const char *name = cli_input_name(path);
+    bool std = !path || !strcmp(path, "-");
+    memset(in, 0, sizeof *in);
+    in->data = "";
+    int fd = std ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return idtx_error_set(err, IDT_EIO, NULL, "cannot open %s: %s", name, strerror(errno));
+    struct stat st;
+    int rc;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uint64_t)st.st_size <= max && (std ? lseek(fd, 0, SEEK_CUR) == 0 : true) &&
+        (in->map = map_file(fd, (size_t)st.st_size)) != NULL) {
+        in->map_len = (size_t)st.st_size;
+        in->data = in->map;
+        in->len = in->map_len;
+        rc = IDT_OK;
+    } else {
+        rc = idtx_read_fd(&in->buf, &in->len, fd, name, max, err);
+        if (rc == IDT_OK)
+            in->data = in->buf;
+    }
+    if (!std)
+        close(fd);
+    return rc;
+}
+
+void cli_input_release(cli_input *in)
+{
+    if (in->map)
+        munmap(in->map, in->map_len);
+    free(in->buf);
+    memset(in, 0, sizeof *in);
 }
 
 static int write_all(int fd, const void *data, size_t len)

@@ -16,6 +16,30 @@ const char *cli_input_name(const char *path);
  */
 int cli_read_input(char **out, size_t *len, const char *path, size_t max, idt_error *err);
 
+/* An input read by cli_map_input: mapped, or read into a buffer. */
+typedef struct cli_input {
+    const char *data; /* the bytes; not NUL-terminated when mapped */
+    size_t len;
+    void *map;        /* the mapping (munmap), or NULL */
+    size_t map_len;
+    char *buf;        /* the buffer (free), or NULL */
+} cli_input;
+
+/*
+ * Reads path ("-" or NULL: stdin) once, for a command that only reads it:
+ * a regular file (stdin too, when it is one) is mapped read-only, every
+ * page at once, so its bytes are never copied; anything else (a pipe) is
+ * read into a buffer as cli_read_input does.  More than max bytes is
+ * IDT_ELIMIT; an unreadable file IDT_EIO.  Release with cli_input_release.
+ * A mapped file that another program truncates while it is read ends the
+ * process with SIGBUS, and one that it rewrites meanwhile may give bytes of
+ * both versions: the tool's inputs are the caller's own files.
+ */
+int cli_map_input(cli_input *in, const char *path, size_t max, idt_error *err);
+
+/* Unmaps or frees what cli_map_input got; in may be all zeros. */
+void cli_input_release(cli_input *in);
+
 /*
  * Writes len bytes to path, or to stdout when path is NULL or "-".  A file
  * is written to a new temporary file in the same directory, flushed to

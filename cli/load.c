@@ -92,7 +92,10 @@ int cli_doc_load(idt_doc **out, const char *name, const char *src, size_t len,
     st.o = opts;
     st.r = report;
     idt_doc *doc = NULL;
-    int rc = idt_doc_check(&doc, src, len, &opts->doc, on_diag, &st, &report->err);
+    int rc = opts->digest ? idt_doc_check_digest(&doc, opts->digest, src, len, &opts->doc,
+                                                 on_diag, &st, &report->err)
+                          : idt_doc_check(&doc, src, len, &opts->doc, on_diag, &st,
+                                          &report->err);
     if (rc >= 0 && opts->lint) {
         idt_error lerr = { .source = name };
         rc = idt_lint_check(doc, &opts->lint_opts, on_diag, &st, &lerr);

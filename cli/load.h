@@ -45,10 +45,13 @@ typedef struct cli_load_options {
                                    writes them); its return value is ignored,
                                    so it cannot change where loading stops */
     void *payload;              /* tap's */
+    idt_digest *digest;         /* when set: receives the document's digest,
+                                   hashed while it is parsed
+                                   (idt_doc_check_digest); digest */
 } cli_load_options;
 
 #define CLI_LOAD_OPTIONS_INIT \
-    { IDT_DOC_OPTIONS_INIT, false, IDT_LINT_OPTIONS_INIT, false, false, NULL, NULL }
+    { IDT_DOC_OPTIONS_INIT, false, IDT_LINT_OPTIONS_INIT, false, false, NULL, NULL, NULL }
 
 /* What loading found. */
 typedef struct cli_load_report {

@@ -12,7 +12,10 @@
  *   - a parsed document holds a copy of exactly the input, every entry is
  *     found by name, and its digest, bindings and their text forms compute
  *     (the attestation-agent vTPM rule fails exactly for digests that are
- *     not 32 bytes).
+ *     not 32 bytes);
+ *   - the allow_sm3 check runs as idt_doc_check_digest with borrow: the
+ *     document is a view of the input itself, and the digest it returns is
+ *     the input's hash with the document's algorithm.
  */
 #include "fuzz.h"
 #include "initdata/doc.h"
@@ -74,11 +77,12 @@ static void check_bindings(const idt_digest *d)
         }
 }
 
-static void check_doc(const idt_doc *doc, const uint8_t *data, size_t size)
+static void check_doc(const idt_doc *doc, const uint8_t *data, size_t size, bool borrowed)
 {
     size_t len = 0;
     const char *bytes = idt_doc_bytes(doc, &len);
-    CHECK(len == size && (size == 0 || memcmp(bytes, data, size) == 0) && bytes[len] == '\0');
+    CHECK(len == size && (size == 0 || memcmp(bytes, data, size) == 0));
+    CHECK(borrowed ? (size == 0 || bytes == (const char *)data) : bytes[len] == '\0');
     CHECK(strcmp(idt_doc_version(doc), IDT_DOC_VERSION) == 0);
     for (size_t i = 0; i < idt_doc_entry_count(doc); i++) {
         const idt_doc_entry *e = idt_doc_entry_at(doc, i);
@@ -117,15 +121,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     idt_doc_options opts = IDT_DOC_OPTIONS_INIT;
     opts.allow_sm3 = true;
+    opts.borrow = true;
     idt_doc *lax_doc = NULL;
-    idt_doc_check(&lax_doc, src, size, &opts, on_diag, &lax, NULL);
+    idt_digest ld;
+    int lrc = idt_doc_check_digest(&lax_doc, &ld, src, size, &opts, on_diag, &lax, NULL);
     CHECK(lax.sm3_errors == 0 && lax.errors == strict.errors - strict.sm3_errors);
     CHECK(lax.warnings == strict.warnings + strict.sm3_errors);
+    CHECK((lrc == IDT_OK) == (lax_doc != NULL));
+    if (lax_doc) {
+        idt_digest want;
+        CHECK(idt_digest_compute(&want, idt_doc_algorithm(lax_doc), src, size, NULL) == IDT_OK);
+        CHECK(ld.alg == want.alg && ld.len == want.len && !memcmp(ld.bytes, want.bytes, ld.len));
+    } else if (lax.errors == 0) { /* valid, but no digest: sm3 without a provider */
+        CHECK(lrc == IDT_EUNSUPPORTED);
+    }
 
     if (doc)
-        check_doc(doc, data, size);
+        check_doc(doc, data, size, false);
     if (lax_doc)
-        check_doc(lax_doc, data, size);
+        check_doc(lax_doc, data, size, true);
     idt_doc_free(doc);
     idt_doc_free(parsed);
     idt_doc_free(lax_doc);

@@ -13,8 +13,10 @@
  * table, date-times are in range and format.  A failure must leave *out
  * NULL and a consistent error record.  The two parses must agree: the
  * smaller depth limit can only turn a result into IDT_ELIMIT, and when both
- * succeed the trees are equal.  A broken promise aborts, so the fuzzer
- * reports it like a crash.
+ * succeed the trees are equal.  A third parse reads the input as TOML 1.0
+ * with IDT_TOML_BORROW (plain strings are spans of the input, not
+ * copies): where it succeeds, its tree equals the first.  A broken promise
+ * aborts, so the fuzzer reports it like a crash.
  */
 #include "fuzz.h"
 #include "initdata/toml.h"
@@ -329,6 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * uses must read like a 1.0 parse, and 1.0 accepts nothing more. */
     opts = (idt_toml_options)IDT_TOML_OPTIONS_INIT;
     opts.spec = IDT_TOML_1_0;
+    opts.flags = IDT_TOML_BORROW; /* and the same strings, borrowed or copied */
     idt_toml_doc *v10;
     int rc10 = parse(&in, &opts, &v10);
     size_t uses = 0, total = 0;

@@ -110,16 +110,27 @@ IDT_API int idt_consumers_format(char *buf, size_t cap, unsigned mask);
 IDT_API int idt_doc_check_nesting(const char *src, size_t len, idt_error *err);
 
 /* Parse options.  Initialise with IDT_DOC_OPTIONS_INIT so that fields added
- * later keep their defaults. */
+ * later keep their defaults.  Version 1 options (without borrow) are still
+ * accepted.
+ *
+ * borrow: the document keeps a view of the caller's src instead of a copy,
+ * and an entry name or content that needs no decoding (no escape, no CRLF,
+ * no line-ending backslash) points into src instead of being copied
+ * (IDT_TOML_BORROW): no byte of a policy is copied.  src must then stay
+ * valid and unchanged until idt_doc_free; idt_doc_bytes returns src itself
+ * (NUL-terminated only if the caller's was), and entry contents that point
+ * into src are NOT NUL-terminated: use content_len.  Without it (the
+ * default) the document owns a NUL-terminated copy of everything. */
 typedef struct idt_doc_options {
     unsigned version;  /* IDT_DOC_OPTIONS_VERSION */
     bool allow_sm3;    /* accept algorithm = "sm3" (kata rejects it) */
     size_t max_size;   /* longest accepted document, bytes */
+    bool borrow;       /* keep a view of src, copy nothing (above) */
 } idt_doc_options;
 
-#define IDT_DOC_OPTIONS_VERSION 1
+#define IDT_DOC_OPTIONS_VERSION 2
 #define IDT_DOC_OPTIONS_INIT \
-    { IDT_DOC_OPTIONS_VERSION, false, IDT_TOML_DEFAULT_MAX_SIZE }
+    { IDT_DOC_OPTIONS_VERSION, false, IDT_TOML_DEFAULT_MAX_SIZE, false }
 
 /* What a diagnostic is about.  The values are pinned. */
 typedef enum idt_doc_rule {
@@ -217,7 +228,8 @@ IDT_API int idt_doc_diag_format(char *buf, size_t cap, const idt_doc_diag *d, co
 typedef struct idt_doc idt_doc;
 
 /* One entry of the data table.  name and content are decoded TOML strings,
- * NUL-terminated, and may contain NUL bytes (use the lengths). */
+ * NUL-terminated (content: unless the document borrows its source,
+ * idt_doc_options.borrow), and may contain NUL bytes (use the lengths). */
 typedef struct idt_doc_entry {
     const char *name;
     size_t name_len;
@@ -232,7 +244,8 @@ typedef struct idt_doc_entry {
  *
  * @param[out] out  the document, owned by the caller (idt_doc_free); NULL
  *                  on failure.
- * @param src       the document; need not be NUL-terminated; not retained.
+ * @param src       the document; need not be NUL-terminated; not retained
+ *                  (with opts->borrow: kept, and must outlive the document).
  * @param opts      options, or NULL for IDT_DOC_OPTIONS_INIT.
  * @param err       on failure: the first error with its line and column
  *                  and a message naming the consumers that reject it.
@@ -260,11 +273,38 @@ IDT_API int idt_doc_check(idt_doc **out, const char *src, size_t len,
                           const idt_doc_options *opts, idt_doc_diag_cb cb,
                           void *payload, idt_error *err);
 
+/*
+ * idt_doc_check and the document's digest (what idt_doc_digest returns
+ * for it) in one call, the hash overlapping the parse: when the document
+ * is large (at least IDT_DOC_PARALLEL_MIN bytes) and names its algorithm
+ * before its first table, a second thread hashes src with that algorithm
+ * while this one parses and validates; the thread is created and joined
+ * within the call.  If the parse reads another algorithm, or the thread
+ * cannot be created, the hash is computed afterwards on this thread; the
+ * digest is the same either way.  Small documents are hashed after the
+ * parse, where a thread would cost more than it saves.
+ *
+ * @param[out] out     as for idt_doc_check (may be NULL).
+ * @param[out] digest  the digest of src's len bytes with the document's
+ *                     algorithm when the result is IDT_OK; else untouched.
+ * @return what idt_doc_check returns; or, for a valid document, the status
+ *         of the digest (IDT_EUNSUPPORTED for sm3 without an OpenSSL SM3),
+ *         with *out NULL; IDT_EINVAL for a NULL digest.
+ */
+IDT_API int idt_doc_check_digest(idt_doc **out, idt_digest *digest, const char *src,
+                                 size_t len, const idt_doc_options *opts,
+                                 idt_doc_diag_cb cb, void *payload, idt_error *err);
+
+/* Documents from this size on are hashed on a second thread by
+ * idt_doc_check_digest. */
+#define IDT_DOC_PARALLEL_MIN ((size_t)256 << 10)
+
 /* Frees a document.  NULL is allowed. */
 IDT_API void idt_doc_free(idt_doc *doc);
 
 /* The exact bytes the document was parsed from (borrowed; NUL-terminated
- * after *len bytes).  len may be NULL. */
+ * after *len bytes, unless the document borrows the caller's src:
+ * idt_doc_options.borrow).  len may be NULL. */
 IDT_API const char *idt_doc_bytes(const idt_doc *doc, size_t *len);
 
 /* The version string (always "0.1.0" for a parsed document; borrowed). */

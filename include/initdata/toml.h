@@ -17,8 +17,8 @@
  * lives until idt_toml_doc_free(); pointers obtained from a document are
  * borrowed and must not be freed.  The tree is read-only: the structs are
  * public so that callers can walk them cheaply, but their contents must not
- * be changed.  The source text is not retained: spans are offsets into the
- * buffer the caller parsed.
+ * be changed.  The source text is not retained (unless the caller asks for
+ * IDT_TOML_BORROW): spans are offsets into the buffer the caller parsed.
  *
  * Bounds.  Input size and nesting depth (tables inside tables, arrays
  * inside arrays, dotted key parts) are limited by idt_toml_options; the
@@ -103,7 +103,8 @@ struct idt_toml_value {
      */
     idt_span span;
     union {
-        struct { const char *ptr; size_t len; } string; /* decoded; NUL-terminated */
+        struct { const char *ptr; size_t len; } string; /* decoded; NUL-terminated
+                                                           (but see IDT_TOML_BORROW) */
         int64_t integer;
         double floating;
         bool boolean;
@@ -123,9 +124,24 @@ typedef enum idt_toml_spec {
     IDT_TOML_1_1 = 101  /* TOML 1.1.0 */
 } idt_toml_spec;
 
+/*
+ * idt_toml_options.flags.
+ *
+ * IDT_TOML_BORROW: a string value that needs no decoding (no escape, no
+ * CRLF, no line-ending backslash: an agent policy in a multi-line literal
+ * string) is not copied: its ptr points into the caller's src, and is NOT
+ * NUL-terminated (use len).  src must then stay valid and unchanged until
+ * idt_toml_doc_free.  Keys are always copies, NUL-terminated.  Without it
+ * (the default) every string is a NUL-terminated copy and src may go away
+ * after the parse.
+ */
+enum {
+    IDT_TOML_BORROW = 1u << 0
+};
+
 /* Parse options.  Initialise with IDT_TOML_OPTIONS_INIT so that fields added
- * later get their defaults.  Options of version 1 (without spec) are still
- * accepted and read as TOML 1.1. */
+ * later get their defaults.  Options of version 1 (without spec) and 2
+ * (without flags) are still accepted: TOML 1.1 and no flags. */
 typedef struct idt_toml_options {
     unsigned version;  /* IDT_TOML_OPTIONS_VERSION */
     size_t max_size;   /* longest accepted input, bytes */
@@ -133,14 +149,15 @@ typedef struct idt_toml_options {
                           together (a header's parts, dotted key parts,
                           arrays, inline tables) */
     idt_toml_spec spec;/* IDT_TOML_1_1 (the default) or IDT_TOML_1_0 */
+    unsigned flags;    /* IDT_TOML_BORROW, or 0 (the default) */
 } idt_toml_options;
 
-#define IDT_TOML_OPTIONS_VERSION 2
+#define IDT_TOML_OPTIONS_VERSION 3
 #define IDT_TOML_DEFAULT_MAX_SIZE ((size_t)64 << 20) /* 64 MiB */
 #define IDT_TOML_DEFAULT_MAX_DEPTH 128u
 #define IDT_TOML_OPTIONS_INIT                                                              \
     { IDT_TOML_OPTIONS_VERSION, IDT_TOML_DEFAULT_MAX_SIZE, IDT_TOML_DEFAULT_MAX_DEPTH,    \
-      IDT_TOML_1_1 }
+      IDT_TOML_1_1, 0 }
 
 /* The spec's name, "1.0" or "1.1"; NULL for other values. */
 IDT_API const char *idt_toml_spec_name(idt_toml_spec spec);
@@ -159,7 +176,8 @@ typedef struct idt_toml_doc idt_toml_doc;
  *
  * @param[out] out   the document, owned by the caller (idt_toml_doc_free);
  *                   set to NULL on failure.
- * @param src        the text; need not be NUL-terminated; not retained.
+ * @param src        the text; need not be NUL-terminated; not retained
+ *                   (with IDT_TOML_BORROW: kept until idt_toml_doc_free).
  * @param len        its length in bytes.
  * @param opts       limits, or NULL for the defaults.
  * @param err        filled on failure with the line, column and offset of

@@ -1,6 +1,7 @@
 /* Options and the text check of decoded documents (codec_int.h). */
 #include "codec/codec_int.h"
 #include "util/error_int.h"
+#include "util/scan.h"
 #include "util/utf8.h"
 
 #include <stdarg.h>
@@ -83,18 +84,6 @@ static void line_column(const unsigned char *doc, size_t i, unsigned *line, unsi
     *column = (unsigned)(i - start + 1);
 }
 
-/* Whether none of the n (a multiple of 8, at most 32) bytes at p is NUL or
- * above 0x7f: SWAR over words, OR-ed so the loop has one branch. */
-static bool plain_ascii(const unsigned char *p, size_t n)
-{
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
-    uint64_t w[4], m = 0;
-    memcpy(w, p, n);
-    for (size_t k = 0; k < n / 8; k++)
-        m |= ((w[k] - ones) & ~w[k]) | w[k];
-    return !(m & highs);
-}
-
 int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
 {
     unsigned line, column;
@@ -102,14 +91,10 @@ int idt_codec__check_text(const unsigned char *doc, size_t len, idt_error *err)
         const char *why = NULL;
         size_t step;
 
-        if (len - i >= 32 && plain_ascii(doc + i, 32)) {
-            i += 32;
-            continue;
-        }
-        if (len - i >= 8 && plain_ascii(doc + i, 8)) {
-            i += 8;
-            continue;
-        }
+        /* Runs of ASCII without NUL: the wide scanner (util/scan.h). */
+        i = idtx_scan_ascii((const char *)doc, i, len);
+        if (i >= len)
+            break;
         if (doc[i] == 0) {
             line_column(doc, i, &line, &column);
             return idtx_error_set(err, IDT_EFORMAT, NULL,

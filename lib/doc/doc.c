@@ -1,14 +1,16 @@
 /* The Init-Data document: parse, check, accessors (initdata/doc.h). */
 #include "doc/doc_int.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct idt_doc {
-    char *bytes; /* the exact input, plus a NUL */
+    const char *bytes; /* the exact input: our copy plus a NUL, or the caller's */
     size_t len;
+    bool owned;        /* bytes is our copy (free it) */
     idt_toml_doc *toml;
     const char *version;
     const idt_toml_value *data; /* the data table, mirrored by entries */
@@ -117,12 +119,14 @@ void idt_doc_free(idt_doc *doc)
         return;
     idt_toml_doc_free(doc->toml);
     free(doc->entries);
-    free(doc->bytes);
+    if (doc->owned)
+        free((char *)doc->bytes);
     free(doc);
 }
 
-/* Builds the document from a validated tree; takes bytes and toml. */
-static int build(idt_doc **out, char *bytes, size_t len, idt_toml_doc *toml,
+/* Builds the document from a validated tree; takes bytes (when owned)
+ * and toml. */
+static int build(idt_doc **out, char *bytes, bool owned, size_t len, idt_toml_doc *toml,
                  const idt_doc__fields *f, idt_error *err)
 {
     idt_doc *doc = calloc(1, sizeof *doc);
@@ -132,7 +136,8 @@ static int build(idt_doc **out, char *bytes, size_t len, idt_toml_doc *toml,
         free(doc);
         free(entries);
         idt_toml_doc_free(toml);
-        free(bytes);
+        if (owned)
+            free(bytes);
         return idtx_error_set(err, IDT_ENOMEM, NULL, "out of memory");
     }
     for (size_t i = 0; i < count; i++) {
@@ -143,8 +148,11 @@ static int build(idt_doc **out, char *bytes, size_t len, idt_toml_doc *toml,
     }
     doc->bytes = bytes;
     doc->len = len;
+    doc->owned = owned;
     doc->toml = toml;
-    doc->version = f->version->as.string.ptr;
+    /* The only version a valid document has; a borrowed value would not
+     * be NUL-terminated. */
+    doc->version = IDT_DOC_VERSION;
     doc->data = f->data;
     doc->alg = f->alg;
     doc->entries = entries;
@@ -203,6 +211,7 @@ static int parse_toml(idt_toml_doc **toml, const char *bytes, size_t len,
 {
     idt_toml_options topts = IDT_TOML_OPTIONS_INIT;
     topts.max_size = opts->max_size;
+    topts.flags = opts->borrow ? IDT_TOML_BORROW : 0;
     idt_error terr = { 0 };
     int rc = idt_toml_parse(toml, bytes, len, &topts, &terr);
     if (rc >= 0) {
@@ -242,41 +251,55 @@ int idt_doc_check_nesting(const char *src, size_t len, idt_error *err)
 static int run(idt_doc **out, const char *src, size_t len, const idt_doc_options *opts,
                idt_doc__sink *s)
 {
-    static const idt_doc_options defaults = IDT_DOC_OPTIONS_INIT;
+    idt_doc_options o = IDT_DOC_OPTIONS_INIT;
     if (out)
         *out = NULL;
-    if (!opts)
-        opts = &defaults;
-    if ((!src && len) || opts->version != IDT_DOC_OPTIONS_VERSION)
+    if (opts && opts->version == 1) {
+        /* A version 1 struct ends before borrow: read only its fields. */
+        o.allow_sm3 = opts->allow_sm3;
+        o.max_size = opts->max_size;
+    } else if (opts && opts->version == IDT_DOC_OPTIONS_VERSION) {
+        o = *opts;
+    }
+    if ((!src && len) || (opts && opts->version != 1 && opts->version != IDT_DOC_OPTIONS_VERSION))
         return idtx_error_set(s->err, IDT_EINVAL, NULL,
                               "invalid arguments to idt_doc_parse (NULL text or an "
                               "unknown options version)");
+    opts = &o;
     /* Bound before allocating: len + 1 cannot overflow below max_size. */
     if (len > opts->max_size || len == SIZE_MAX)
         return idtx_error_set(s->err, IDT_ELIMIT, NULL,
                               "the document is %zu bytes, larger than the limit of %zu bytes",
                               len, opts->max_size);
-    char *bytes = malloc(len + 1);
-    if (!bytes)
-        return idtx_error_set(s->err, IDT_ENOMEM, NULL, "out of memory");
-    if (len)
-        memcpy(bytes, src, len);
-    bytes[len] = '\0';
+    /* One owned copy, or (borrow) none: the caller's bytes are the
+     * document's, and the TOML tree's plain strings point into them. */
+    bool owned = !opts->borrow;
+    char *bytes = (char *)(src ? src : "");
+    if (owned) {
+        bytes = malloc(len + 1);
+        if (!bytes)
+            return idtx_error_set(s->err, IDT_ENOMEM, NULL, "out of memory");
+        if (len)
+            memcpy(bytes, src, len);
+        bytes[len] = '\0';
+    }
 
     idt_toml_doc *toml = NULL;
     int rc = parse_toml(&toml, bytes, len, opts, s);
     if (rc) {
-        free(bytes);
+        if (owned)
+            free(bytes);
         return rc;
     }
     idt_doc__fields f;
     idt_doc__validate(&f, idt_toml_doc_root(toml), opts, s);
     if (s->stopped || s->first_code || !out) {
         idt_toml_doc_free(toml);
-        free(bytes);
+        if (owned)
+            free(bytes);
         return s->stopped ? s->stopped : s->first_code;
     }
-    return build(out, bytes, len, toml, &f, s->err);
+    return build(out, bytes, owned, len, toml, &f, s->err);
 }
 
 int idt_doc_parse(idt_doc **out, const char *src, size_t len, const idt_doc_options *opts,
@@ -293,6 +316,109 @@ int idt_doc_check(idt_doc **out, const char *src, size_t len, const idt_doc_opti
 {
     idt_doc__sink s = { cb, payload, false, 0, 0, err };
     return run(out, src, len, opts, &s);
+}
+
+/* ---- the digest, overlapping the parse ------------------------------------ */
+
+/* The hash on the second thread: its input, and what it found. */
+typedef struct hasher {
+    const char *src;
+    size_t len;
+    idt_digest_alg alg;
+    int rc;
+    idt_digest digest;
+    idt_error err;
+} hasher;
+
+static void *hash_main(void *arg)
+{
+    hasher *h = arg;
+    h->rc = idt_digest_compute(&h->digest, h->alg, h->src, h->len, &h->err);
+    return NULL;
+}
+
+/* The algorithm the document probably has: a top-level
+ * `algorithm = "..."` line before the first table header, in the first
+ * 4 KiB.  Only a guess (a multi-line string before it could hold such a
+ * line): idt_doc_check_digest compares it with what the parse reads. */
+static bool guess_algorithm(const char *s, size_t n, idt_digest_alg *alg)
+{
+    static const char key[] = "algorithm";
+    size_t end = n < 4096 ? n : 4096, i = 0;
+    if (end >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+        i = 3;
+    while (i < end) {
+        while (i < end && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        if (i < end && s[i] == '[')
+            return false;
+        if (end - i > sizeof key && memcmp(s + i, key, sizeof key - 1) == 0) {
+            size_t j = i + sizeof key - 1;
+            while (j < end && (s[j] == ' ' || s[j] == '\t'))
+                j++;
+            if (j < end && s[j] == '=') {
+                j++;
+                while (j < end && (s[j] == ' ' || s[j] == '\t'))
+                    j++;
+                if (j < end && (s[j] == '"' || s[j] == '\'')) {
+                    const char *close = memchr(s + j + 1, s[j], end - j - 1);
+                    return close && idt_digest_alg_parse(alg, s + j + 1,
+                                                         (size_t)(close - (s + j + 1)),
+                                                         NULL) == IDT_OK;
+                }
+            }
+        }
+        const char *nl = memchr(s + i, '\n', end - i);
+        if (!nl)
+            return false;
+        i = (size_t)(nl - s) + 1;
+    }
+    return false;
+}
+
+int idt_doc_check_digest(idt_doc **out, idt_digest *digest, const char *src, size_t len,
+                         const idt_doc_options *opts, idt_doc_diag_cb cb, void *payload,
+                         idt_error *err)
+{
+    if (out)
+        *out = NULL;
+    if (!digest)
+        return idtx_error_set(err, IDT_EINVAL, NULL, "idt_doc_check_digest needs a digest");
+    hasher h = { src, len, (idt_digest_alg)0, 0, { 0 }, { 0 } };
+    pthread_t thread;
+    bool threaded = src && len >= IDT_DOC_PARALLEL_MIN && guess_algorithm(src, len, &h.alg);
+    if (threaded) {
+        pthread_attr_t attr;
+        threaded = pthread_attr_init(&attr) == 0;
+        if (threaded) {
+            /* A digest needs little stack, but the first fetch may load
+             * OpenSSL's configuration: 1 MiB, of which only what is used
+             * becomes resident. */
+            (void)pthread_attr_setstacksize(&attr, (size_t)1 << 20);
+            threaded = pthread_create(&thread, &attr, hash_main, &h) == 0;
+            pthread_attr_destroy(&attr);
+        }
+    }
+    idt_doc *doc = NULL;
+    int rc = idt_doc_check(&doc, src, len, opts, cb, payload, err);
+    if (threaded)
+        pthread_join(thread, NULL);
+    if (rc == IDT_OK && doc) {
+        if (threaded && h.alg == doc->alg) {
+            rc = h.rc;
+            if (rc < 0 && err)
+                idtx_error_set(err, rc, NULL, "%s", h.err.message);
+            else if (rc >= 0)
+                *digest = h.digest;
+        } else {
+            rc = idt_digest_compute(digest, doc->alg, doc->bytes, doc->len, err);
+        }
+    }
+    if (rc != IDT_OK || !out)
+        idt_doc_free(doc);
+    else
+        *out = doc;
+    return rc;
 }
 
 const char *idt_doc_bytes(const idt_doc *doc, size_t *len)

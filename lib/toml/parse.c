@@ -411,6 +411,11 @@ int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
         /* A version 1 struct ends before spec: read only its fields. */
         o.max_size = opts->max_size;
         o.max_depth = opts->max_depth;
+    } else if (opts && opts->version == 2) {
+        /* Version 2 ends before flags. */
+        o.max_size = opts->max_size;
+        o.max_depth = opts->max_depth;
+        o.spec = opts->spec;
     } else if (opts && opts->version == IDT_TOML_OPTIONS_VERSION) {
         o = *opts;
     } else if (opts) {
@@ -435,6 +440,7 @@ int idt_toml_parse(idt_toml_doc **out, const char *src, size_t len,
     p.arena = &arena;
     p.err = err;
     p.v11 = opts->spec == IDT_TOML_1_1;
+    p.borrow = (opts->flags & IDT_TOML_BORROW) != 0;
     idt_toml_doc *doc = idtx_arena_alloc(&arena, sizeof *doc);
     idt_toml_value *root = idt_toml__new_table(&p, TF_HEADER, 0);
     if (!doc || !root) {

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE /* strtod_l: float parsing must not depend on the locale */
 #include "toml_int.h"
 
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdlib.h>
@@ -78,12 +79,13 @@ static int to_int64(idt_toml__parser *p, idt_toml__pos m, size_t start, size_t e
         if (p->src[i] == '_')
             continue;
         uint64_t d = (uint64_t)digit_value(p->src[i]);
-        if (v > (limit - d) / (uint64_t)base)
+        /* Overflow by the builtins, not a division per digit. */
+        if (__builtin_mul_overflow(v, (uint64_t)base, &v) || __builtin_add_overflow(v, d, &v) ||
+            v > limit)
             return idt_toml__fail_at(p, m, IDT_ESYNTAX,
                                      "integer %.*s is out of range (TOML integers are 64-bit "
                                      "signed: -9223372036854775808 to 9223372036854775807)",
                                      (int)(end - m.offset), p->src + m.offset);
-        v = v * (uint64_t)base + d;
     }
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return IDT_OK;
@@ -116,6 +118,71 @@ static int special_float(idt_toml__parser *p, idt_toml__pos m, bool neg, idt_tom
     return IDT_OK;
 }
 
+/*
+ * Clinger's fast path: a decimal of at most 15 significant digits whose
+ * power of ten is at most 22 away from zero is m * 10^e or m / 10^-e with
+ * m and 10^|e| both exact doubles, so one IEEE multiplication or division
+ * rounds it correctly, as strtod would.  s is the validated float without
+ * underscores.  Returns false when the value needs strtod (more digits, a
+ * larger exponent, or a platform whose double arithmetic is wider).
+ */
+static bool fast_double(const char *s, double *out)
+{
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    bool neg = *s == '-';
+    if (*s == '-' || *s == '+')
+        s++;
+    uint64_t m = 0;
+    int sig = 0, scale = 0; /* significant digits; digits after the point */
+    bool point = false;
+    for (;; s++) {
+        if (*s == '.') {
+            point = true;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            break;
+        if (m || *s != '0') {
+            if (++sig > 15)
+                return false;
+            m = m * 10 + (uint64_t)(*s - '0');
+        }
+        scale += point;
+    }
+    long e = 0;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        bool eneg = *s == '-';
+        if (*s == '-' || *s == '+')
+            s++;
+        for (; *s >= '0' && *s <= '9'; s++)
+            if ((e = e * 10 + (*s - '0')) > 1000)
+                return false;
+        if (eneg)
+            e = -e;
+    }
+    e -= scale;
+    double v = (double)m;
+    if (m == 0)
+        v = 0.0;
+    else if (e >= 0 && e <= 22)
+        v *= pow10[e];
+    else if (e < 0 && e >= -22)
+        v /= pow10[-e];
+    else
+        return false;
+    *out = neg ? -v : v;
+    return true;
+#else
+    (void)s;
+    (void)out;
+    return false;
+#endif
+}
+
 /* Converts a validated decimal float; underscores are removed first. */
 static int to_double(idt_toml__parser *p, idt_toml__pos m, double *out)
 {
@@ -129,6 +196,8 @@ static int to_double(idt_toml__parser *p, idt_toml__pos m, double *out)
         if (p->src[i] != '_')
             buf[o++] = p->src[i];
     buf[o] = '\0';
+    if (fast_double(buf, out))
+        return IDT_OK;
     locale_t c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
     if (!c_locale)
         return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");

@@ -8,28 +8,11 @@
  */
 #include "toml_int.h"
 #include "util/hex.h"
+#include "util/scan.h"
 #include "util/utf8.h"
 
 #include <stdarg.h>
 #include <string.h>
-
-idt_toml__pos idt_toml__mark(const idt_toml__parser *p)
-{
-    idt_toml__pos m = { p->pos, p->line, (uint32_t)(p->pos - p->line_start + 1) };
-    return m;
-}
-
-idt_span idt_toml__span_at(const idt_toml__parser *p, idt_toml__pos m, size_t len)
-{
-    (void)p;
-    idt_span s = { m.offset, len, m.line, m.column };
-    return s;
-}
-
-idt_span idt_toml__span_from(const idt_toml__parser *p, idt_toml__pos m)
-{
-    return idt_toml__span_at(p, m, p->pos - m.offset);
-}
 
 static int vfail_at(idt_toml__parser *p, idt_toml__pos m, int code, const char *fmt, va_list ap)
     IDTX_PRINTF(4, 0);
@@ -94,12 +77,6 @@ static size_t utf8_seq(idt_toml__parser *p)
     return n;
 }
 
-void idt_toml__skip_ws(idt_toml__parser *p)
-{
-    while (p->pos < p->len && (p->src[p->pos] == ' ' || p->src[p->pos] == '\t'))
-        p->pos++;
-}
-
 int idt_toml__newline(idt_toml__parser *p)
 {
     if (peek(p, 0) == '\r' && peek(p, 1) == '\n')
@@ -117,6 +94,11 @@ static int skip_comment(idt_toml__parser *p)
 {
     p->pos++;
     while (p->pos < p->len) {
+        /* The wide scanner stops at every control character (LF and CR
+         * among them), DEL and non-ASCII byte. */
+        p->pos = idtx_scan_text(p->src, p->pos, p->len, '\n', '\n', 0, NULL, NULL);
+        if (p->pos >= p->len)
+            break;
         unsigned char c = (unsigned char)p->src[p->pos];
         if (c == '\n' || (c == '\r' && peek(p, 1) == '\n'))
             return IDT_OK;
@@ -279,70 +261,18 @@ static int check_escape(idt_toml__parser *p, bool multiline)
 
 /*
  * Returns the offset of the first byte at or after i that needs a closer
- * look inside a string quoted with q: the quote, a backslash, a control
- * character other than tab, or a non-ASCII byte.  Long documents (an agent
- * policy in a multi-line literal string) spend their time here, so it reads
- * eight bytes at a time: special_bytes() flags each such byte's high bit
- * (SWAR tests whose lowest flag is exact; higher flags may be spurious,
- * which is fine because only the lowest is used).  A tab or a line feed
- * is flagged too, and stepped over by step_plain.
+ * look inside a string quoted with q: the quote, a backslash (in a basic
+ * string), a control character other than tab, DEL or a non-ASCII byte.
+ * Long documents (an agent policy in a multi-line literal string) spend
+ * their time here, so the wide scanner (util/scan.h) reads 16 bytes at a
+ * time; in a multi-line string it steps over line feeds and counts them,
+ * so that a policy with a line every 30 bytes stays in the fast loop.
  */
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-static inline uint64_t special_bytes(uint64_t w, uint64_t quotes)
+static size_t plain_run(idt_toml__parser *p, size_t i, char q, bool multiline, bool literal)
 {
-    uint64_t ctl = (w - ONES * 0x20) & ~w; /* bytes below 0x20 */
-    uint64_t high = (w + ONES) | w;        /* 0x7f and above */
-    uint64_t xq = w ^ quotes, xb = w ^ (ONES * '\\');
-    uint64_t eq = ((xq - ONES) & ~xq) | ((xb - ONES) & ~xb);
-    return (ctl | high | eq) & HIGHS;
-}
-
-static inline bool is_plain(unsigned char c, char q)
-{
-    return (c >= 0x20 || c == '\t') && c < 0x7f && c != (unsigned char)q && c != '\\';
-}
-
-/* Steps over a plain byte or, in a multi-line string, a line feed (which
- * is counted here, so that a policy with a line every 30 bytes stays in
- * the fast loop).  Returns false at a byte the caller must look at. */
-static inline bool step_plain(idt_toml__parser *p, size_t *i, char q, bool multiline)
-{
-    unsigned char c = (unsigned char)p->src[*i];
-    if (c == '\n' && multiline) {
-        p->line++;
-        p->line_start = ++*i;
-        return true;
-    }
-    if (!is_plain(c, q))
-        return false;
-    ++*i;
-    return true;
-}
-
-static size_t plain_run(idt_toml__parser *p, size_t i, char q, bool multiline)
-{
-    size_t len = p->len;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const unsigned char *s = (const unsigned char *)p->src;
-    uint64_t quotes = ONES * (unsigned char)q;
-    while (len - i >= 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        uint64_t m = special_bytes(w, quotes);
-        if (!m) {
-            i += 8;
-            continue;
-        }
-        i += (size_t)__builtin_ctzll(m) / 8;
-        if (!step_plain(p, &i, q, multiline))
-            return i;
-    }
-#endif
-    while (i < len && step_plain(p, &i, q, multiline))
-        ;
-    return i;
+    return idtx_scan_text(p->src, i, p->len, (unsigned char)q,
+                          literal ? (unsigned char)q : (unsigned char)'\\',
+                          multiline ? IDTX_SCAN_LF : 0, &p->line, &p->line_start);
 }
 
 /* Pass one: validates the string at pos and finds its end. */
@@ -358,7 +288,7 @@ static int scan_string(idt_toml__parser *p, strscan *s)
         IDTX_TRY(idt_toml__newline(p)); /* TOML trims a newline right after the opening */
     s->body = p->pos;
     for (;;) {
-        p->pos = plain_run(p, p->pos, q, s->multiline);
+        p->pos = plain_run(p, p->pos, q, s->multiline, s->literal);
         if (p->pos >= p->len)
             return idt_toml__fail_at(p, open, IDT_ESYNTAX, "unterminated %s string",
                                      s->literal ? "literal" : "basic");
@@ -442,10 +372,18 @@ static size_t decode_body(const char *s, size_t n, bool literal, char *out)
     return o;
 }
 
-static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strscan *s)
+/* Reads a string; a value (not a key) that needs no decoding is a span
+ * of src when the caller asked to borrow it. */
+static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strscan *s,
+                        bool key)
 {
     IDTX_TRY(scan_string(p, s));
     size_t raw = s->body_end - s->body;
+    if (p->borrow && !key && !s->decode) {
+        *ptr = p->src + s->body;
+        *len = raw;
+        return IDT_OK;
+    }
     char *buf = idtx_arena_alloc(p->arena, raw + 1);
     if (!buf)
         return idtx_error_set(p->err, IDT_ENOMEM, NULL, "out of memory");
@@ -463,13 +401,21 @@ static int string_value(idt_toml__parser *p, const char **ptr, size_t *len, strs
 int idt_toml__string(idt_toml__parser *p, idt_toml_value *v)
 {
     strscan s;
-    return string_value(p, &v->as.string.ptr, &v->as.string.len, &s);
+    return string_value(p, &v->as.string.ptr, &v->as.string.len, &s, false);
 }
 
-static bool is_bare(int c)
+/* Bare-key bytes (A-Z a-z 0-9 _ -), by table: keys are most of a
+ * key-heavy document's bytes. */
+#define BARE(c) ((c) >= 'A' && (c) <= 'Z') || ((c) >= 'a' && (c) <= 'z') || \
+                ((c) >= '0' && (c) <= '9') || (c) == '_' || (c) == '-'
+#define BARE4(c) BARE(c), BARE((c) + 1), BARE((c) + 2), BARE((c) + 3)
+#define BARE16(c) BARE4(c), BARE4((c) + 4), BARE4((c) + 8), BARE4((c) + 12)
+#define BARE64(c) BARE16(c), BARE16((c) + 16), BARE16((c) + 32), BARE16((c) + 48)
+static const bool bare[256] = { BARE64(0), BARE64(64), BARE64(128), BARE64(192) };
+
+static inline bool is_bare(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return bare[c];
 }
 
 int idt_toml__key(idt_toml__parser *p, idt_toml__keypart *out)
@@ -480,7 +426,7 @@ int idt_toml__key(idt_toml__parser *p, idt_toml__keypart *out)
         if (at_str(p, c == '"' ? "\"\"\"" : "'''", 3))
             return idt_toml__fail(p, "a multi-line string cannot be a key");
         strscan s;
-        IDTX_TRY(string_value(p, &out->ptr, &out->len, &s));
+        IDTX_TRY(string_value(p, &out->ptr, &out->len, &s, true));
     } else {
         size_t start = p->pos;
         while (p->pos < p->len && is_bare((unsigned char)p->src[p->pos]))

@@ -46,6 +46,10 @@ typedef struct idt_toml__pos {
     uint32_t line, column;
 } idt_toml__pos;
 
+/* Spare vector blocks (tree.c): per kind, lists by capacity 4 << k. */
+enum { IDT_TOML__SPARE_ENTRIES, IDT_TOML__SPARE_ITEMS, IDT_TOML__SPARE_KINDS };
+#define IDT_TOML__SPARE_CLASSES 16
+
 typedef struct idt_toml__parser {
     const char *src;
     size_t len;
@@ -58,8 +62,10 @@ typedef struct idt_toml__parser {
     idt_toml_value *current; /* the table keys are added to */
     struct idt_toml__keypart *parts;   /* max_depth slots for the parts of a dotted key */
     bool v11;                /* TOML 1.1 syntax is allowed */
+    bool borrow;             /* IDT_TOML_BORROW: plain string values point into src */
     unsigned value_depth;    /* arrays and inline tables open right now */
     idt_toml_doc *doc;       /* receives the nesting and the 1.1 uses */
+    void *spare[IDT_TOML__SPARE_KINDS][IDT_TOML__SPARE_CLASSES]; /* tree.c */
 } idt_toml__parser;
 
 /* One part of a key, decoded. */
@@ -70,14 +76,35 @@ typedef struct idt_toml__keypart {
 } idt_toml__keypart;
 
 /* ---- scan.c ---- */
-idt_toml__pos idt_toml__mark(const idt_toml__parser *p);
-idt_span idt_toml__span_from(const idt_toml__parser *p, idt_toml__pos m);
-idt_span idt_toml__span_at(const idt_toml__parser *p, idt_toml__pos m, size_t len);
+/* Positions: inline, since every token takes one. */
+static inline idt_toml__pos idt_toml__mark(const idt_toml__parser *p)
+{
+    idt_toml__pos m = { p->pos, p->line, (uint32_t)(p->pos - p->line_start + 1) };
+    return m;
+}
+
+static inline idt_span idt_toml__span_at(const idt_toml__parser *p, idt_toml__pos m,
+                                         size_t len)
+{
+    (void)p;
+    idt_span s = { m.offset, len, m.line, m.column };
+    return s;
+}
+
+static inline idt_span idt_toml__span_from(const idt_toml__parser *p, idt_toml__pos m)
+{
+    return idt_toml__span_at(p, m, p->pos - m.offset);
+}
+
+static inline void idt_toml__skip_ws(idt_toml__parser *p)
+{
+    while (p->pos < p->len && (p->src[p->pos] == ' ' || p->src[p->pos] == '\t'))
+        p->pos++;
+}
 /* Records a syntax error at the current position / at m. */
 int idt_toml__fail(idt_toml__parser *p, const char *fmt, ...) IDTX_PRINTF(2, 3);
 int idt_toml__fail_at(idt_toml__parser *p, idt_toml__pos m, int code, const char *fmt, ...)
     IDTX_PRINTF(4, 5);
-void idt_toml__skip_ws(idt_toml__parser *p);
 /* Skips whitespace, comments and newlines (inside arrays). */
 int idt_toml__skip_ws_nl(idt_toml__parser *p);
 /* Consumes an optional comment, then requires a newline or the end. */

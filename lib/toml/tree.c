@@ -66,8 +66,10 @@ static void index_put(table_index *ix, const idt_toml_entry *e, uint32_t pos)
 
 static int index_rebuild(idt_toml__parser *p, idt_toml_value *t, size_t want)
 {
-    size_t size = 16;
-    while (size < want * 2)
+    /* Room for twice as many keys as now, at a load of at most 1/2, so
+     * that rebuilds happen only when the count doubles. */
+    size_t size = 64; /* a table of up to 32 keys, as most are, indexes once */
+    while (size < want * 4)
         size *= 2;
     if (size > UINT32_MAX)
         return idtx_error_set(p->err, IDT_ELIMIT, NULL, "too many keys in one table");
@@ -100,22 +102,45 @@ idt_toml_entry *idt_toml__find(const idt_toml_value *t, const char *key, size_t 
     return NULL;
 }
 
-/* Grows a vector kept in the arena.  The old block is abandoned to the
- * arena; doubling bounds the waste by the final size. */
-static void *grow(idt_toml__parser *p, void *old, size_t count, uint32_t *cap, size_t elem)
+/* Size classes of the spare lists: capacities 4 << k. */
+static unsigned size_class(size_t cap)
+{
+    unsigned k = 0;
+    while (k + 1 < IDT_TOML__SPARE_CLASSES && ((size_t)4 << k) < cap)
+        k++;
+    return k;
+}
+
+/* Grows a vector kept in the arena (kind: IDT_TOML__SPARE_ENTRIES or
+ * _ITEMS).  The old block goes onto a spare list by its capacity, and the
+ * next vector of that kind to need that capacity takes it, so the blocks
+ * that growing by doubling leaves behind are reused rather than written
+ * anew for every table (a document of many 20-key tables would otherwise
+ * fill three times the memory its entries need). */
+static void *grow(idt_toml__parser *p, int kind, void *old, size_t count, uint32_t *cap,
+                  size_t elem)
 {
     size_t ncap = *cap ? (size_t)*cap * 2 : 4;
     if (ncap > UINT32_MAX || ncap > SIZE_MAX / elem) {
         idtx_error_set(p->err, IDT_ELIMIT, NULL, "too many elements in one table or array");
         return NULL;
     }
-    void *n = idtx_arena_alloc(p->arena, ncap * elem);
-    if (!n) {
+    void **spare = p->spare[kind];
+    unsigned k = size_class(ncap);
+    void *n;
+    if (((size_t)4 << k) == ncap && spare[k]) {
+        n = spare[k];
+        memcpy(&spare[k], n, sizeof(void *)); /* the list's next block */
+    } else if (!(n = idtx_arena_alloc(p->arena, ncap * elem))) {
         oom(p);
         return NULL;
     }
     if (count)
         memcpy(n, old, count * elem);
+    if (old && ((size_t)4 << (k = size_class(*cap))) == *cap) {
+        memcpy(old, &spare[k], sizeof(void *)); /* every block holds a pointer */
+        spare[k] = old;
+    }
     *cap = (uint32_t)ncap;
     return n;
 }
@@ -125,7 +150,8 @@ int idt_toml__insert(idt_toml__parser *p, idt_toml_value *t, const idt_toml__key
 {
     size_t n = t->as.table.count;
     if (n == t->internal_cap) {
-        idt_toml_entry *es = grow(p, t->as.table.entries, n, &t->internal_cap, sizeof *es);
+        idt_toml_entry *es = grow(p, IDT_TOML__SPARE_ENTRIES, t->as.table.entries, n,
+                                  &t->internal_cap, sizeof *es);
         if (!es)
             return p->err ? p->err->code : IDT_ENOMEM;
         t->as.table.entries = es;
@@ -148,7 +174,8 @@ int idt_toml__array_push(idt_toml__parser *p, idt_toml_value *a, idt_toml_value 
 {
     size_t n = a->as.array.count;
     if (n == a->internal_cap) {
-        idt_toml_value **items = grow(p, a->as.array.items, n, &a->internal_cap, sizeof *items);
+        idt_toml_value **items = grow(p, IDT_TOML__SPARE_ITEMS, a->as.array.items, n,
+                                      &a->internal_cap, sizeof *items);
         if (!items)
             return p->err ? p->err->code : IDT_ENOMEM;
         a->as.array.items = items;

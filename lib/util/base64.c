@@ -1,5 +1,6 @@
 /* Standard base64 with strict (Rust) and relaxed (Go) decoding; see base64.h. */
 #include "util/base64.h"
+#include "util/scan.h"
 
 #include <stdint.h>
 
@@ -60,41 +61,16 @@ static int symbol_value(unsigned char c)
     return -1;
 }
 
-/* symbol_value + 1 for every byte, 0 for bytes outside the alphabet: the
- * fast path's table, built by the compiler so that it is constant. */
-#define SYM1(c) (unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) - 'A' + 1                 \
-                 : (c) >= 'a' && (c) <= 'z' ? (c) - 'a' + 27                     \
-                 : (c) >= '0' && (c) <= '9' ? (c) - '0' + 53                     \
-                 : (c) == '+'               ? 63                                 \
-                 : (c) == '/'               ? 64                                 \
-                                            : 0)
-#define SYM1_4(c) SYM1(c), SYM1((c) + 1), SYM1((c) + 2), SYM1((c) + 3)
-#define SYM1_16(c) SYM1_4(c), SYM1_4((c) + 4), SYM1_4((c) + 8), SYM1_4((c) + 12)
-#define SYM1_64(c) SYM1_16(c), SYM1_16((c) + 16), SYM1_16((c) + 32), SYM1_16((c) + 48)
-static const unsigned char symbol1[256] = { SYM1_64(0), SYM1_64(64), SYM1_64(128),
-                                            SYM1_64(192) };
-
 /* Decodes whole quanta of four alphabet symbols from src[*i..n) into
  * dst[*o..), stopping before the first quantum that holds anything else
- * ('=', a line break, a bad byte: the careful loop's business). */
+ * ('=', a line break, a bad byte: the careful loop's business).  The wide
+ * scanner (scan.h) does the work. */
 static void decode_plain_quanta(unsigned char *dst, size_t *o, const unsigned char *src,
                                 size_t *i, size_t n)
 {
-    size_t at = *i, out = *o;
-    while (n - at >= 4) {
-        unsigned a = symbol1[src[at]], b = symbol1[src[at + 1]];
-        unsigned c = symbol1[src[at + 2]], d = symbol1[src[at + 3]];
-        if (!a || !b || !c || !d)
-            break;
-        uint32_t v = (uint32_t)(a - 1) << 18 | (uint32_t)(b - 1) << 12 |
-                     (uint32_t)(c - 1) << 6 | (uint32_t)(d - 1);
-        dst[out++] = (unsigned char)(v >> 16);
-        dst[out++] = (unsigned char)(v >> 8);
-        dst[out++] = (unsigned char)v;
-        at += 4;
-    }
-    *i = at;
-    *o = out;
+    size_t used = idtx_base64_quanta(dst + *o, (const char *)src + *i, n - *i);
+    *i += used;
+    *o += used / 4 * 3;
 }
 
 static int fail(idtx_base64_fault *fault, idtx_base64_fault_kind kind, size_t offset,

@@ -2,6 +2,7 @@
  * with its exact line:column, message and consumers (initdata-facts §1). */
 #include "idt_unit.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,9 +371,149 @@ static void test_doc_consumers__names(void **state)
     assert_null(idt_doc_rule_name((idt_doc_rule)0));
 }
 
+/* ---- borrowing the source, and the digest with the parse ------------------ */
+
+static void test_doc_parse__borrow(void **state)
+{
+    (void)state;
+    /* The caller's buffer goes on past the document: no NUL after it. */
+    static const char text[] = "version = '0.1.0'\nalgorithm = \"sha384\"\n[data]\n"
+                               "\"policy.rego\" = '''\npackage p\n'''\n"
+                               "\"a\\u0041.txt\" = \"tab\\there\"\nXXXX";
+    size_t len = sizeof text - 1 - 4;
+    idt_doc_options opts = IDT_DOC_OPTIONS_INIT;
+    assert_int_equal(opts.version, IDT_DOC_OPTIONS_VERSION);
+    opts.borrow = true;
+    idt_doc *doc = NULL;
+    idt_error err = { 0 };
+    assert_status(idt_doc_parse(&doc, text, len, &opts, &err), IDT_OK, &err);
+    size_t n = 0;
+    assert_ptr_equal(idt_doc_bytes(doc, &n), text); /* a view, no copy */
+    assert_int_equal(n, len);
+    assert_string_equal(idt_doc_version(doc), "0.1.0");
+    assert_int_equal(idt_doc_algorithm(doc), IDT_DIGEST_SHA384);
+    /* A plain string points into the source; an escaped one is decoded. */
+    const idt_doc_entry *e = idt_doc_entry_at(doc, 0);
+    assert_int_equal(e->content_len, 10);
+    assert_memory_equal(e->content, "package p\n", 10);
+    assert_true((uintptr_t)e->content > (uintptr_t)text &&
+                (uintptr_t)e->content < (uintptr_t)(text + len));
+    assert_string_equal(e->name, "policy.rego"); /* names are copies */
+    e = idt_doc_entry_get(doc, "aA.txt", 6);
+    assert_non_null(e);
+    assert_string_equal(e->content, "tab\there");
+    idt_digest d, want;
+    assert_status(idt_doc_digest(&d, doc, &err), IDT_OK, &err);
+    assert_status(idt_digest_compute(&want, IDT_DIGEST_SHA384, text, len, &err), IDT_OK, &err);
+    assert_memory_equal(d.bytes, want.bytes, want.len);
+    idt_doc_free(doc);
+
+    /* Version 1 options end before borrow: they are read without it, and copy. */
+    idt_doc_options v1 = { 1, false, IDT_TOML_DEFAULT_MAX_SIZE, true };
+    assert_status(idt_doc_parse(&doc, text, len, &v1, &err), IDT_OK, &err);
+    assert_ptr_not_equal(idt_doc_bytes(doc, NULL), text);
+    assert_int_equal(idt_doc_bytes(doc, NULL)[len], '\0');
+    idt_doc_free(doc);
+    v1.version = 3;
+    assert_status(idt_doc_parse(&doc, text, len, &v1, &err), IDT_EINVAL, &err);
+}
+
+/* A document of at least IDT_DOC_PARALLEL_MIN bytes, with algorithm alg;
+ * unless guessable, a line that looks like another algorithm comes first,
+ * inside a string. */
+static char *big_document(size_t *len, const char *alg, bool guessable)
+{
+    size_t cap = IDT_DOC_PARALLEL_MIN + 4096, n = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    if (guessable)
+        n += (size_t)snprintf(s + n, cap - n, "version = \"0.1.0\"\nalgorithm = \"%s\"\n", alg);
+    else
+        n += (size_t)snprintf(s + n, cap - n, "version = \"0.1.0\"\nnote = '''\n"
+                              "algorithm = \"sha512\"\n'''\nalgorithm = \"%s\"\n", alg);
+    n += (size_t)snprintf(s + n, cap - n, "[data]\n\"policy.rego\" = '''\n");
+    while (n < IDT_DOC_PARALLEL_MIN)
+        n += (size_t)snprintf(s + n, cap - n, "default AllowRequest := true # %zu\n", n);
+    n += (size_t)snprintf(s + n, cap - n, "'''\n");
+    *len = n;
+    return s;
+}
+
+static void check_digest_of(const char *text, size_t len, idt_digest_alg alg, bool borrow)
+{
+    idt_doc_options opts = IDT_DOC_OPTIONS_INIT;
+    opts.borrow = borrow;
+    idt_doc *doc = NULL;
+    idt_digest d, want;
+    idt_error err = { 0 };
+    memset(&d, 0, sizeof d);
+    assert_status(idt_doc_check_digest(&doc, &d, text, len, &opts, NULL, NULL, &err), IDT_OK,
+                  &err);
+    assert_non_null(doc);
+    assert_int_equal(idt_doc_algorithm(doc), alg);
+    assert_status(idt_digest_compute(&want, alg, text, len, &err), IDT_OK, &err);
+    assert_int_equal(d.alg, alg);
+    assert_int_equal(d.len, want.len);
+    assert_memory_equal(d.bytes, want.bytes, want.len);
+    idt_doc_free(doc);
+    /* out may be NULL: the digest alone. */
+    memset(&d, 0, sizeof d);
+    assert_status(idt_doc_check_digest(NULL, &d, text, len, &opts, NULL, NULL, &err), IDT_OK,
+                  &err);
+    assert_memory_equal(d.bytes, want.bytes, want.len);
+}
+
+static void test_doc_check_digest__same_as_after(void **state)
+{
+    (void)state;
+    /* Small: hashed after the parse. */
+    check_digest_of(kata_doc, KATA_LEN, IDT_DIGEST_SHA256, false);
+    check_digest_of(kata_doc, KATA_LEN, IDT_DIGEST_SHA256, true);
+    /* Large, the algorithm guessed right: hashed on the second thread. */
+    size_t len;
+    char *big = big_document(&len, "sha384", true);
+    check_digest_of(big, len, IDT_DIGEST_SHA384, true);
+    check_digest_of(big, len, IDT_DIGEST_SHA384, false);
+    free(big);
+    /* Large, the guess wrong (a line inside a string looks like the
+     * algorithm): hashed again with the right one. */
+    big = big_document(&len, "sha256", false);
+    check_digest_of(big, len, IDT_DIGEST_SHA256, true);
+    free(big);
+}
+
+static void test_doc_check_digest__errors(void **state)
+{
+    (void)state;
+    size_t len;
+    char *big = big_document(&len, "sha-256", true); /* nothing to guess */
+    idt_doc *doc = (idt_doc *)1;
+    idt_digest d;
+    memset(&d, 0x5a, sizeof d);
+    idt_error err = { 0 };
+    assert_int_equal(idt_doc_check_digest(&doc, &d, big, len, NULL, NULL, NULL, &err),
+                     IDT_ESCHEMA);
+    assert_null(doc);
+    assert_int_equal(((unsigned char *)&d)[0], 0x5a); /* untouched */
+    free(big);
+    /* Not TOML, the algorithm guessable: the thread is joined and the
+     * parse error is the result. */
+    big = big_document(&len, "sha512", true);
+    big[len - 2] = '"'; /* the policy's closing ''' becomes ''" */
+    assert_int_equal(idt_doc_check_digest(&doc, &d, big, len, NULL, NULL, NULL, &err),
+                     IDT_ESYNTAX);
+    assert_null(doc);
+    free(big);
+    assert_int_equal(idt_doc_check_digest(&doc, NULL, "", 0, NULL, NULL, NULL, &err),
+                     IDT_EINVAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_doc_parse__borrow),
+        cmocka_unit_test(test_doc_check_digest__same_as_after),
+        cmocka_unit_test(test_doc_check_digest__errors),
         cmocka_unit_test(test_doc_parse__kata_vector),
         cmocka_unit_test(test_doc_parse__contents_and_exact_bytes),
         cmocka_unit_test(test_doc_parse__unsupported_algorithm),

@@ -496,9 +496,53 @@ static void test_document_tree(void **state)
     idt_toml_doc_free(doc);
 }
 
+/* ---- IDT_TOML_BORROW ----------------------------------------------------------- */
+
+static void test_api_borrow(void **state)
+{
+    (void)state;
+    static const char src[] = "plain = '''\nline\n'''\nbasic = \"b\"\nesc = \"a\\tb\"\n"
+                              "crlf = \"\"\"x\r\ny\"\"\"\n\"quoted key\" = 'k'\n";
+    const size_t len = sizeof src - 1;
+    idt_toml_options opts = IDT_TOML_OPTIONS_INIT;
+    assert_int_equal(opts.flags, 0);
+    opts.flags = IDT_TOML_BORROW;
+    idt_toml_doc *doc = NULL;
+    idt_error err;
+    idt_error_clear(&err);
+    assert_status(idt_toml_parse(&doc, src, len, &opts, &err), IDT_OK, &err);
+    const idt_toml_value *root = idt_toml_doc_root(doc);
+    const idt_toml_value *v = idt_toml_table_get(root, "plain", 5)->value;
+    assert_ptr_equal(v->as.string.ptr, src + 12); /* a span of the source */
+    assert_int_equal(v->as.string.len, 5);
+    v = idt_toml_table_get(root, "basic", 5)->value;
+    assert_ptr_equal(v->as.string.ptr, strstr(src, "b\""));
+    assert_int_equal(v->as.string.len, 1);
+    /* Decoded strings and every key are NUL-terminated copies. */
+    v = idt_toml_table_get(root, "esc", 3)->value;
+    assert_string_equal(v->as.string.ptr, "a\tb");
+    v = idt_toml_table_get(root, "crlf", 4)->value;
+    assert_string_equal(v->as.string.ptr, "x\ny");
+    const idt_toml_entry *e = idt_toml_table_get(root, "quoted key", 10);
+    assert_string_equal(e->key, "quoted key");
+    assert_true((uintptr_t)e->key < (uintptr_t)src || (uintptr_t)e->key >= (uintptr_t)(src + len));
+    idt_toml_doc_free(doc);
+
+    /* Without the flag (and from version 2 options, which end before
+     * flags) every string is a copy. */
+    idt_toml_options v2 = { 2, IDT_TOML_DEFAULT_MAX_SIZE, IDT_TOML_DEFAULT_MAX_DEPTH,
+                            IDT_TOML_1_1, IDT_TOML_BORROW };
+    assert_status(idt_toml_parse(&doc, src, len, &v2, &err), IDT_OK, &err);
+    v = idt_toml_table_get(idt_toml_doc_root(doc), "plain", 5)->value;
+    assert_ptr_not_equal(v->as.string.ptr, src + 12);
+    assert_string_equal(v->as.string.ptr, "line\n");
+    idt_toml_doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_api_borrow),
         cmocka_unit_test(test_api_arguments),
         cmocka_unit_test(test_api_type_names),
         cmocka_unit_test(test_api_table_get),

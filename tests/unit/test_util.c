@@ -3,9 +3,12 @@
  * specifications (RFC 3629 for UTF-8, FIPS 180-4's "abc" for SHA-256). */
 #include "idt_unit.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "util/arena.h"
 #include "util/hex.h"
 #include "util/quote.h"
 #include "util/sha256.h"
@@ -230,9 +233,44 @@ static void test_sha256__concat(void **state)
     assert_string_equal(hex, "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b");
 }
 
+/* ---- arena ------------------------------------------------------------------ */
+
+/* Many small blocks (past the point where the arena maps its 2 MiB chunks),
+ * some big ones, all aligned, all writable, none overlapping: each keeps
+ * the pattern written into it. */
+static void test_arena__small_big_and_mapped(void **state)
+{
+    (void)state;
+    idtx_arena a = IDTX_ARENA_INIT;
+    enum { N = 60000 };
+    static unsigned char *blocks[N];
+    static size_t sizes[N];
+    size_t total = 0;
+    for (size_t i = 0; i < N; i++) {
+        sizes[i] = i % 1000 == 999 ? 20000 + i : 1 + (i * 7919) % 120;
+        blocks[i] = idtx_arena_alloc(&a, sizes[i]);
+        assert_non_null(blocks[i]);
+        assert_int_equal((uintptr_t)blocks[i] % _Alignof(max_align_t), 0);
+        memset(blocks[i], (int)(i & 0xff), sizes[i]);
+        total += sizes[i];
+    }
+    assert_true(total > ((size_t)4 << 20)); /* reached the mapped chunks */
+    for (size_t i = 0; i < N; i++)
+        for (size_t k = 0; k < sizes[i]; k += 7)
+            assert_int_equal(blocks[i][k], i & 0xff);
+    char *s = idtx_arena_strndup(&a, "abc", 2);
+    assert_string_equal(s, "ab");
+    assert_null(idtx_arena_alloc(&a, SIZE_MAX));
+    idtx_arena_dispose(&a);
+    /* Reusable after dispose. */
+    assert_non_null(idtx_arena_alloc(&a, 10));
+    idtx_arena_dispose(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena__small_big_and_mapped),
         cmocka_unit_test(test_hex__encode),
         cmocka_unit_test(test_hex__decode),
         cmocka_unit_test(test_hex__digits),
