@@ -71,11 +71,18 @@ typedef struct idt_lint_options {
     size_t kbs_url_count;
     const char *const *kbs_url_prefixes;
     size_t kbs_url_prefix_count;
+    /* Version 3: the severities the callback wants, as bits (1u <<
+     * idt_doc_severity); 0 for all.  A finding of another severity is not
+     * formatted nor passed on (an error still makes the call return
+     * IDT_ESCHEMA): for callers that drop notes, such as the admission
+     * webhook, where formatting them costs more than finding them. */
+    unsigned severities;
 } idt_lint_options;
 
-/* Version 2 added the allowed KBS URLs; version 1 structs are still read. */
-#define IDT_LINT_OPTIONS_VERSION 2
-#define IDT_LINT_OPTIONS_INIT { IDT_LINT_OPTIONS_VERSION, 0u, 0, NULL, 0, NULL, 0 }
+/* Version 2 added the allowed KBS URLs, version 3 the severities; older
+ * structs are still read. */
+#define IDT_LINT_OPTIONS_VERSION 3
+#define IDT_LINT_OPTIONS_INIT { IDT_LINT_OPTIONS_VERSION, 0u, 0, NULL, 0, NULL, 0, 0u }
 
 /*
  * Checks the entries of doc (and the document against the platforms) and

@@ -86,6 +86,10 @@ struct idt_admission_config {
 idt_admission__action idt_admission__action_for(const idt_admission_config *cfg, const char *code,
                                                 idt_doc_severity sev);
 
+/* The severities a finding must have to matter (idt_lint_options.severities):
+ * 0 (all) when some code has an action of its own. */
+unsigned idt_admission__wanted_severities(const idt_admission_config *cfg);
+
 /* The platforms (IDT_LINT_PLATFORM bits) a runtime class name implies:
  * each '-'-separated word "tdx", "snp", "cca" or "se". */
 unsigned idt_admission__class_platforms(const char *rc, size_t len);

@@ -755,3 +755,16 @@ idt_admission__action idt_admission__action_for(const idt_admission_config *cfg,
             return cfg->overrides[i].action;
     return (unsigned)sev <= 3 ? cfg->by_severity[sev] : IDT_ADMISSION__DENY;
 }
+
+unsigned idt_admission__wanted_severities(const idt_admission_config *cfg)
+{
+    /* A code's own action may keep a finding whose severity is ignored. */
+    for (size_t i = 0; i < cfg->override_count; i++)
+        if (cfg->overrides[i].action != IDT_ADMISSION__IGNORE)
+            return 0;
+    unsigned mask = 0;
+    for (int s = IDT_DOC_ERROR; s <= IDT_DOC_NOTE; s++)
+        if (cfg->by_severity[s] != IDT_ADMISSION__IGNORE)
+            mask |= 1u << s;
+    return mask ? mask : 1u << IDT_DOC_ERROR; /* errors: nothing, but still counted */
+}

@@ -132,6 +132,7 @@ static void check_document(idt_admission__verdict *v, const idt_admission_config
     lo.kbs_url_count = cfg->kbs_urls.n;
     lo.kbs_url_prefixes = (const char *const *)cfg->kbs_url_prefixes.v;
     lo.kbs_url_prefix_count = cfg->kbs_url_prefixes.n;
+    lo.severities = idt_admission__wanted_severities(cfg);
     int rc = idt_lint_check(doc, &lo, tap, &t, NULL);
     if (rc == IDT_ENOMEM)
         v->failure = IDT_ENOMEM;

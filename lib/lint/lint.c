@@ -43,10 +43,22 @@ static void deliver(idt_lint__ctx *c, idt_doc_diag *d, idt_lint__code check, idt
     }
 }
 
+/* Whether the caller wants findings of this severity; an unwanted error
+ * still counts. */
+static bool wanted(idt_lint__ctx *c, idt_doc_severity sev)
+{
+    unsigned mask = c->opts->version >= 3 ? c->opts->severities : 0;
+    if (!mask || (mask & (1u << sev)))
+        return true;
+    if (sev == IDT_DOC_ERROR)
+        c->errors++;
+    return false;
+}
+
 void idt_lint__report(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity sev,
                       unsigned rejected_by, const idt_span *inner, const char *fmt, ...)
 {
-    if (idt_lint__done(c))
+    if (idt_lint__done(c) || !wanted(c, sev))
         return;
     idt_doc_diag d;
     memset(&d, 0, sizeof d);
@@ -66,7 +78,7 @@ void idt_lint__report(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity s
 void idt_lint__report_doc(idt_lint__ctx *c, idt_lint__code check, idt_doc_severity sev,
                           unsigned rejected_by, const idt_span *at, const char *fmt, ...)
 {
-    if (idt_lint__done(c))
+    if (idt_lint__done(c) || !wanted(c, sev))
         return;
     idt_doc_diag d;
     memset(&d, 0, sizeof d);

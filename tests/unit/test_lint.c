@@ -636,6 +636,44 @@ static void test_lint__api(void **state)
     assert_string_equal(idt_consumer_name(IDT_CONSUMER_CDH), "confidential-data-hub");
 }
 
+/* idt_lint_options.severities: unwanted findings are neither formatted
+ * nor passed on, and an unwanted error still fails the check. */
+static void test_lint__severities(void **state)
+{
+    (void)state;
+    /* A note (plain http), a warning (unknown key) and an error (a KBS
+     * that is not allowed). */
+    const char *text = AA("[token_configs.kbs]\nurl = \"http://evil:8080\"\nurll = 1\n");
+    idt_doc *doc = NULL;
+    assert_status(idt_doc_parse(&doc, text, strlen(text), NULL, NULL), IDT_OK, NULL);
+    static const char *const allowed[] = { "http://kbs:8080" };
+    static const struct {
+        unsigned mask;
+        size_t errors, warnings, notes;
+    } masks[] = {
+        { 0, 1, 1, 3 }, /* the notes: plain http, and sha256 on cca and on se */
+        { 1u << IDT_DOC_ERROR, 1, 0, 0 },
+        { 1u << IDT_DOC_WARNING | 1u << IDT_DOC_NOTE, 0, 1, 3 },
+        { 1u << IDT_DOC_NOTE, 0, 0, 3 },
+    };
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        idt_lint_options o = IDT_LINT_OPTIONS_INIT;
+        o.kbs_urls = allowed;
+        o.kbs_url_count = 1;
+        o.severities = masks[i].mask;
+        idt_test_diags f;
+        memset(&f, 0, sizeof f);
+        assert_status(idt_lint_check(doc, &o, idt_test_collect, &f, NULL), IDT_ESCHEMA, NULL);
+        size_t by[4] = { 0 };
+        for (size_t k = 0; k < f.n; k++)
+            by[f.d[k].severity]++;
+        assert_int_equal(by[IDT_DOC_ERROR], masks[i].errors);
+        assert_int_equal(by[IDT_DOC_WARNING], masks[i].warnings);
+        assert_int_equal(by[IDT_DOC_NOTE], masks[i].notes);
+    }
+    idt_doc_free(doc);
+}
+
 /* The shared documents' structure in miniature: the seed page's policy
  * (all 36 requests, exec allowed) gives exactly one note. */
 static void test_lint__seed_policy(void **state)
@@ -790,6 +828,7 @@ int main(void)
         cmocka_unit_test(test_lint__claims),
         cmocka_unit_test(test_lint__claims_depth),
         cmocka_unit_test(test_lint__claims_roundtrip),
+        cmocka_unit_test(test_lint__severities),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
