@@ -28,10 +28,12 @@ The base (`kubectl kustomize deploy/`):
     workload kind on CREATE and UPDATE; mutate: pods on CREATE, with
     reinvocationPolicy IfNeeded); a matchCondition whose CEL names every
     default runtime class of initdata-admit(1) and every place a
-    runtimeClassName sits, guarded with has();
+    runtimeClassName sits, guarded with has(); the validating one also skips
+    objects being deleted (a finalizer's removal is never refused);
   * the CEL, when @marcbachmann/cel-js is there (IDT_CEL_JS, or `npm root
     -g`): it parses, and on Pods, Deployments, CronJobs, PodTemplates, Jobs
-    and objects without a spec it is true exactly for the default classes.
+    and objects without a spec it is true exactly for the default classes;
+    the deletion condition is false exactly with a deletionTimestamp.
 The cert-manager overlay: a self-signed Issuer, a CA Certificate, a CA
 Issuer and a serving Certificate for <service>.<ns>.svc and
 .svc.cluster.local whose Secret is the one the Deployment mounts; both
@@ -292,8 +294,9 @@ def check_service_pdb(objs, dep, pod_labels, server_port):
 
 
 def check_webhooks(objs, svc, classes):
-    """The webhook configurations; returns the CEL expressions."""
-    exprs = []
+    """The webhook configurations; returns the CEL expressions of the runtime
+    class conditions and of the deletion conditions."""
+    exprs, deleting = [], []
     for kind, path in (("ValidatingWebhookConfiguration", "/validate"),
                        ("MutatingWebhookConfiguration", "/mutate")):
         wc = only(objs, kind, "base")
@@ -337,10 +340,15 @@ def check_webhooks(objs, svc, classes):
                 check(ops == {("CREATE",)}, f"{what}: operations {ops}, want CREATE")
                 check(h.get("reinvocationPolicy") == "IfNeeded",
                       f"{what}: reinvocationPolicy {h.get('reinvocationPolicy')}")
-            mcs = h.get("matchConditions", [])
-            if not check(len(mcs) == 1, f"{what}: {len(mcs)} matchConditions, want 1"):
+            mcs = {m.get("name"): m.get("expression", "") for m in h.get("matchConditions", [])}
+            want_mcs = {"coco-runtime-class"} | ({"not-being-deleted"}
+                                                 if kind.startswith("Validating") else set())
+            if not check(set(mcs) == want_mcs, f"{what}: matchConditions {sorted(mcs)}, want "
+                         f"{sorted(want_mcs)}"):
                 continue
-            expr = mcs[0].get("expression", "")
+            if "not-being-deleted" in mcs:
+                deleting.append(mcs["not-being-deleted"])
+            expr = mcs["coco-runtime-class"]
             exprs.append(expr)
             for c in classes:
                 check(f"'{c}'" in expr or f'"{c}"' in expr, f"{what}: CEL does not name {c}")
@@ -351,7 +359,7 @@ def check_webhooks(objs, svc, classes):
                 for i in range(2, len(parts) + 1):
                     check(f"has({'.'.join(parts[:i])})" in expr,
                           f"{what}: CEL reads {p} without has({'.'.join(parts[:i])})")
-    return exprs
+    return exprs, deleting
 
 
 def cel_js():
@@ -373,7 +381,21 @@ def pod_spec(cls):
     return spec
 
 
-def check_cel(exprs, classes):
+def run_cel(pkg, expr, cases):
+    """Evaluates expr on each case's object with cel-js and checks the value."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cel_eval.mjs")
+    data = json.dumps({"expression": expr, "objects": [o for o, _ in cases]})
+    p = subprocess.run(["node", script, pkg], input=data.encode(), capture_output=True,
+                       timeout=60)
+    if not check(p.returncode == 0, f"cel-js: exit {p.returncode}: "
+                 f"{p.stdout.decode()}{p.stderr.decode()}"):
+        return
+    for (obj, want), got in zip(cases, json.loads(p.stdout)):
+        check(got.get("value") is want, f"CEL {expr[:40]!r}... on {json.dumps(obj)}: {got}, "
+              f"want {want}")
+
+
+def check_cel(exprs, deleting, classes):
     pkg = cel_js()
     if pkg is None:
         print("note: @marcbachmann/cel-js not found (set IDT_CEL_JS to its directory, or "
@@ -401,17 +423,13 @@ def check_cel(exprs, classes):
         ({"kind": "ReplicationController", "spec": {}}, False),
         ({"kind": "Pod", "metadata": {"name": "x"}}, False),
     ]
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cel_eval.mjs")
     for expr in exprs:
-        data = json.dumps({"expression": expr, "objects": [o for o, _ in cases]})
-        p = subprocess.run(["node", script, pkg], input=data.encode(), capture_output=True,
-                           timeout=60)
-        if not check(p.returncode == 0, f"cel-js: exit {p.returncode}: "
-                     f"{p.stdout.decode()}{p.stderr.decode()}"):
-            continue
-        results = json.loads(p.stdout)
-        for (obj, want), got in zip(cases, results):
-            check(got.get("value") is want, f"CEL on {json.dumps(obj)}: {got}, want {want}")
+        run_cel(pkg, expr, cases)
+    for expr in deleting:
+        run_cel(pkg, expr, [
+            ({"kind": "Pod", "metadata": {"name": "x"}}, True),
+            ({"kind": "Pod", "metadata": {"name": "x", "finalizers": ["f"],
+                                          "deletionTimestamp": "2026-12-08T00:00:00Z"}}, False)])
     print(f"deploy: CEL parsed and evaluated on {len(cases)} objects with cel-js ({pkg})")
 
 
@@ -538,11 +556,11 @@ def main():
         server_port = cfg["server"]["port"] if cfg else 8443
         check_probes(dep["spec"]["template"]["spec"]["containers"][0], server_port)
         svc = check_service_pdb(objs, dep, pod_labels, server_port)
-        exprs = check_webhooks(objs, svc, classes)
+        exprs, deleting = check_webhooks(objs, svc, classes)
         if cfg:
             check(cfg["scope"]["runtime_classes"] == classes,
                   "[scope] runtime_classes differs from the default list in the CEL")
-        check_cel(exprs, classes)
+        check_cel(exprs, deleting, classes)
 
     cm_objs = render(os.path.join(DEPLOY, "overlays", "cert-manager"))
     if cm_objs is not None:
