@@ -1,0 +1,13 @@
+/* initdata webhook certs: a CA and a serving certificate for the admission
+ * webhook's Service, for clusters without cert-manager. */
+#ifndef CLI_WEBHOOK_CERTS_H
+#define CLI_WEBHOOK_CERTS_H
+
+/*
+ * The `certs` subcommand of `initdata webhook`: argv[0] is the command's
+ * name ("certs"; "webhook-certs" while it is also a top-level command, which
+ * its help then names), argv[1..] its options.  Returns an exit code (cmd.h).
+ */
+int cli_webhook_certs(int argc, char **argv);
+
+#endif
