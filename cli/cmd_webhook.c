@@ -4,6 +4,7 @@
  * server is webhook_server.c). */
 #include "admission_cli.h"
 #include "cmd.h"
+#include "webhook_certs.h"
 #include "diag.h"
 #include "io.h"
 #include "opt.h"
@@ -24,7 +25,8 @@
 #define THREADS_MAX 256u
 
 static const cli_help help = {
-    "initdata webhook --config FILE [OPTIONS]",
+    "initdata webhook --config FILE [OPTIONS]\n"
+    "       initdata webhook certs --service NAME --namespace NS --out DIR",
     "Serve the Kubernetes admission webhook over HTTPS: POST /validate checks\n"
     "the Init-Data annotation of Pods and pod templates, POST /mutate injects\n"
     "one into Pods, by the rules of the configuration FILE (TOML; its [server]\n"
@@ -34,11 +36,14 @@ static const cli_help help = {
     "decision inside.  One JSON line per decision (and per refused request)\n"
     "goes to standard error.  SIGINT or SIGTERM stop it (exit 0).  A bad\n"
     "configuration is printed compiler-style and exits 1; a certificate, key or\n"
-    "address that cannot be used exits 3.",
+    "address that cannot be used exits 3.  `initdata webhook certs` makes a CA\n"
+    "and a serving certificate for the webhook's Service (see its --help).",
     "  $ initdata webhook --config /etc/initdata/webhook.toml\n"
     "  $ initdata webhook --config webhook.toml --listen 127.0.0.1:8443 \\\n"
     "        --cert tls.crt --key tls.key\n"
-    "  $ initdata webhook --config webhook.toml --listen '[::]:8443'\n",
+    "  $ initdata webhook --config webhook.toml --listen '[::]:8443'\n"
+    "  $ initdata webhook certs --service initdata-webhook --namespace initdata-system \\\n"
+    "        --out certs\n",
 };
 
 /* --listen ADDR:PORT ("127.0.0.1:8443", "[::]:8443"): *host points into
@@ -193,6 +198,8 @@ static int settings_of(cli_webhook_settings *s, const idt_admission_server *srv,
 
 int cmd_webhook(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "certs"))
+        return cli_webhook_certs(argc - 1, argv + 1);
     const char *config = NULL, *listen = NULL, *cert = NULL, *key = NULL;
     const cli_opt opts[] = {
         { CLI_OPT_VALUE, "config", 'c', &config, "FILE",

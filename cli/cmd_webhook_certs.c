@@ -38,32 +38,26 @@
 #define DAYS_DEFAULT 365
 #define DAYS_MAX 3650
 
-/* The help, for both names the command has while it is also a top-level
- * command (`webhook-certs`, until `webhook certs` exists). */
-#define CERTS_HELP(CMD)                                                                   \
-    {                                                                                      \
-        "initdata " CMD " --service NAME --namespace NS --out DIR [--days N] [--force]",   \
-        "Make a CA (an EC P-256 key and a self-signed certificate: CA:TRUE,\n"             \
-        "keyCertSign) and a serving certificate signed by it for the webhook's\n"          \
-        "Service (EC P-256, SHA-256, serverAuth, subjectAltName DNS: NAME, NAME.NS,\n"     \
-        "NAME.NS.svc, NAME.NS.svc.cluster.local; the API server asks for\n"                \
-        "NAME.NS.svc).  Write DIR/ca.crt, DIR/tls.crt and DIR/tls.key (mode 0600),\n"      \
-        "each atomically, and print the caBundle (base64 of ca.crt) on standard\n"         \
-        "output, for the webhook configurations' clientConfig.caBundle.  DIR is\n"         \
-        "created (mode 0700) when it does not exist.  Existing files are never\n"          \
-        "replaced without --force, and no symlink in DIR is followed.  The CA's\n"         \
-        "key is not kept: renewing means running this again and updating the\n"            \
-        "Secret and the caBundle together.",                                               \
-        "  $ initdata " CMD " --service initdata-webhook --namespace initdata-system \\\n" \
-        "        --out certs > ca-bundle.b64\n"                                             \
-        "  $ kubectl -n initdata-system create secret tls initdata-webhook-tls \\\n"       \
-        "        --cert certs/tls.crt --key certs/tls.key\n"                               \
-        "  $ initdata " CMD " --service initdata-webhook --namespace initdata-system \\\n" \
-        "        --out certs --days 90 --force\n",                                         \
-    }
-
-static const cli_help help_sub = CERTS_HELP("webhook certs");
-static const cli_help help_top = CERTS_HELP("webhook-certs");
+static const cli_help help = {
+    "initdata webhook certs --service NAME --namespace NS --out DIR [--days N] [--force]",
+    "Make a CA (an EC P-256 key and a self-signed certificate: CA:TRUE,\n"
+    "keyCertSign) and a serving certificate signed by it for the webhook's\n"
+    "Service (EC P-256, SHA-256, serverAuth, subjectAltName DNS: NAME, NAME.NS,\n"
+    "NAME.NS.svc, NAME.NS.svc.cluster.local; the API server asks for\n"
+    "NAME.NS.svc).  Write DIR/ca.crt, DIR/tls.crt and DIR/tls.key (mode 0600),\n"
+    "each atomically, and print the caBundle (base64 of ca.crt) on standard\n"
+    "output, for the webhook configurations' clientConfig.caBundle.  DIR is\n"
+    "created (mode 0700) when it does not exist.  Existing files are never\n"
+    "replaced without --force, and no symlink in DIR is followed.  The CA's\n"
+    "key is not kept: renewing means running this again and updating the\n"
+    "Secret and the caBundle together.",
+    "  $ initdata webhook certs --service initdata-webhook --namespace initdata-system \\\n"
+    "        --out certs > ca-bundle.b64\n"
+    "  $ kubectl -n initdata-system create secret tls initdata-webhook-tls \\\n"
+    "        --cert certs/tls.crt --key certs/tls.key\n"
+    "  $ initdata webhook certs --service initdata-webhook --namespace initdata-system \\\n"
+    "        --out certs --days 90 --force\n",
+};
 
 /* The files, in the order they are committed. */
 enum { F_CA, F_CRT, F_KEY, F_COUNT };
@@ -360,8 +354,7 @@ out:
 
 int cli_webhook_certs(int argc, char **argv)
 {
-    bool top = argc > 0 && argv[0] && !strcmp(argv[0], "webhook-certs");
-    const char *cmd = top ? "webhook-certs" : "webhook certs";
+    const char *cmd = "webhook certs";
     const char *service = NULL, *ns = NULL, *dir = NULL, *days_s = NULL;
     bool force = false;
     const cli_opt opts[] = {
@@ -376,7 +369,7 @@ int cli_webhook_certs(int argc, char **argv)
         { CLI_OPT_SWITCH, "force", 'f', &force, NULL, "replace existing files in DIR", false },
         { CLI_OPT_END, NULL, 0, NULL, NULL, NULL, false },
     };
-    int rc = cli_opts_parse(cmd, opts, top ? &help_top : &help_sub, argc, argv);
+    int rc = cli_opts_parse(cmd, opts, &help, argc, argv);
     if (rc != CLI_CONTINUE)
         return rc;
     if (!service || !ns || !dir)

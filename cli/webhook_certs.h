@@ -4,9 +4,8 @@
 #define CLI_WEBHOOK_CERTS_H
 
 /*
- * The `certs` subcommand of `initdata webhook`: argv[0] is the command's
- * name ("certs"; "webhook-certs" while it is also a top-level command, which
- * its help then names), argv[1..] its options.  Returns an exit code (cmd.h).
+ * The `certs` subcommand of `initdata webhook`: argv[0] is "certs",
+ * argv[1..] its options.  Returns an exit code (cmd.h).
  */
 int cli_webhook_certs(int argc, char **argv);
 
