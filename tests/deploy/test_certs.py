@@ -1,9 +1,6 @@
 #!/usr/bin/env python3
 """`initdata webhook certs`, checked with the openssl CLI and curl as oracles.
 
-The command is `initdata webhook certs` once the webhook command exists and
-`initdata webhook-certs` until then; the test uses whichever the tool has.
-
   * the files: ca.crt, tls.crt, tls.key; tls.key has mode 0600; the caBundle
     printed on stdout base64-decodes to ca.crt byte for byte;
   * `openssl verify -CAfile ca.crt tls.crt` says OK (and the CA alone, as
@@ -49,12 +46,10 @@ def which(prog):
 
 
 def command_words():
-    """["webhook", "certs"] or ["webhook-certs"], whichever the tool has."""
-    for words in (["webhook", "certs"], ["webhook-certs"]):
-        rc, out, _ = T.tool(words + ["--help"])
-        if rc == 0 and b"--service" in out:
-            return words
-    return None
+    """["webhook", "certs"], after checking that its help names --service."""
+    rc, out, _ = T.tool(["webhook", "certs", "--help"])
+    T.check(rc == 0 and b"--service" in out, f"webhook certs --help: exit {rc}")
+    return ["webhook", "certs"]
 
 
 def openssl(args, stdin=None):
@@ -182,8 +177,6 @@ def main():
     if not which("openssl"):
         T.skip("the openssl CLI is absent")
     words = command_words()
-    if words is None:
-        T.skip("the tool has neither `webhook certs` nor `webhook-certs`")
     work = T.tempdir()
     out_dir = os.path.join(work, "certs")
     base = words + ["--service", SERVICE, "--namespace", NS]

@@ -478,16 +478,7 @@ def check_cert_manager(objs, dep):
 def check_static_certs(work):
     """The static-certs overlay in a copy of deploy/, with certificates made
     by the tool."""
-    words = None
-    for w in (["webhook", "certs"], ["webhook-certs"]):
-        rc, out, _ = T.tool(w + ["--help"])
-        if rc == 0 and b"--service" in out:
-            words = w
-            break
-    if words is None:
-        print("note: the tool has no `webhook certs`: the static-certs overlay is not rendered",
-              file=sys.stderr)
-        return
+    words = ["webhook", "certs"]
     copy = os.path.join(work, "deploy")
     shutil.copytree(DEPLOY, copy, ignore=shutil.ignore_patterns("certs"))
     certs = os.path.join(copy, "overlays", "static-certs", "certs")
