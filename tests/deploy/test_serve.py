@@ -43,11 +43,6 @@ HOST = f"{SERVICE}.{NS}.svc"
 KEY = "io.katacontainers.config.hypervisor.cc_init_data"
 
 
-def has_command(words, flag):
-    rc, out, _ = T.tool(words + ["--help"])
-    return rc == 0 and flag.encode() in out
-
-
 def layout(root, certs_words):
     """Writes the volume's files under root (the mountPath); returns the
     Deployment's container."""
