@@ -2,6 +2,8 @@
  * validates and injects Init-Data annotations by the rules of a
  * configuration file (the library decides: initdata/admission.h; the
  * server is webhook_server.c). */
+/* sched_getaffinity and CPU_COUNT are GNU extensions. */
+#define _GNU_SOURCE
 #include "admission_cli.h"
 #include "cmd.h"
 #include "webhook_certs.h"
@@ -14,6 +16,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +172,17 @@ static int serve(const cli_webhook_settings *s, cli_webhook_holder *holder,
     return CLI_EXIT_OK;
 }
 
+/* The cores this process may run on (its affinity: a cpuset, taskset), not
+ * the machine's: more threads than that only take turns. */
+static long usable_cores(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
 /* The settings: the [server] table, with the flags over it. */
 static int settings_of(cli_webhook_settings *s, const idt_admission_server *srv,
                        const char *listen, char *host_buf, size_t host_cap)
@@ -184,7 +198,7 @@ static int settings_of(cli_webhook_settings *s, const idt_admission_server *srv,
     if (!s->address || !*s->address)
         s->address = "0.0.0.0";
     s->max_body = srv->max_body ? srv->max_body : IDT_ADMISSION_DEFAULT_MAX_BODY;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = usable_cores();
     s->threads = srv->threads ? srv->threads : cores > 0 ? (unsigned)cores : 1u;
     if (s->threads > THREADS_MAX)
         s->threads = THREADS_MAX;
