@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The grammar's steps, folded into the one loop that runs them: the
+ * calls, not the work, were a third of the instructions per token. */
+#if defined(__GNUC__)
+#define HOT inline __attribute__((always_inline))
+#else
+#define HOT inline
+#endif
+
 typedef struct reader {
     idtx_json *j;
     const unsigned char *s;
@@ -183,7 +191,7 @@ static inline bool plain8(const unsigned char *s)
     return !(hit & high);
 }
 
-static int string(reader *r, size_t *out)
+static HOT int string(reader *r, size_t *out)
 {
     size_t open = r->pos++;
     size_t i = 0;
@@ -227,7 +235,7 @@ static bool digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-static int number(reader *r)
+static inline int number(reader *r)
 {
     const unsigned char *s = r->s;
     size_t start = r->pos, p = start, n = r->len;
@@ -279,7 +287,7 @@ static int literal(reader *r, const char *word, idtx_json_type type)
 }
 
 /* A scalar at r->pos, or the opening of a container (pushed on stack). */
-static int value(reader *r, uint32_t *stack, unsigned *depth, unsigned max_depth)
+static HOT int value(reader *r, uint32_t *stack, unsigned *depth, unsigned max_depth)
 {
     if (r->pos >= r->len)
         return fail_at(r, IDT_ESYNTAX, r->pos, "the JSON text ends where a value should be");
@@ -322,7 +330,7 @@ static char closer(const idtx_json_tok *t)
 
 /* One element of the container on top: for an object its key and ':',
  * then the value; *opened tells whether the value opened a container. */
-static int element(reader *r, uint32_t *stack, unsigned *depth, unsigned max_depth,
+static HOT int element(reader *r, uint32_t *stack, unsigned *depth, unsigned max_depth,
                    bool *opened)
 {
     if (r->j->tok[stack[*depth - 1]].type == IDTX_JSON_OBJECT) {
