@@ -110,7 +110,13 @@ def check_libraries(runtime_pkgs):
         print("note: no ldd, readelf or dpkg: the runtime packages are not checked against "
               "the binary", file=sys.stderr)
         return
-    tool = idt_test.tool_path()
+    # Both programs: initdata, and the server `initdata webhook` runs.
+    for tool in (idt_test.tool_path(),
+                 os.path.join(os.path.dirname(idt_test.tool_path()), "initdata-webhook")):
+        check_binary(tool, runtime_pkgs)
+
+
+def check_binary(tool, runtime_pkgs):
     r = subprocess.run(["ldd", tool], capture_output=True, text=True)
     d = subprocess.run(["readelf", "-d", tool], capture_output=True, text=True)
     if not check(r.returncode == 0 and d.returncode == 0,
@@ -128,7 +134,7 @@ def check_libraries(runtime_pkgs):
         check(pkg is not None and pkg.split(":")[0] in allowed,
               f"{lib} (package {pkg}) is not installed by the runtime stage "
               f"({' '.join(runtime_pkgs)})")
-    check(libs >= 5, f"the binary needs only {libs} libraries: {d.stdout}")
+    check(libs >= 5, f"{tool} needs only {libs} libraries: {d.stdout}")
 
 
 def check_packages_exist(pkgs):

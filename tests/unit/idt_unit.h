@@ -160,13 +160,13 @@ static inline char *idt_test_read_file(const char *path, size_t *len)
         buf = realloc(buf, cap);
         assert_non_null(buf);
     }
-    if (ferror(f)) {
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (bad) {
         print_error("%s: read error\n", path);
-        fclose(f);
         free(buf);
         fail();
     }
-    fclose(f);
     buf[n] = '\0';
     if (len)
         *len = n;
