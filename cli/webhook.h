@@ -143,8 +143,12 @@ void cli_webhook_reloader_stop(cli_webhook_reloader *r);
 
 /* libmicrohttpd's per-connection memory pool: the request line, headers
  * and read buffer (the body is kept in the request's own buffer, bounded
- * by max_body). */
-#define CLI_WEBHOOK_CONNECTION_MEMORY ((size_t)128 << 10)
+ * by max_body).  libmicrohttpd zeroes the whole pool between two requests
+ * on a kept-alive connection, so its size is paid on every request: at 128
+ * KiB that was two thirds of the server's instructions per review.  The API
+ * server's request line and headers are a few hundred bytes, and a TLS
+ * record read in parts is still read whole. */
+#define CLI_WEBHOOK_CONNECTION_MEMORY ((size_t)16 << 10)
 
 typedef struct cli_webhook_settings {
     const char *address;      /* numeric IPv4 or IPv6 address */
