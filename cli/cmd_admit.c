@@ -172,7 +172,7 @@ static int inject(char **text, size_t *len, size_t i, const idt_manifest_object 
 }
 
 static int judge_object(admit_run *r, const char *name, idt_manifest *m, size_t i,
-                        bool *first, bool *wants_inject)
+                        bool *first)
 {
     idt_manifest_object mo;
     idt_error err = { .source = name };
@@ -200,8 +200,6 @@ static int judge_object(admit_run *r, const char *name, idt_manifest *m, size_t 
     }
     if (jd.decision == IDT_ADMISSION_DENY)
         r->denied = true;
-    if (jd.inject_value)
-        *wants_inject = true;
     if (r->report)
         print_json(r->report, *first, &mo, &jd);
     else
@@ -262,7 +260,7 @@ static int admit_manifest(admit_run *r, const char *name, char *src, size_t len)
         cli_diag_error(&err, src, len);
         return rc;
     }
-    bool first = true, wants_inject = false;
+    bool first = true;
     if (r->report) {
         fprintf(r->report, "%s{\"input\":", r->reported++ ? "," : "");
         cli_json_cstring(r->report, name);
@@ -270,7 +268,7 @@ static int admit_manifest(admit_run *r, const char *name, char *src, size_t len)
     }
     size_t n = idt_manifest_object_count(m);
     for (size_t i = 0; i < n && rc == IDT_OK; i++)
-        rc = judge_object(r, name, m, i, &first, &wants_inject);
+        rc = judge_object(r, name, m, i, &first);
     if (r->report)
         fputs("]}", r->report);
     idt_manifest_free(m);

@@ -213,16 +213,6 @@ static size_t selectors_here(idt_manifest_selector *out, bool *used, const cli_s
     return n;
 }
 
-static bool has_pod(const idt_manifest *m)
-{
-    for (size_t i = 0; i < idt_manifest_object_count(m); i++) {
-        idt_manifest_object o;
-        if (idt_manifest_object_at(&o, m, i, NULL) == IDT_OK && o.pod_bearing)
-            return true;
-    }
-    return false;
-}
-
 static int run_job(job *j, const annotate_args *a, const cli_selectors *sel, bool *used,
                    const char *value, size_t value_len)
 {
@@ -230,7 +220,7 @@ static int run_job(job *j, const annotate_args *a, const cli_selectors *sel, boo
     if (ec != CLI_EXIT_OK)
         return ec;
     j->loaded = true;
-    if (!strcmp(j->cm.path, "-") && sel->n == 0 && !has_pod(j->cm.m)) {
+    if (!strcmp(j->cm.path, "-") && sel->n == 0 && !cli_manifest_has_pod(j->cm.m)) {
         /* A filter (helm install --post-renderer, a pipe) sees every
          * stream; one without a pod (a chart of Services and ConfigMaps)
          * goes through as it came. */

@@ -135,16 +135,6 @@ static int value_of(char **value, size_t *len, const krm_args *a, const idt_mani
     return ec;
 }
 
-static bool has_pod(const idt_manifest *m)
-{
-    for (size_t i = 0; i < idt_manifest_object_count(m); i++) {
-        idt_manifest_object o;
-        if (idt_manifest_object_at(&o, m, i, NULL) == IDT_OK && o.pod_bearing)
-            return true;
-    }
-    return false;
-}
-
 /* The annotated text, or NULL on an error (a result). */
 static int edit(char **out, size_t *out_len, const cli_manifest *cm, const krm_args *a,
                 const idt_manifest_krm *k, results *r)
@@ -179,7 +169,7 @@ static int edit(char **out, size_t *out_len, const cli_manifest *cm, const krm_a
             "select: a selector is KIND, KIND/NAME or */NAME");
         return ec;
     }
-    if (sel.n == 0 && !has_pod(cm->m)) {
+    if (sel.n == 0 && !cli_manifest_has_pod(cm->m)) {
         add(r, IDT_MANIFEST_KRM_INFO, IDT_MANIFEST_NO_ITEM, NULL,
             "no pod-bearing object among the items: nothing to annotate");
         cli_selectors_dispose(&sel);

@@ -38,7 +38,7 @@ static const cli_help help = {
 
 /* --listen ADDR:PORT ("127.0.0.1:8443", "[::]:8443"): *host points into
  * buf.  Returns CLI_CONTINUE or the usage error's exit code. */
-int cli_webhook_parse_listen(const char *arg, char *buf, size_t cap, const char **host,
+static int parse_listen(const char *arg, char *buf, size_t cap, const char **host,
                         unsigned *port)
 {
     const char *colon, *h = arg;
@@ -97,12 +97,10 @@ int cmd_webhook(int argc, char **argv)
     if (!cert != !key)
         return cli_usage_error("webhook", "--cert and --key go together");
     char host[256];
-    const char *h;
-    unsigned port;
-    if (listen && (rc = cli_webhook_parse_listen(listen, host, sizeof host, &h, &port)) !=
+    cli_webhook_args a = { config, NULL, 0, cert, key };
+    if (listen && (rc = parse_listen(listen, host, sizeof host, &a.host, &a.port)) !=
                       CLI_CONTINUE)
         return rc;
-    cli_webhook_args a = { config, listen, cert, key };
     return cli_webhook_run(argc, argv, &a);
 }
 

@@ -27,6 +27,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "util/fdio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -234,20 +236,6 @@ out:
     return rc;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Writes data to a new temporary file in dirfd, named into tmp (size
  * tmp_size), with mode `mode`, flushed to disk.  0, or -1 with errno. */
 static int write_temp(int dirfd, const char *base, mode_t mode, const pem *data, char *tmp,
@@ -266,7 +254,7 @@ static int write_temp(int dirfd, const char *base, mode_t mode, const pem *data,
             continue;
         if (fd < 0)
             return -1;
-        if (fchmod(fd, mode) < 0 || write_all(fd, data->data, data->len) < 0 || fsync(fd) < 0) {
+        if (fchmod(fd, mode) < 0 || idtx_write_all(fd, data->data, data->len) < 0 || fsync(fd) < 0) {
             int e = errno;
             close(fd);
             unlinkat(dirfd, tmp, 0);

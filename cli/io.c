@@ -95,21 +95,6 @@ void cli_input_release(cli_input *in)
     memset(in, 0, sizeof *in);
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
 /* Writes to an existing device or FIFO in place (-o /dev/null, -o
  * /dev/stdout, a named pipe): replacing it with a regular file would break
  * every other user of it.  Returns 1 when path is not such a file (the
@@ -130,7 +115,7 @@ static int write_special(const char *path, const void *data, size_t len, idt_err
         return 1;
     }
     int rc = IDT_OK;
-    if (write_all(fd, data, len) < 0)
+    if (idtx_write_all(fd, data, len) < 0)
         rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
     if (close(fd) < 0 && rc == IDT_OK)
         rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
@@ -140,7 +125,7 @@ static int write_special(const char *path, const void *data, size_t len, idt_err
 int cli_write_output(const char *path, const void *data, size_t len, idt_error *err)
 {
     if (!path || !strcmp(path, "-")) {
-        if (write_all(STDOUT_FILENO, data, len) < 0)
+        if (idtx_write_all(STDOUT_FILENO, data, len) < 0)
             return idtx_error_set(err, IDT_EIO, NULL, "cannot write to stdout: %s",
                                   strerror(errno));
         return IDT_OK;
@@ -162,7 +147,7 @@ int cli_write_output(const char *path, const void *data, size_t len, idt_error *
         return idtx_error_set(err, IDT_EIO, NULL, "cannot create %s: %s", path, strerror(e));
     }
     int rc = IDT_OK;
-    if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+    if (fchmod(fd, 0644) < 0 || idtx_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
         rc = idtx_error_set(err, IDT_EIO, NULL, "cannot write %s: %s", path, strerror(errno));
         close(fd);
     } else if (close(fd) < 0) {

@@ -172,3 +172,13 @@ int cli_annotation_of(char **value, size_t *value_len, const char *name, const c
     }
     return CLI_EXIT_OK;
 }
+
+bool cli_manifest_has_pod(const idt_manifest *m)
+{
+    for (size_t i = 0; i < idt_manifest_object_count(m); i++) {
+        idt_manifest_object o;
+        if (idt_manifest_object_at(&o, m, i, NULL) == IDT_OK && o.pod_bearing)
+            return true;
+    }
+    return false;
+}

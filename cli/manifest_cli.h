@@ -54,4 +54,8 @@ int cli_annotation_of(char **value, size_t *value_len, const char *name, const c
 /* "Kind/name", or "Kind/name (item N of the List)" for List items. */
 void cli_object_label(char *buf, size_t cap, const idt_manifest_object *o);
 
+/* Whether m has a pod-bearing object (annotate passes a stream without one
+ * through; krm reports it). */
+bool cli_manifest_has_pod(const idt_manifest *m);
+
 #endif

@@ -8,19 +8,15 @@
 
 #include <stddef.h>
 
-/* The command line, parsed and checked for usage errors. */
+/* The command line, parsed and checked for usage errors (--listen split
+ * into its address and port). */
 typedef struct cli_webhook_args {
     const char *config; /* --config (required) */
-    const char *listen; /* --listen ADDR:PORT, or NULL */
+    const char *host;   /* --listen's address (parsed), or NULL: [server]'s */
+    unsigned port;      /* --listen's port, when host is set */
     const char *cert;   /* --cert and --key, both or neither */
     const char *key;
 } cli_webhook_args;
-
-/* --listen ADDR:PORT ("127.0.0.1:8443", "[::]:8443"): *host points into buf
- * (cap bytes), *port gets the port.  Returns CLI_CONTINUE, or the usage
- * error's exit code (printed). */
-int cli_webhook_parse_listen(const char *arg, char *buf, size_t cap, const char **host,
-                             unsigned *port);
 
 /* Serves (initdata-webhook), or runs initdata-webhook with argv (initdata).
  * argv is the command's (argv[0] "webhook").  Returns an exit code. */

@@ -5,6 +5,8 @@
 #include "util/buf.h"
 #include "util/json.h"
 
+#include "util/fdio.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
@@ -13,19 +15,6 @@
 #define LOG_LINE_MAX 16384 /* 3 values of LOG_VALUE_MAX, each escaped at most 6 times over */
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void write_all(const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(STDERR_FILENO, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return; /* nowhere to report it */
-        p += w;
-        n -= (size_t)w;
-    }
-}
 
 void cli_webhook_log_line(const char *line, size_t len)
 {
@@ -36,7 +25,7 @@ void cli_webhook_log_line(const char *line, size_t len)
         return;
     }
     pthread_mutex_lock(&log_lock);
-    write_all(b.data, b.len);
+    (void)idtx_write_all(STDERR_FILENO, b.data, b.len); /* nowhere to report a failure */
     pthread_mutex_unlock(&log_lock);
     idtx_buf_dispose(&b);
 }

@@ -126,17 +126,12 @@ static long usable_cores(void)
 }
 
 /* The settings: the [server] table, with the flags over it. */
-static int settings_of(cli_webhook_settings *s, const idt_admission_server *srv,
-                       const char *listen, char *host_buf, size_t host_cap)
+static void settings_of(cli_webhook_settings *s, const idt_admission_server *srv,
+                        const cli_webhook_args *args)
 {
     memset(s, 0, sizeof *s);
-    s->address = srv->address;
-    s->port = srv->port;
-    if (listen) {
-        int rc = cli_webhook_parse_listen(listen, host_buf, host_cap, &s->address, &s->port);
-        if (rc != CLI_CONTINUE)
-            return rc;
-    }
+    s->address = args->host ? args->host : srv->address;
+    s->port = args->host ? args->port : srv->port;
     if (!s->address || !*s->address)
         s->address = "0.0.0.0";
     s->max_body = srv->max_body ? srv->max_body : IDT_ADMISSION_DEFAULT_MAX_BODY;
@@ -149,14 +144,12 @@ static int settings_of(cli_webhook_settings *s, const idt_admission_server *srv,
         s->threads = s->max_connections;
     s->connection_timeout = srv->connection_timeout;
     s->request_timeout = srv->request_timeout;
-    return CLI_CONTINUE;
 }
 
 int cli_webhook_run(int argc, char **argv, const cli_webhook_args *args)
 {
     (void)argc, (void)argv;
-    const char *config = args->config, *listen = args->listen, *cert = args->cert,
-               *key = args->key;
+    const char *config = args->config, *cert = args->cert, *key = args->key;
     int rc;
     /* The configuration, and every document it names, checked: each
      * problem printed compiler-style (as `admit` prints them). */
@@ -166,8 +159,8 @@ int cli_webhook_run(int argc, char **argv, const cli_webhook_args *args)
         return cli_exit_code(rc);
 
     cli_webhook_settings s;
-    char host[256];
-    rc = settings_of(&s, idt_admission_config_server(cfg), listen, host, sizeof host);
+    settings_of(&s, idt_admission_config_server(cfg), args);
+    rc = CLI_CONTINUE;
     const idt_admission_server *srv = idt_admission_config_server(cfg);
     const char *cert_file = cert ? cert : srv->cert_file;
     const char *key_file = key ? key : srv->key_file;

@@ -88,3 +88,22 @@ int idtx_read_file(const char *path, size_t max, char **out, size_t *out_len, id
     close(fd);
     return rc;
 }
+
+int idtx_write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        if (w == 0) {
+            errno = EIO;
+            return -1;
+        }
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}

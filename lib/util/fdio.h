@@ -15,6 +15,12 @@
 ssize_t idtx_read(int fd, void *dst, size_t n, const char *name, idt_error *err);
 
 /*
+ * Writes all n bytes of p to fd, retrying on EINTR and after short writes.
+ * Returns 0, or -1 with errno set (a write that makes no progress is EIO).
+ */
+int idtx_write_all(int fd, const void *p, size_t n);
+
+/*
  * Reads fd to its end into a new NUL-terminated buffer (*out, free with
  * free()), at most max bytes: one byte more is IDT_ELIMIT ("NAME is larger
  * than the limit of MAX bytes"), found by reading one byte past the limit.
